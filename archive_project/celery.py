@@ -1,0 +1,16 @@
+"""The Celery application: configured from Django settings (``CELERY_*``).
+
+Without ``REDIS_URL`` tasks run in-process (eager); with it they go through Redis to a worker.
+Periodic tasks live in django-celery-beat's tables so admins can see and pause them; the
+schedule below is the default that ``sync_beat_schedule`` loads into them.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive_project.settings")
+
+app = Celery("archive_project")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from core import views as core_views
+
+admin.site.site_header = _("Customer archive administration")
+admin.site.site_title = _("Customer archive")
+admin.site.index_title = _("Administration")
+
+# Uploaded files are never served from MEDIA_URL: only through views that check permissions.
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("accounts/", include("core.auth_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("core.urls")),
+]

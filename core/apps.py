@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from . import navigation, roles
+
+        navigation.register(
+            navigation.NavItem(_("Home"), "core:home", icon="house", order=0),
+            navigation.NavItem(
+                _("Access log"),
+                "core:access_log",
+                icon="shield-check",
+                order=900,
+                perm="core.view_accesslog",
+            ),
+            navigation.NavItem(
+                _("Administration"),
+                "admin:index",
+                icon="gear",
+                order=1000,
+                roles=(roles.Role.ADMIN,),
+            ),
+        )
+
+        # Each app's model permissions exist only after its own post_migrate has run
+        # create_permissions (connected earlier, by django.contrib.auth), so the roles are
+        # given their permissions app by app, every time migrate runs: idempotent.
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")

@@ -1,0 +1,44 @@
+"""Navigation by role: each app registers its menu entries in its AppConfig.ready()."""
+
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+
+from .roles import has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str = "circle"
+    roles: tuple = ()  # empty: everyone logged in
+    perm: str = ""  # a model permission that is required as well
+    order: int = 100
+    children: tuple = field(default=())
+
+
+_registry: list[NavItem] = []
+
+
+def register(*items: NavItem):
+    for item in items:
+        if item not in _registry:
+            _registry.append(item)
+    _registry.sort(key=lambda i: i.order)
+
+
+def items_for(user, current_path: str = ""):
+    entries = []
+    for item in _registry:
+        if item.roles and not has_role(user, *item.roles):
+            continue
+        if item.perm and not user.has_perm(item.perm):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = url == current_path if url == "/" else current_path.startswith(url)
+        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return entries

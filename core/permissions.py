@@ -1,0 +1,87 @@
+"""The one permission gate (docs/core.md).
+
+This module and the apps' own ``permissions.py`` are the only places that import guardian.
+Views call ``access_*_or_404`` (the same 404 for "missing" and "not yours"); services call
+``require`` again, so the shell, Celery and admin paths are covered too. Every refusal is
+written to the security log and the access log.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from .models import AccessLog
+from .roles import Role, has_role, roles_of
+
+__all__ = [
+    "Role",
+    "has_role",
+    "roles_of",
+    "can",
+    "require",
+    "require_role",
+    "record_refusal",
+    "get_or_404",
+    "objects_granted",
+    "grant",
+    "revoke",
+]
+
+
+def record_refusal(user, what: str, obj=None, request=None):
+    from .services import log_access
+
+    log_access(user, obj, AccessLog.Action.DENIED, detail=what, request=request)
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """Model permission (``obj`` None) or object permission on ``obj``."""
+    return bool(user and user.is_active and user.has_perm(perm, obj))
+
+
+def require(user, perm: str, obj=None, *, request=None):
+    """Raise PermissionDenied (and log it) unless ``user`` holds ``perm`` (on ``obj``)."""
+    if can(user, perm, obj):
+        return
+    record_refusal(user, perm, obj, request=request)
+    raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def require_role(user, *roles, request=None):
+    if has_role(user, *roles):
+        return
+    record_refusal(user, "role:" + ",".join(str(r) for r in roles), request=request)
+    raise PermissionDenied(_("Your role does not allow this."))
+
+
+def get_or_404(user, visible_queryset, *, request=None, **lookup):
+    """Fetch one object from what ``user`` may see; missing and forbidden look the same."""
+    try:
+        return visible_queryset.get(**lookup)
+    except visible_queryset.model.DoesNotExist:
+        if visible_queryset.model._default_manager.filter(**lookup).exists():
+            record_refusal(user, f"view {visible_queryset.model._meta.label}", request=request)
+        raise Http404 from None
+
+
+def objects_granted(user, perm: str, queryset, *, any_group_or_user=True):
+    """Objects of ``queryset`` on which ``user`` holds ``perm`` by a grant on the object itself
+    (directly or through a group). One SQL subquery; direct-FK permission models are used when
+    the model declares them."""
+    return get_objects_for_user(
+        user,
+        perm,
+        klass=queryset,
+        use_groups=any_group_or_user,
+        with_superuser=True,
+        accept_global_perms=False,
+    )
+
+
+def grant(perm: str, user_or_group, obj):
+    return assign_perm(perm, user_or_group, obj)
+
+
+def revoke(perm: str, user_or_group, obj):
+    return remove_perm(perm, user_or_group, obj)

@@ -1,0 +1,95 @@
+"""The roles of the archive (domain rules, "Roles") as Django groups.
+
+The group *name* is the stable code below; people see the translated label. Model permissions
+per role are declared here in one table and applied by ``sync_role_permissions`` after every
+migrate; object permissions (which dossier) are granted separately through core.permissions.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", _("Front desk")
+    MANAGER = "manager", _("Manager")
+    ARCHIVIST = "archivist", _("Archivist")
+    WITNESS = "witness", _("Witness")
+    ADMIN = "admin", _("Administrator")
+    EXECUTIVE = "executive", _("Executive")
+
+
+# "app_label.codename" per role; "app_label.*" means every permission of that app.
+# Apps add their rows as they arrive; a permission that does not exist (yet) is skipped.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.FRONT_DESK: [
+        "core.view_notification",
+    ],
+    Role.MANAGER: [
+        "core.view_notification",
+        "core.view_accesslog",
+    ],
+    Role.ARCHIVIST: [
+        "core.view_notification",
+    ],
+    Role.WITNESS: [
+        "core.view_notification",
+    ],
+    Role.ADMIN: [
+        "auth.*",
+        "core.*",
+        "axes.*",
+        "django_celery_beat.*",
+    ],
+    Role.EXECUTIVE: [
+        "core.view_notification",
+        "core.view_accesslog",
+    ],
+}
+
+
+def ensure_groups(group_model):
+    """Create the role groups that are missing; used by the data migration and at sync."""
+    for role in Role:
+        group_model.objects.get_or_create(name=role.value)
+
+
+def sync_role_permissions(sender, using="default", apps=None, **kwargs):
+    """Give each role the declared permissions of the app that has just been migrated."""
+    from django.apps import apps as global_apps
+
+    registry = apps or global_apps
+    try:
+        group_model = registry.get_model("auth", "Group")
+        permission_model = registry.get_model("auth", "Permission")
+    except LookupError:
+        return
+    label = sender.label
+    ensure_groups(group_model)
+    for role, perms in ROLE_PERMISSIONS.items():
+        wanted = [p.split(".", 1)[1] for p in perms if p.split(".", 1)[0] == label]
+        if not wanted:
+            continue
+        found = permission_model.objects.using(using).filter(content_type__app_label=label)
+        if "*" not in wanted:
+            found = found.filter(codename__in=wanted)
+        group = group_model.objects.using(using).get(name=role)
+        group.permissions.add(*found)
+
+
+def roles_of(user) -> list[Role]:
+    """The roles a user holds, in the order of ``Role``; superusers hold every role."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return list(Role)
+    cached = getattr(user, "_archive_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [role for role in Role if role.value in names]
+        user._archive_roles = cached
+    return cached
+
+
+def has_role(user, *roles) -> bool:
+    held = roles_of(user)
+    return any(role in held for role in roles)

@@ -1,0 +1,34 @@
+from django import template
+
+register = template.Library()
+
+_SELECT_WIDGETS = {"select", "selectmultiple", "nullbooleanselect"}
+
+
+@register.simple_tag
+def bs_input(field, **extra):
+    """Render a bound field's widget with Bootstrap classes and its error state."""
+    widget = field.field.widget
+    kind = widget.__class__.__name__.lower()
+    if getattr(widget, "input_type", "") in ("checkbox", "radio"):
+        css = "form-check-input"
+    elif kind in _SELECT_WIDGETS:
+        css = "form-select"
+    else:
+        css = "form-control"
+    attrs = {"class": " ".join(filter(None, [widget.attrs.get("class", ""), css]))}
+    if field.errors:
+        attrs["class"] += " is-invalid"
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+    attrs.update(extra)
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes (for the lock-out page)."""
+    try:
+        return max(1, int(delta.total_seconds() // 60))
+    except AttributeError:
+        return delta

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import health, permissions, services
+from .filters import AccessLogFilter
+from .models import AccessLog, Notification
+from .roles import Role, roles_of
+
+__all__ = ["login_not_required"]
+
+set_language = login_not_required(django_set_language)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    db_ok, db_state = health.database_status()
+    broker_ok, broker_state = health.broker_status()
+    return JsonResponse(
+        {
+            "status": "ok" if db_ok else "error",
+            "database": db_state,
+            "broker": broker_state,
+            "time": timezone.now().isoformat(),
+        },
+        status=200 if db_ok else 503,
+    )
+
+
+def home(request):
+    user = request.user
+    roles = roles_of(user)
+    recent = list(Notification.objects.for_user(user).order_by("-created_at")[:5])
+    context = {
+        "roles": roles,
+        "recent_notifications": recent,
+        "today": timezone.localdate(),
+        "show_access_log": permissions.can(user, "core.view_accesslog"),
+        "is_manager": Role.MANAGER in roles,
+    }
+    if context["show_access_log"]:
+        context["recent_access"] = list(
+            AccessLog.objects.select_related("user", "content_type")[:5]
+        )
+    return render(request, "core/home.html", context)
+
+
+def notification_list(request):
+    qs = Notification.objects.for_user(request.user).order_by("-created_at", "-pk")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page_obj": page})
+
+
+@require_POST
+def notification_mark_read(request):
+    ids = request.POST.getlist("id") or None
+    count = services.notification_mark_read(user=request.user, notification_ids=ids)
+    messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
+    return redirect("core:notifications")
+
+
+def access_log(request):
+    permissions.require(request.user, "core.view_accesslog", request=request)
+    qs = AccessLog.objects.select_related("user", "content_type")
+    filterset = AccessLogFilter(request.GET, queryset=qs)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/accesslog_list.html", {"filter": filterset, "page_obj": page})

@@ -1,0 +1,113 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive_project.celery import app as celery_app
+from core.roles import Role
+
+from .factories import UserFactory, user_with_role
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENS = ROOT / "var" / "screens"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in-process in unit tests; tests marked ``redis`` use the real broker."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def role_users(db):
+    """One active user per role, plus one logged-in user without any role."""
+    users = {role: user_with_role(role) for role in Role}
+    users["norole"] = UserFactory(username="norole")
+    return users
+
+
+@pytest.fixture
+def front_desk(db):
+    return user_with_role(Role.FRONT_DESK)
+
+
+@pytest.fixture
+def manager(db):
+    return user_with_role(Role.MANAGER)
+
+
+@pytest.fixture
+def archivist(db):
+    return user_with_role(Role.ARCHIVIST)
+
+
+# --- browser journeys -------------------------------------------------------------------
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_path():
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium_path()
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 860}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    SCREENS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = SCREENS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing a password properly takes a tenth of a second; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

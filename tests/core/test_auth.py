@@ -1,0 +1,150 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import translation
+
+from core.roles import ROLE_PERMISSIONS, Role
+
+from ..factories import PASSWORD, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password}, follow=True)
+
+
+def test_every_role_exists_as_a_group_with_its_permissions():
+    for role in Role:
+        group = Group.objects.get(name=role.value)
+        codes = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+        for perm in ROLE_PERMISSIONS[role]:
+            if not perm.endswith(".*"):
+                assert perm in codes, (role, perm)
+    manager = Group.objects.get(name=Role.MANAGER)
+    front = Group.objects.get(name=Role.FRONT_DESK)
+    assert manager.permissions.filter(codename="view_accesslog").exists()
+    assert not front.permissions.filter(codename="view_accesslog").exists()
+
+
+def test_role_sync_is_idempotent():
+    from django.apps import apps
+    from django.core.management import call_command
+
+    before = {g.name: g.permissions.count() for g in Group.objects.all()}
+    call_command("migrate", verbosity=0)  # post_migrate runs the sync again
+    from core.roles import sync_role_permissions
+
+    sync_role_permissions(apps.get_app_config("core"))
+    after = {g.name: g.permissions.count() for g in Group.objects.all()}
+    assert before == after
+    assert Group.objects.filter(name__in=[r.value for r in Role]).count() == len(Role)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_logs_in_and_sees_its_home_page_in_chinese(client, role):
+    user = user_with_role(role)
+    response = login(client, user.username)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+    html = response.content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert f"你好，{user.get_full_name()}" in html
+    with translation.override("zh-hans"):
+        assert str(Role(role).label) in html  # the Chinese label, e.g. 档案管理员
+
+
+def test_navigation_follows_the_role(client):
+    front = user_with_role(Role.FRONT_DESK)
+    manager = user_with_role(Role.MANAGER)
+    admin = user_with_role(Role.ADMIN)
+    client.force_login(front)
+    html = client.get(reverse("core:home")).content.decode()
+    assert reverse("core:access_log") not in html
+    assert reverse("admin:index") not in html
+    client.force_login(manager)
+    assert reverse("core:access_log") in client.get(reverse("core:home")).content.decode()
+    client.force_login(admin)
+    assert reverse("admin:index") in client.get(reverse("core:home")).content.decode()
+
+
+def test_wrong_password_says_so_and_keeps_the_username(client):
+    user = user_with_role(Role.FRONT_DESK)
+    response = login(client, user.username, "wrong")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "请输入一个正确的" in html  # Django's own zh-hans message
+    assert f'value="{user.username}"' in html
+
+
+def test_axes_locks_account_and_address_after_five_failures(client, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    user = user_with_role(Role.FRONT_DESK)
+    for _ in range(4):
+        assert login(client, user.username, "wrong").status_code == 200
+    fifth = login(client, user.username, "wrong")
+    assert fifth.status_code == 429
+    # Now even the right password is refused, with a clear message.
+    locked = login(client, user.username)
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "账户已锁定" in html
+    assert "5 次" in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_axes_lockout_is_per_account(client):
+    locked = user_with_role(Role.FRONT_DESK)
+    other = user_with_role(Role.MANAGER)
+    for _ in range(5):
+        login(client, locked.username, "wrong")
+    assert login(client, other.username).redirect_chain[-1][0] == reverse("core:home")
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    user = user_with_role(Role.ARCHIVIST)
+    client.force_login(user)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_password_change(client):
+    user = user_with_role(Role.ARCHIVIST)
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Qiu-2026-danan", "new_password2": "x"},
+    )
+    assert response.status_code == 200
+    assert "输入的两个密码不一致" in response.content.decode()
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Qiu-2026-danan",
+            "new_password2": "Qiu-2026-danan",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Qiu-2026-danan")
+
+
+def test_english_is_one_switch_away(client):
+    user = user_with_role(Role.MANAGER)
+    client.force_login(user)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("core:home")}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert f"Hello, {user.get_full_name()}" in html
+
+
+def test_browser_language_does_not_override_chinese_default(client):
+    client.force_login(user_with_role(Role.MANAGER))
+    html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="zh-hans">' in html.decode()

@@ -43,7 +43,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "csp",
+    "import_export",
     "core",
+    "customers",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +231,7 @@ LOGGING = {
     "loggers": {
         # Refusals and sensitive reads (also kept as AccessLog rows).
         "archive.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -237,3 +240,6 @@ LOGGING = {
 ARCHIVE_COMPANY_NAME = env.str("ARCHIVE_COMPANY_NAME", default="示例物业服务有限公司")
 # Where people reach the app: used to make links in e-mails absolute.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# R2: one archive-number format company-wide, derived from the unit. Fields: {estate} (estate
+# code), {building}, {entrance}, {room}, {floor}. Empty parts and their separators are dropped.
+ARCHIVE_NUMBER_FORMAT = env.str("ARCHIVE_NUMBER_FORMAT", default="{estate}-{building}-{entrance}-{room}")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("accounts/", include("core.auth_urls")),
     path("admin/", admin.site.urls),
+    path("dossiers/", include("customers.urls")),
     path("", include("core.urls")),
 ]

@@ -20,16 +20,60 @@ class Role(models.TextChoices):
 
 # "app_label.codename" per role; "app_label.*" means every permission of that app.
 # Apps add their rows as they arrive; a permission that does not exist (yet) is skipped.
+_FRONT_DESK_CUSTOMERS = [
+    "customers.view_estate",
+    "customers.view_building",
+    "customers.view_unit",
+    "customers.view_dossier",
+    "customers.add_dossier",
+    "customers.view_customer",
+    "customers.add_customer",
+    "customers.change_customer",
+    "customers.view_occupancy",
+    "customers.add_occupancy",
+    "customers.change_occupancy",
+    "customers.verify_occupancy",
+    "customers.view_contact",
+    "customers.add_contact",
+    "customers.view_householdmember",
+    "customers.add_householdmember",
+    "customers.change_householdmember",
+    "customers.view_changerequest",
+    "customers.add_changerequest",
+]
+_READ_CUSTOMERS = [
+    "customers.view_servicecentre",
+    "customers.view_estate",
+    "customers.view_building",
+    "customers.view_unit",
+    "customers.view_dossier",
+    "customers.view_customer",
+    "customers.view_occupancy",
+    "customers.view_contact",
+    "customers.view_householdmember",
+    "customers.view_changerequest",
+]
+
+# "app_label.codename" per role; "app_label.*" means every permission of that app and
+# "!app_label.codename" takes one back. Apps add their rows as they arrive; a permission that
+# does not exist (yet) is skipped.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
         "core.view_notification",
+        *_FRONT_DESK_CUSTOMERS,
     ],
     Role.MANAGER: [
         "core.view_notification",
         "core.view_accesslog",
+        *_FRONT_DESK_CUSTOMERS,
+        *_READ_CUSTOMERS,
+        "customers.change_dossier",
+        "customers.reveal_dossier",
+        "customers.approve_changerequest",
     ],
     Role.ARCHIVIST: [
         "core.view_notification",
+        *_READ_CUSTOMERS,
     ],
     Role.WITNESS: [
         "core.view_notification",
@@ -39,10 +83,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.*",
         "axes.*",
         "django_celery_beat.*",
+        "customers.*",
+        # administrators keep the system; reading personal data is not part of that (R16)
+        "!customers.reveal_dossier",
+        "!customers.reveal_customer",
     ],
     Role.EXECUTIVE: [
         "core.view_notification",
         "core.view_accesslog",
+        *_READ_CUSTOMERS,
     ],
 }
 
@@ -67,11 +116,13 @@ def sync_role_permissions(sender, using="default", apps=None, **kwargs):
     ensure_groups(group_model)
     for role, perms in ROLE_PERMISSIONS.items():
         wanted = [p.split(".", 1)[1] for p in perms if p.split(".", 1)[0] == label]
+        taken_back = [p.split(".", 1)[1] for p in perms if p.startswith(f"!{label}.")]
         if not wanted:
             continue
         found = permission_model.objects.using(using).filter(content_type__app_label=label)
         if "*" not in wanted:
             found = found.filter(codename__in=wanted)
+        found = found.exclude(codename__in=taken_back)
         group = group_model.objects.using(using).get(name=role)
         group.permissions.add(*found)
 

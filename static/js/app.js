@@ -20,3 +20,26 @@
     }
   });
 })();
+
+// The customer form shows the fields of the chosen kind (individual household or enterprise).
+(function () {
+  "use strict";
+  function applyKind(form) {
+    var checked = form.querySelector("input[name$='kind']:checked");
+    if (!checked) { return; }
+    form.querySelectorAll(".kind-individual").forEach(function (el) {
+      el.hidden = checked.value !== "individual";
+    });
+    form.querySelectorAll(".kind-enterprise").forEach(function (el) {
+      el.hidden = checked.value !== "enterprise";
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[name$='kind']") && event.target.form) {
+      applyKind(event.target.form);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(applyKind);
+  });
+})();

@@ -19,7 +19,9 @@ def test_every_role_exists_as_a_group_with_its_permissions():
         group = Group.objects.get(name=role.value)
         codes = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
         for perm in ROLE_PERMISSIONS[role]:
-            if not perm.endswith(".*"):
+            if perm.startswith("!"):
+                assert perm[1:] not in codes, (role, perm)
+            elif not perm.endswith(".*"):
                 assert perm in codes, (role, perm)
     manager = Group.objects.get(name=Role.MANAGER)
     front = Group.objects.get(name=Role.FRONT_DESK)

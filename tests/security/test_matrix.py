@@ -70,11 +70,51 @@ def _client_for(who, client, role_users):
 CASES = [(name, who) for name in sorted(EXPECTATIONS) for who in EVERY_USER]
 
 
+@pytest.fixture
+def matrix_objects(role_users):
+    """One level-C dossier (asked of the roles) and one confidential dossier (asked of
+    "ungranted" and "granted"), each with a section, a contact, a member and a change request."""
+    from core.roles import Role
+    from customers import permissions, services
+    from tests.customers.factories import dossier_for, moved_in
+
+    from ..factories import user_with_role
+
+    def build(secrecy):
+        dossier = dossier_for(secrecy=secrecy)
+        occupancy = moved_in(dossier)
+        customer = occupancy.customer
+        actor = user_with_role(Role.FRONT_DESK)
+        contact = services.contact_add(
+            customer=customer,
+            data={"kind": "emergency", "name": "李娜", "mobile": "13912345678"},
+            actor=actor,
+        )
+        member = services.household_member_add(
+            customer=customer, data={"name": "张小明", "relation": "子"}, actor=actor
+        )
+        change = services.customer_update(
+            customer=customer, data={"address": "新地址"}, actor=actor, dossier=dossier,
+            reason="业主来电更正",
+        )
+        return {"dossier": dossier, "occupancy": occupancy, "customer": customer,
+                "contact": contact, "member": member, "change_request": change}
+
+    objects = {"open": build("C"), "confidential": build("B")}
+    role_users["ungranted"] = user_with_role(Role.FRONT_DESK)
+    role_users["granted"] = user_with_role(Role.FRONT_DESK)
+    permissions.grant_dossier(role_users["granted"], objects["confidential"]["dossier"])
+    return objects
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
-def test_url_answers_each_user_as_expected(name, who, client, role_users, request):
+def test_url_answers_each_user_as_expected(name, who, client, role_users, matrix_objects):
     expect = EXPECTATIONS[name]
-    kwargs = request.getfixturevalue(expect.kwargs) if expect.kwargs else {}
+    kwargs = {}
+    if expect.kwargs:
+        which = "confidential" if who in ("ungranted", "granted") else "open"
+        kwargs = expect.kwargs(matrix_objects[which])
     url = reverse(name, kwargs=kwargs)
     client = _client_for(who, client, role_users)
     response = getattr(client, expect.method)(url)

@@ -1,0 +1,189 @@
+"""Reads that span the customers app's models, with their joins done."""
+
+import re
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from . import permissions
+from .models import ChangeRequest, Contact, Customer, Dossier, HouseholdMember, Occupancy
+
+_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+_PHONE = re.compile(r"^[\d\-+ ]{7,20}$")
+
+
+def _digits(text):
+    return re.sub(r"\D", "", text)
+
+
+def _matching_customers(q):
+    """Customers matched by the search box: IDs and credit codes exactly, phones exactly,
+    names by substring or pinyin initials."""
+    norm = q.replace(" ", "").upper()
+    if _ID_NUMBER.match(norm):
+        return Customer.objects.filter(id_number=norm), Contact.objects.none()
+    if _CREDIT_CODE.match(norm) and not norm.isdigit():
+        return Customer.objects.filter(credit_code=norm), Contact.objects.none()
+    if _PHONE.match(q):
+        digits = _digits(q)
+        if digits.startswith("86") and len(digits) == 13:
+            digits = digits[2:]
+        phone = Q(mobile=digits) | Q(landline__endswith=digits[-7:]) if len(digits) >= 7 else Q()
+        return Customer.objects.filter(phone), Contact.objects.filter(phone)
+    by_name = Q(name__icontains=q)
+    if q.isascii() and q.isalpha():
+        by_name |= Q(name_initials__startswith=q.lower())
+    return Customer.objects.filter(by_name), Contact.objects.filter(name__icontains=q)
+
+
+def dossier_search(*, user, q="", estate=None, building=None, floor=None, status=None,
+                   secrecy=None):
+    """The dossiers ``user`` may see that match the search box and filters, ready to list."""
+    qs = (
+        permissions.dossier_visible_to(user)
+        .select_related("unit__building__estate")
+        .with_current_occupants()
+    )
+    if estate:
+        qs = qs.filter(unit__building__estate=estate)
+    if building:
+        qs = qs.filter(unit__building=building)
+    if floor not in (None, ""):
+        qs = qs.filter(unit__floor=floor)
+    if status:
+        qs = qs.filter(status=status)
+    if secrecy:
+        qs = qs.filter(secrecy_level=secrecy)
+    q = (q or "").strip()
+    if q:
+        customers, contacts = _matching_customers(q)
+        sections = Occupancy.objects.filter(dossier=OuterRef("pk"))
+        condition = Exists(sections.filter(customer__in=customers.values("pk")))
+        if contacts.query.is_empty() is False:
+            condition |= Exists(
+                sections.filter(customer__in=contacts.values("customer_id"))
+            )
+        if not _digits(q) == q.replace(" ", "") or len(q) < 7:  # not a bare phone number
+            condition |= Q(archive_number__icontains=q) | Q(unit__room=q)
+        qs = qs.filter(condition)
+    return qs.order_by("unit__building__estate__code", "unit__building__number",
+                       "unit__floor", "unit__entrance", "unit__room")
+
+
+def dossier_detail(*, dossier):
+    """Sections (current first, then closed, each kept apart: R8) with their people."""
+    sections = (
+        Occupancy.objects.filter(dossier=dossier)
+        .select_related("customer", "recorded_by", "verified_by", "closed_by")
+        .prefetch_related(
+            Prefetch("customer__members"),
+            Prefetch("customer__contacts", queryset=Contact.objects.select_related("recorded_by")),
+        )
+        .order_by("-section_number")
+    )
+    return list(sections)
+
+
+def cross_references(*, dossier, user, customer_ids):
+    """R11: the other dossiers of the same customers that ``user`` may see."""
+    return (
+        permissions.dossier_visible_to(user)
+        .filter(occupancies__customer_id__in=customer_ids)
+        .exclude(pk=dossier.pk)
+        .select_related("unit__building__estate")
+        .distinct()
+        .order_by("archive_number")
+    )
+
+
+def change_requests_for(*, user, status=None):
+    qs = permissions.change_request_visible_to(user).select_related(
+        "dossier", "customer", "requested_by", "decided_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def pending_verifications(*, user):
+    return (
+        Occupancy.objects.filter(
+            status=Occupancy.Status.PENDING, dossier__in=permissions.dossier_visible_to(user)
+        )
+        .select_related("dossier__unit__building__estate", "customer", "recorded_by")
+        .order_by("recorded_at")
+    )
+
+
+PERSONAL_FIELDS = {"id_number", "mobile", "landline", "address", "credit_code"}
+
+
+def mask_field(field, value):
+    from core.masking import mask_address, mask_id_number, mask_phone
+
+    if value in (None, "") or field not in PERSONAL_FIELDS:
+        return value
+    if field in ("mobile", "landline"):
+        return mask_phone(value)
+    if field == "address":
+        return mask_address(value)
+    return mask_id_number(value)
+
+
+def _history_label(model, record):
+    # From the record's own columns: following its foreign keys would query once per row.
+    if model is Dossier:
+        return record.archive_number
+    if model is Occupancy:
+        return f"§{record.section_number}"
+    return record.name
+
+
+def dossier_history(*, dossier):
+    """R9/R10: every recorded change of the dossier, its sections and their customers,
+    newest first: who, when, what (field diff, personal data masked) and why.
+    One query per kind of record; the diffs are made in memory."""
+    occupancy_ids = list(dossier.occupancies.values_list("pk", flat=True))
+    customer_ids = list(dossier.occupancies.values_list("customer_id", flat=True))
+    streams = [
+        (Dossier, Dossier.history.filter(id=dossier.pk)),
+        (Occupancy, Occupancy.history.filter(id__in=occupancy_ids)),
+        (Customer, Customer.history.filter(id__in=customer_ids)),
+        (Contact, Contact.history.filter(customer_id__in=customer_ids)),
+        (HouseholdMember, HouseholdMember.history.filter(customer_id__in=customer_ids)),
+    ]
+    entries = []
+    for model, stream in streams:
+        previous = {}
+        for record in stream.select_related("history_user").order_by("id", "history_date"):
+            prev = previous.get(record.id)
+            changes = []
+            if prev is not None:
+                for change in record.diff_against(prev).changes:
+                    field = model._meta.get_field(change.field)
+                    changes.append(
+                        (field.verbose_name, mask_field(change.field, change.old),
+                         mask_field(change.field, change.new))
+                    )
+            previous[record.id] = record
+            entries.append(
+                {
+                    "record": record,
+                    "model": model._meta.verbose_name,
+                    "object": _history_label(model, record),
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["record"].history_date, reverse=True)
+    return entries
+
+
+__all__ = [
+    "ChangeRequest",
+    "change_requests_for",
+    "cross_references",
+    "dossier_detail",
+    "dossier_history",
+    "dossier_search",
+    "pending_verifications",
+]

@@ -1,0 +1,382 @@
+"""Every write of the customers app: one function per move, in a transaction, with its audit.
+
+Views, admin actions, commands and tasks call these; nothing else saves these models.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import permissions as gate
+from core.models import AccessLog
+from core.roles import Role
+from core.services import log_access, notify
+
+from . import permissions
+from .models import (
+    ArchiveNumber,
+    ChangeRequest,
+    Contact,
+    Customer,
+    Dossier,
+    HouseholdMember,
+    Occupancy,
+    Unit,
+)
+
+
+def _managers(*, exclude):
+    return get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(
+        pk=exclude.pk
+    )
+
+
+class DomainError(Exception):
+    """A refused action; the message says why and is shown to the user."""
+
+
+# --- Dossiers --------------------------------------------------------------------------
+def format_archive_number(unit: Unit) -> str:
+    building = unit.building
+    parts = {
+        "estate": building.estate.code,
+        "building": building.number,
+        "entrance": unit.entrance,
+        "room": unit.room,
+        "floor": unit.floor,
+    }
+    number = settings.ARCHIVE_NUMBER_FORMAT.format(**parts)
+    # drop the separators around empty parts: "A-3--1201" -> "A-3-1201"
+    return re.sub(r"([-/_.])\1+", r"\1", number).strip("-/_.")
+
+
+def _issue_archive_number(unit: Unit) -> str:
+    """R2: derived from the unit, unique, never reused: a number issued before (to a dossier
+    since removed, or a unit renamed back) gets a suffix instead."""
+    base = format_archive_number(unit)
+    candidate, n = base, 1
+    while ArchiveNumber.objects.filter(number=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def dossier_open(*, unit: Unit, actor, opened_on=None) -> Dossier:
+    """Open the unit's dossier (R1); an existing one is returned unchanged."""
+    gate.require(actor, "customers.add_dossier")
+    with transaction.atomic():
+        existing = Dossier.objects.filter(unit=unit).first()
+        if existing:
+            return existing
+        number = _issue_archive_number(unit)
+        try:
+            with transaction.atomic():
+                dossier = Dossier.objects.create(
+                    unit=unit,
+                    archive_number=number,
+                    opened_on=opened_on or timezone.localdate(),
+                    opened_by=actor,
+                )
+        except IntegrityError:  # somebody opened it at the same moment
+            return Dossier.objects.get(unit=unit)
+        ArchiveNumber.objects.create(number=number, dossier=dossier)
+        return dossier
+
+
+def dossier_set_secrecy(*, dossier: Dossier, secrecy_level: str, retention: str, reason: str, actor):
+    gate.require(actor, "customers.change_dossier")
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier.secrecy_level, dossier.retention = secrecy_level, retention
+        dossier._change_reason = reason
+        dossier.save(update_fields=["secrecy_level", "retention"])
+    return dossier
+
+
+def _refresh_status(dossier: Dossier):
+    statuses = set(dossier.occupancies.current().values_list("status", flat=True))
+    if Occupancy.Status.ACTIVE in statuses:
+        status = Dossier.Status.OCCUPIED
+    elif Occupancy.Status.PENDING in statuses:
+        status = Dossier.Status.PENDING
+    else:
+        status = Dossier.Status.VACANT
+    if dossier.status != status:
+        dossier.status = status
+        dossier.save(update_fields=["status"])
+
+
+# --- Customers and move-in --------------------------------------------------------------
+def customer_register(*, data: dict, actor) -> Customer:
+    """A new customer from validated form data (R3, R4: checked by the model's validation)."""
+    gate.require(actor, "customers.add_customer")
+    customer = Customer(**data, created_by=actor)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+def move_in_record(*, unit: Unit, customer: Customer, role: str, moved_in, actor, note="") -> Occupancy:
+    """Record a move-in; it takes effect when a second person verifies it (R4)."""
+    gate.require(actor, "customers.add_occupancy")
+    with transaction.atomic():
+        dossier = dossier_open(unit=unit, actor=actor, opened_on=moved_in)
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.occupancies.current().filter(customer=customer, role=role).exists():
+            raise DomainError(_("This customer already has an open section in this dossier."))
+        if role == Occupancy.Role.OWNER and dossier.occupancies.current().filter(
+            role=Occupancy.Role.OWNER
+        ).exclude(customer=customer).exists():
+            raise DomainError(
+                _("The unit already has an owner; record the previous owner's move-out first.")
+            )
+        number = (dossier.occupancies.aggregate(n=Max("section_number"))["n"] or 0) + 1
+        occupancy = Occupancy.objects.create(
+            dossier=dossier,
+            customer=customer,
+            role=role,
+            section_number=number,
+            moved_in=moved_in,
+            recorded_by=actor,
+            note=note,
+        )
+        _refresh_status(dossier)
+        link = reverse("customers:dossier_detail", args=[dossier.pk])
+        verifiers = _managers(exclude=actor)
+        notify(
+            verifiers,
+            _("Move-in of %(customer)s into %(number)s awaits verification.")
+            % {"customer": customer.name, "number": dossier.archive_number},
+            link,
+        )
+    return occupancy
+
+
+def _transition(occupancy, target):
+    if target not in Occupancy.TRANSITIONS[occupancy.status]:
+        raise DomainError(
+            _("A section that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": occupancy.get_status_display(), "target": Occupancy.Status(target).label}
+        )
+
+
+def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> Occupancy:
+    """信息核实 (R4): a second person confirms the data; the records are then locked (R9)."""
+    gate.require(actor, "customers.verify_occupancy")
+    with transaction.atomic():
+        occupancy = Occupancy.objects.select_for_update().get(pk=occupancy.pk)
+        if occupancy.recorded_by_id == actor.pk:
+            raise DomainError(_("The move-in must be verified by someone other than its recorder."))
+        target = Occupancy.Status.ACTIVE if approve else Occupancy.Status.REJECTED
+        _transition(occupancy, target)
+        updated = Occupancy.objects.filter(pk=occupancy.pk, status=occupancy.status).update(
+            status=target
+        )
+        if updated != 1:
+            raise DomainError(_("Someone else has just changed this section."))
+        occupancy.status = target
+        occupancy.verified_by, occupancy.verified_at = actor, timezone.now()
+        if note:
+            occupancy.note = note
+        occupancy._change_reason = _("Verified") if approve else _("Rejected at verification")
+        occupancy.save(update_fields=["status", "verified_by", "verified_at", "note"])
+        if approve:
+            customer = Customer.objects.select_for_update().get(pk=occupancy.customer_id)
+            if not customer.locked:
+                customer.locked = True
+                customer._change_reason = _("Locked at verification")
+                customer.save(update_fields=["locked"])
+        _refresh_status(occupancy.dossier)
+        notify(
+            [occupancy.recorded_by],
+            (_("Move-in of %(customer)s verified.") if approve else _("Move-in of %(customer)s rejected."))
+            % {"customer": occupancy.customer.name},
+            reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
+        )
+    return occupancy
+
+
+def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Occupancy:
+    """R8: close the leaving customer's section; it is kept apart, read-only."""
+    gate.require(actor, "customers.change_occupancy")
+    with transaction.atomic():
+        occupancy = Occupancy.objects.select_for_update().get(pk=occupancy.pk)
+        _transition(occupancy, Occupancy.Status.MOVED_OUT)
+        if moved_out < occupancy.moved_in:
+            raise DomainError(_("The move-out date is before the move-in date."))
+        if moved_out > timezone.localdate():
+            raise DomainError(_("The move-out date is in the future."))
+        occupancy.status = Occupancy.Status.MOVED_OUT
+        occupancy.moved_out, occupancy.closed_by = moved_out, actor
+        if note:
+            occupancy.note = note
+        occupancy._change_reason = _("Moved out")
+        occupancy.save(update_fields=["status", "moved_out", "closed_by", "note"])
+        _refresh_status(occupancy.dossier)
+    return occupancy
+
+
+# --- Dynamic updates (R10) ---------------------------------------------------------------
+def contact_add(*, customer: Customer, data: dict, actor) -> Contact:
+    gate.require(actor, "customers.add_contact")
+    contact = Contact(customer=customer, recorded_by=actor, **data)
+    contact.valid_from = contact.valid_from or timezone.localdate()
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
+    """A changed contact is a new row; the old one is closed and points to it (R10)."""
+    gate.require(actor, "customers.add_contact")
+    with transaction.atomic():
+        old = Contact.objects.select_for_update().get(pk=contact.pk)
+        if old.valid_until is not None:
+            raise DomainError(_("This contact has already been replaced."))
+        new = Contact(customer=old.customer, kind=old.kind, recorded_by=actor, **data)
+        new.valid_from = new.valid_from or timezone.localdate()
+        new.full_clean()
+        new.save()
+        old.valid_until, old.replaced_by = new.valid_from, new
+        old._change_reason = _("Replaced by %(name)s") % {"name": new.name}
+        old.save(update_fields=["valid_until", "replaced_by"])
+    return new
+
+
+def household_member_add(*, customer: Customer, data: dict, actor) -> HouseholdMember:
+    gate.require(actor, "customers.add_householdmember")
+    member = HouseholdMember(customer=customer, **data)
+    member.joined_on = member.joined_on or timezone.localdate()
+    member.full_clean()
+    member.save()
+    return member
+
+
+def household_member_leave(*, member: HouseholdMember, left_on, actor) -> HouseholdMember:
+    gate.require(actor, "customers.change_householdmember")
+    if member.left_on:
+        raise DomainError(_("This member has already left the household."))
+    member.left_on = left_on
+    member._change_reason = _("Left the household")
+    member.save(update_fields=["left_on"])
+    return member
+
+
+# --- Locked originals and change requests (R9) -------------------------------------------
+def _serialise(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def customer_update(*, customer: Customer, data: dict, actor, dossier: Dossier, reason=""):
+    """Edit a customer. Before confirmation it is saved at once; once locked, the edit becomes
+    a change request for a manager (R9). Returns the customer or the change request."""
+    gate.require(actor, "customers.change_customer")
+    changes = {
+        field: [_serialise(getattr(customer, field)), _serialise(value)]
+        for field, value in data.items()
+        if field in Customer.EDITABLE_FIELDS and getattr(customer, field) != value
+    }
+    if not changes:
+        raise DomainError(_("Nothing was changed."))
+    if not customer.locked:
+        with transaction.atomic():
+            for field, value in data.items():
+                setattr(customer, field, value)
+            customer.full_clean()
+            customer._change_reason = reason
+            customer.save()
+        return customer
+    if not reason.strip():
+        raise DomainError(_("Give the reason for changing a confirmed record."))
+    return change_request_create(
+        dossier=dossier, customer=customer, changes=changes, reason=reason, actor=actor
+    )
+
+
+def change_request_create(*, dossier, customer, changes, reason, actor) -> ChangeRequest:
+    gate.require(actor, "customers.add_changerequest")
+    with transaction.atomic():
+        request = ChangeRequest.objects.create(
+            dossier=dossier, customer=customer, changes=changes, reason=reason, requested_by=actor
+        )
+        managers = _managers(exclude=actor)
+        notify(
+            managers,
+            _("Change of %(customer)s in %(number)s awaits approval.")
+            % {"customer": customer.name, "number": dossier.archive_number},
+            reverse("customers:change_request_detail", args=[request.pk]),
+        )
+    return request
+
+
+def _decide(change_request, actor, target, note):
+    gate.require(actor, "customers.approve_changerequest")
+    cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if target not in ChangeRequest.TRANSITIONS[cr.status]:
+        raise DomainError(_("This change request has already been decided."))
+    if cr.requested_by_id == actor.pk and target != ChangeRequest.Status.WITHDRAWN:
+        raise DomainError(_("A change request is decided by someone other than its requester."))
+    updated = ChangeRequest.objects.filter(pk=cr.pk, status=cr.status).update(status=target)
+    if updated != 1:
+        raise DomainError(_("This change request has already been decided."))
+    cr.status, cr.decided_by, cr.decided_at, cr.decision_note = target, actor, timezone.now(), note
+    cr.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return cr
+
+
+def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> ChangeRequest:
+    """Apply the proposed values; the history row carries the request's reason (R9)."""
+    with transaction.atomic():
+        cr = _decide(change_request, actor, ChangeRequest.Status.APPROVED, note)
+        customer = Customer.objects.select_for_update().get(pk=cr.customer_id)
+        field_objs = {f.name: f for f in Customer._meta.get_fields() if hasattr(f, "to_python")}
+        for field, (_old, new) in cr.changes.items():
+            setattr(customer, field, field_objs[field].to_python(new))
+        try:
+            customer.full_clean()
+        except ValidationError as exc:
+            raise DomainError(
+                _("The proposed values are no longer valid: %(errors)s")
+                % {"errors": "; ".join(exc.messages)}
+            ) from exc
+        customer._change_reason = _("Change request #%(id)s: %(reason)s") % {
+            "id": cr.pk,
+            "reason": cr.reason,
+        }
+        customer.save()
+        notify(
+            [cr.requested_by],
+            _("Your change of %(customer)s was approved.") % {"customer": customer.name},
+            reverse("customers:dossier_detail", args=[cr.dossier_id]),
+        )
+    return cr
+
+
+def change_request_reject(*, change_request: ChangeRequest, actor, note) -> ChangeRequest:
+    if not note.strip():
+        raise DomainError(_("Say why the change is rejected."))
+    with transaction.atomic():
+        cr = _decide(change_request, actor, ChangeRequest.Status.REJECTED, note)
+        notify(
+            [cr.requested_by],
+            _("Your change of %(customer)s was rejected: %(note)s")
+            % {"customer": cr.customer.name, "note": note},
+            reverse("customers:change_request_detail", args=[cr.pk]),
+        )
+    return cr
+
+
+# --- Personal data (R16, R21) -----------------------------------------------------------
+def personal_data_reveal(*, dossier: Dossier, reason: str, actor, request=None):
+    """A deliberate, logged reveal of the dossier's unmasked personal data."""
+    if not reason.strip():
+        raise DomainError(_("Give the reason for viewing the personal data."))
+    permissions.require_reveal(actor, dossier, request=request)
+    log_access(actor, dossier, AccessLog.Action.REVEAL, reason=reason, request=request)

@@ -1,0 +1,426 @@
+"""Parse → access → service → render. No business rule lives here."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import permissions as gate
+from core.models import AccessLog
+from core.services import log_access
+
+from . import permissions, selectors, services
+from .forms import (
+    ContactForm,
+    ContactReplaceForm,
+    CustomerEditForm,
+    CustomerForm,
+    DecisionForm,
+    DossierSearchForm,
+    HouseholdMemberForm,
+    MoveInForm,
+    MoveOutForm,
+    ReasonForm,
+    SecrecyForm,
+)
+from .models import Building, ChangeRequest, Contact, Customer, HouseholdMember, Occupancy, Unit
+
+PAGE_SIZE = 25
+
+
+def dossier_list(request):
+    gate.require(request.user, "customers.view_dossier", request=request)
+    form = DossierSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.dossier_search(user=request.user, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "customers/partials/dossier_rows.html" if request.htmx else "customers/dossier_list.html"
+    )
+    return render(request, template, {"form": form, "page_obj": page})
+
+
+def _dossier_or_404(request, pk):
+    return permissions.access_dossier_or_404(request.user, pk, request=request)
+
+
+def dossier_detail(request, pk):
+    dossier = _dossier_or_404(request, pk)
+    sections = selectors.dossier_detail(dossier=dossier)
+    customer_ids = {s.customer_id for s in sections}
+    user = request.user
+    context = {
+        "dossier": dossier,
+        "current": [s for s in sections if not s.is_closed],
+        "closed": [s for s in sections if s.is_closed],
+        "cross_references": list(
+            selectors.cross_references(dossier=dossier, user=user, customer_ids=customer_ids)
+        ),
+        "pending_changes": list(
+            dossier.change_requests.filter(status=ChangeRequest.Status.REQUESTED).select_related(
+                "customer", "requested_by"
+            )
+        ),
+        "can_reveal": permissions.can_reveal(user, dossier),
+        "can_edit": user.has_perm("customers.change_customer"),
+        "can_move_in": user.has_perm("customers.add_occupancy"),
+        "can_verify": user.has_perm("customers.verify_occupancy"),
+        "can_set_secrecy": user.has_perm("customers.change_dossier"),
+        "reveal_form": ReasonForm(),
+    }
+    return render(request, "customers/dossier_detail.html", context)
+
+
+def dossier_history(request, pk):
+    dossier = _dossier_or_404(request, pk)
+    entries = selectors.dossier_history(dossier=dossier)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/dossier_history.html",
+        {"dossier": dossier, "page_obj": page},
+    )
+
+
+@require_POST
+def dossier_reveal(request, pk):
+    """R16/R21: show the unmasked personal data after a deliberate click with a reason."""
+    dossier = _dossier_or_404(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "customers/partials/reveal_form.html",
+            {"dossier": dossier, "reveal_form": form},
+            status=400 if not request.htmx else 200,
+        )
+    services.personal_data_reveal(
+        dossier=dossier, reason=form.cleaned_data["reason"], actor=request.user, request=request
+    )
+    sections = [s for s in selectors.dossier_detail(dossier=dossier) if not s.is_closed]
+    return render(
+        request, "customers/partials/revealed.html", {"dossier": dossier, "sections": sections}
+    )
+
+
+def dossier_secrecy(request, pk):
+    dossier = _dossier_or_404(request, pk)
+    gate.require(request.user, "customers.change_dossier", request=request)
+    form = SecrecyForm(request.POST or None, instance=dossier)
+    if request.method == "POST" and form.is_valid():
+        services.dossier_set_secrecy(
+            dossier=dossier,
+            secrecy_level=form.cleaned_data["secrecy_level"],
+            retention=form.cleaned_data["retention"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        messages.success(request, _("Secrecy level and retention saved."))
+        return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(request, "customers/dossier_secrecy.html", {"dossier": dossier, "form": form})
+
+
+# --- Move in, verify, move out ---------------------------------------------------------------
+def unit_options(request):
+    """htmx: the buildings of an estate, or the units of a building, as <option>s."""
+    gate.require(request.user, "customers.view_unit", request=request)
+    params = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
+    if building := params.get("building"):
+        options = Unit.objects.filter(building_id=building) if building.isdigit() else []
+    elif estate := params.get("estate"):
+        options = Building.objects.filter(estate_id=estate).select_related("estate") if estate.isdigit() else []
+    else:
+        options = []
+    return render(request, "customers/partials/unit_options.html", {"options": options})
+
+
+def move_in(request):
+    """Register a customer (or find them by ID number / credit code) and move them in."""
+    gate.require(request.user, "customers.add_occupancy", request=request)
+    initial = {}
+    if unit_id := request.GET.get("unit"):
+        unit = Unit.objects.filter(pk=unit_id).select_related("building").first()
+        if unit:
+            initial = {"estate": unit.building.estate_id, "building": unit.building_id,
+                       "unit": unit.pk}
+    move_form = MoveInForm(request.POST or None, initial=initial, prefix="move")
+    customer_form = CustomerForm(request.POST or None, prefix="customer")
+    if request.method == "POST":
+        existing = _existing_customer(request.POST, prefix="customer")
+        if existing is not None:
+            customer_form = None  # the customer is on file: only the move-in is validated
+        move_ok = move_form.is_valid()
+        customer_ok = existing is not None or customer_form.is_valid()
+        if move_ok and customer_ok:
+            try:
+                with transaction.atomic():
+                    customer = existing or services.customer_register(
+                        data=customer_form.cleaned_data, actor=request.user
+                    )
+                    occupancy = services.move_in_record(
+                        unit=move_form.cleaned_data["unit"],
+                        customer=customer,
+                        role=move_form.cleaned_data["role"],
+                        moved_in=move_form.cleaned_data["moved_in"],
+                        note=move_form.cleaned_data["note"],
+                        actor=request.user,
+                    )
+            except services.DomainError as exc:
+                move_form.add_error(None, str(exc))
+            else:
+                if existing:
+                    messages.info(
+                        request,
+                        _("%(name)s is already on file; the move-in was added to their record.")
+                        % {"name": existing.name},
+                    )
+                messages.success(
+                    request,
+                    _("Move-in recorded. A colleague must verify it before it takes effect."),
+                )
+                return redirect("customers:dossier_detail", pk=occupancy.dossier_id)
+        if customer_form is None:
+            customer_form = CustomerForm(request.POST, prefix="customer")
+    return render(
+        request,
+        "customers/move_in.html",
+        {"move_form": move_form, "customer_form": customer_form},
+    )
+
+
+def _existing_customer(data, prefix):
+    id_number = data.get(f"{prefix}-id_number", "").replace(" ", "").upper()
+    credit_code = data.get(f"{prefix}-credit_code", "").replace(" ", "").upper()
+    if id_number:
+        return Customer.objects.filter(id_number=id_number).first()
+    if credit_code:
+        return Customer.objects.filter(credit_code=credit_code).first()
+    return None
+
+
+def verification_list(request):
+    gate.require(request.user, "customers.verify_occupancy", request=request)
+    rows = selectors.pending_verifications(user=request.user)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "customers/verification_list.html", {"page_obj": page})
+
+
+def _occupancy_or_404(request, pk):
+    visible = Occupancy.objects.filter(
+        dossier__in=permissions.dossier_visible_to(request.user)
+    ).select_related("dossier", "customer")
+    return gate.get_or_404(request.user, visible, request=request, pk=pk)
+
+
+@require_POST
+def occupancy_verify(request, pk):
+    occupancy = _occupancy_or_404(request, pk)
+    approve = request.POST.get("decision") != "reject"
+    try:
+        services.occupancy_verify(
+            occupancy=occupancy, actor=request.user, approve=approve,
+            note=request.POST.get("note", "")[:300],
+        )
+    except services.DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Move-in verified.") if approve else _("Move-in rejected."))
+    return redirect("customers:dossier_detail", pk=occupancy.dossier_id)
+
+
+def occupancy_move_out(request, pk):
+    occupancy = _occupancy_or_404(request, pk)
+    gate.require(request.user, "customers.change_occupancy", request=request)
+    form = MoveOutForm(request.POST or None, occupancy=occupancy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.occupancy_move_out(
+                occupancy=occupancy,
+                moved_out=form.cleaned_data["moved_out"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Move-out recorded; the section is closed and kept."))
+            return redirect("customers:dossier_detail", pk=occupancy.dossier_id)
+    return render(
+        request, "customers/move_out.html", {"occupancy": occupancy, "form": form}
+    )
+
+
+# --- Customers, contacts and household (R9, R10) ---------------------------------------------
+def _open_customers(dossier):
+    """Customers with an open section in the dossier: a closed section is read-only (R8)."""
+    return Customer.objects.filter(
+        occupancies__in=Occupancy.objects.current().filter(dossier=dossier)
+    ).distinct()
+
+
+def _section_or_404(request, dossier_pk, customer_pk):
+    """A customer is reached through a dossier the user may see, in an open section."""
+    dossier = _dossier_or_404(request, dossier_pk)
+    customer = get_object_or_404(_open_customers(dossier), pk=customer_pk)
+    return dossier, customer
+
+
+def customer_edit(request, dossier_pk, pk):
+    dossier, customer = _section_or_404(request, dossier_pk, pk)
+    gate.require(request.user, "customers.change_customer", request=request)
+    form = CustomerEditForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+        fresh = Customer.objects.get(pk=customer.pk)  # the form wrote into ``customer``
+        try:
+            result = services.customer_update(
+                customer=fresh, data=data, actor=request.user, dossier=dossier,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if isinstance(result, ChangeRequest):
+                messages.success(
+                    request, _("The record is confirmed: your change awaits a manager's approval.")
+                )
+            else:
+                messages.success(request, _("Customer saved."))
+            return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(
+        request, "customers/customer_edit.html",
+        {"dossier": dossier, "customer": customer, "form": form},
+    )
+
+
+def contact_add(request, dossier_pk, pk):
+    dossier, customer = _section_or_404(request, dossier_pk, pk)
+    gate.require(request.user, "customers.add_contact", request=request)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.contact_add(customer=customer, data=form.cleaned_data, actor=request.user)
+        messages.success(request, _("Contact added."))
+        return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(
+        request, "customers/simple_form.html",
+        {"dossier": dossier, "form": form, "title": _("Add a contact of %(name)s") % {"name": customer.name}},
+    )
+
+
+def contact_replace(request, dossier_pk, pk):
+    dossier = _dossier_or_404(request, dossier_pk)
+    contact = get_object_or_404(
+        Contact.objects.filter(customer__in=_open_customers(dossier)), pk=pk
+    )
+    gate.require(request.user, "customers.add_contact", request=request)
+    form = ContactReplaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_replace(contact=contact, data=form.cleaned_data, actor=request.user)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Contact changed; the previous one is kept in the record."))
+            return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(
+        request, "customers/simple_form.html",
+        {"dossier": dossier, "form": form,
+         "title": _("Change the contact %(name)s") % {"name": contact.name}},
+    )
+
+
+def member_add(request, dossier_pk, pk):
+    dossier, customer = _section_or_404(request, dossier_pk, pk)
+    gate.require(request.user, "customers.add_householdmember", request=request)
+    form = HouseholdMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.household_member_add(customer=customer, data=form.cleaned_data, actor=request.user)
+        messages.success(request, _("Household member added."))
+        return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(
+        request, "customers/simple_form.html",
+        {"dossier": dossier, "form": form,
+         "title": _("Add a household member of %(name)s") % {"name": customer.name}},
+    )
+
+
+@require_POST
+def member_leave(request, dossier_pk, pk):
+    dossier = _dossier_or_404(request, dossier_pk)
+    member = get_object_or_404(
+        HouseholdMember.objects.filter(customer__in=_open_customers(dossier)), pk=pk
+    )
+    from django.utils import timezone
+
+    try:
+        services.household_member_leave(
+            member=member, left_on=timezone.localdate(), actor=request.user
+        )
+    except services.DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(name)s has left the household.") % {"name": member.name})
+    return redirect("customers:dossier_detail", pk=dossier.pk)
+
+
+# --- Change requests (R9) ---------------------------------------------------------------------
+def change_request_list(request):
+    gate.require(request.user, "customers.view_changerequest", request=request)
+    status = request.GET.get("status", ChangeRequest.Status.REQUESTED)
+    if status not in ChangeRequest.Status.values and status != "all":
+        status = ChangeRequest.Status.REQUESTED
+    rows = selectors.change_requests_for(
+        user=request.user, status=None if status == "all" else status
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "customers/change_request_list.html",
+        {"page_obj": page, "status": status, "statuses": ChangeRequest.Status.choices},
+    )
+
+
+def change_request_detail(request, pk):
+    gate.require(request.user, "customers.view_changerequest", request=request)
+    cr = gate.get_or_404(
+        request.user,
+        selectors.change_requests_for(user=request.user),
+        request=request,
+        pk=pk,
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not permissions.can_decide_change(request.user, cr):
+            gate.record_refusal(request.user, "customers.approve_changerequest", cr, request=request)
+            raise PermissionDenied(_("You may not decide this change request."))
+        if form.is_valid():
+            decide = (
+                services.change_request_approve
+                if form.cleaned_data["decision"] == "approve"
+                else services.change_request_reject
+            )
+            try:
+                decide(change_request=cr, actor=request.user, note=form.cleaned_data["note"])
+            except services.DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Decision saved."))
+            return redirect("customers:change_request_detail", pk=cr.pk)
+    # The decider sees the values when they may reveal the dossier's data; that read is logged.
+    reveal = permissions.can_reveal(request.user, cr.dossier)
+    if reveal:
+        log_access(request.user, cr.dossier, AccessLog.Action.REVEAL,
+                   detail=f"change request {cr.pk}", reason=cr.reason, request=request)
+    fields = {f.name: f.verbose_name for f in Customer._meta.get_fields() if hasattr(f, "verbose_name")}
+    show = (lambda _name, value: value) if reveal else selectors.mask_field
+    changes = [
+        (fields.get(name, name), show(name, old), show(name, new))
+        for name, (old, new) in cr.changes.items()
+    ]
+    return render(
+        request, "customers/change_request_detail.html",
+        {"cr": cr, "changes": changes, "form": form,
+         "can_decide": permissions.can_decide_change(request.user, cr)},
+    )

@@ -1,0 +1,199 @@
+"""Dossier rules R1, R2, R7, R8, R11, R12 through the services and the pages."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from core.roles import Role
+from customers import services
+from customers.models import ArchiveNumber, Dossier, Occupancy
+
+from ..factories import user_with_role
+from .factories import BuildingFactory, CustomerFactory, UnitFactory, dossier_for, moved_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_dossier_per_unit__R1():
+    unit = UnitFactory()
+    first = dossier_for(unit)
+    assert dossier_for(unit) == first  # opening again returns the same dossier
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dossier.objects.create(unit=unit, archive_number="X-1", opened_on=datetime.date.today())
+    assert Dossier.objects.filter(unit=unit).count() == 1
+
+
+def test_dossiers_are_listed_by_estate_building_and_floor__R1(client):
+    building = BuildingFactory(number="3")
+    high = dossier_for(UnitFactory(building=building, floor=18, room="1801"))
+    low = dossier_for(UnitFactory(building=building, floor=2, room="201"))
+    other = dossier_for(UnitFactory(floor=5, room="501"))
+    client.force_login(user_with_role(Role.FRONT_DESK))
+    page = client.get(reverse("customers:dossier_list"), {"building": building.pk,
+                                                          "estate": building.estate_id})
+    rows = list(page.context["page_obj"])
+    assert rows == [low, high]
+    assert other not in rows
+    floor = client.get(reverse("customers:dossier_list"), {"floor": 18})
+    assert list(floor.context["page_obj"]) == [high]
+
+
+def test_archive_number_follows_the_company_format__R2(settings):
+    building = BuildingFactory(number="3", estate__code="CH")
+    dossier = dossier_for(UnitFactory(building=building, entrance="2", room="1201"))
+    assert dossier.archive_number == "CH-3-2-1201"
+    no_entrance = dossier_for(UnitFactory(building=building, entrance="", room="101"))
+    assert no_entrance.archive_number == "CH-3-101"
+    settings.ARCHIVE_NUMBER_FORMAT = "KH/{estate}{building:0>2}/{room}"
+    assert dossier_for(UnitFactory(building=building, room="502")).archive_number == "KH/CH03/502"
+
+
+def test_archive_number_never_changes_and_is_never_reused__R2():
+    unit = UnitFactory(building__number="5", building__estate__code="JX", entrance="", room="808")
+    dossier = dossier_for(unit)
+    assert dossier.archive_number == "JX-5-808"
+    assert ArchiveNumber.objects.filter(number="JX-5-808", dossier=dossier).exists()
+    # the unit is renamed: the number stays
+    unit.room = "809"
+    unit.save()
+    dossier.refresh_from_db()
+    assert dossier.archive_number == "JX-5-808"
+    # a new unit that would derive an issued number gets another one
+    twin = UnitFactory(building=unit.building, entrance="", room="808")
+    assert dossier_for(twin).archive_number == "JX-5-808-2"
+    assert not Dossier._meta.get_field("archive_number").editable
+
+
+def test_label_shows_the_current_occupant__R7(client):
+    dossier = dossier_for()
+    first = moved_in(dossier, CustomerFactory(name="王芳"))
+    assert Dossier.objects.with_current_occupants().get(pk=dossier.pk).label == "王芳"
+    services.occupancy_move_out(
+        occupancy=first, moved_out=datetime.date(2025, 1, 10), actor=user_with_role(Role.FRONT_DESK)
+    )
+    assert Dossier.objects.with_current_occupants().get(pk=dossier.pk).label == ""
+    moved_in(dossier, CustomerFactory(name="刘洋"), day=datetime.date(2025, 2, 1))
+    dossier = Dossier.objects.with_current_occupants().get(pk=dossier.pk)
+    assert dossier.label == "刘洋"
+    client.force_login(user_with_role(Role.FRONT_DESK))
+    html = client.get(reverse("customers:dossier_detail", args=[dossier.pk])).content.decode()
+    label = html.split('data-testid="dossier-label">')[1].split("</div>")[0]
+    assert "刘洋" in label and "王芳" not in label
+
+
+def test_move_out_closes_the_section_and_the_next_occupant_starts_a_new_one__R8(client):
+    dossier = dossier_for()
+    first = moved_in(dossier, CustomerFactory(name="赵敏"))
+    front = user_with_role(Role.FRONT_DESK)
+    client.force_login(front)
+    response = client.post(
+        reverse("customers:occupancy_move_out", args=[first.pk]),
+        {"moved_out": "2025-06-30", "note": "售房"},
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == Occupancy.Status.MOVED_OUT
+    assert first.moved_out == datetime.date(2025, 6, 30)
+    second = moved_in(dossier, CustomerFactory(name="钱坤"), day=datetime.date(2025, 7, 1))
+    assert (first.section_number, second.section_number) == (1, 2)
+    page = client.get(reverse("customers:dossier_detail", args=[dossier.pk]))
+    assert [s.customer.name for s in page.context["current"]] == ["钱坤"]
+    assert [s.customer.name for s in page.context["closed"]] == ["赵敏"]
+    # the closed section is read-only: its customer can no longer be edited from the dossier
+    assert client.get(
+        reverse("customers:customer_edit", args=[dossier.pk, first.customer_id])
+    ).status_code == 404
+    with pytest.raises(services.DomainError):
+        services.occupancy_move_out(occupancy=first, moved_out=datetime.date(2025, 7, 1),
+                                    actor=front)
+
+
+def test_move_out_form_keeps_input_and_explains_a_bad_date__R8(client):
+    occupancy = moved_in(day=datetime.date(2024, 3, 1))
+    client.force_login(user_with_role(Role.FRONT_DESK))
+    response = client.post(
+        reverse("customers:occupancy_move_out", args=[occupancy.pk]),
+        {"moved_out": "2024-02-01", "note": "提前退租"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "早于入住日期" in html
+    assert 'value="提前退租"' in html
+    occupancy.refresh_from_db()
+    assert occupancy.status == Occupancy.Status.ACTIVE
+
+
+def test_a_customer_with_several_units_sees_links_between_the_dossiers__R11(client):
+    owner = CustomerFactory(name="孙丽")
+    a, b, c = dossier_for(), dossier_for(), dossier_for()
+    moved_in(a, owner)
+    moved_in(b, owner)
+    moved_in(c)
+    client.force_login(user_with_role(Role.MANAGER))
+    page = client.get(reverse("customers:dossier_detail", args=[a.pk]))
+    assert page.context["cross_references"] == [b]
+    assert reverse("customers:dossier_detail", args=[b.pk]) in page.content.decode()
+
+
+def test_cross_references_hide_dossiers_the_user_may_not_see__R11__R17(client):
+    owner = CustomerFactory()
+    visible, secret = dossier_for(), dossier_for(secrecy="B")
+    moved_in(visible, owner)
+    moved_in(secret, owner)
+    client.force_login(user_with_role(Role.FRONT_DESK))
+    page = client.get(reverse("customers:dossier_detail", args=[visible.pk]))
+    assert page.context["cross_references"] == []
+
+
+def test_secrecy_level_defaults_to_c_and_retention_is_shown__R12(client):
+    dossier = dossier_for()
+    assert dossier.secrecy_level == "C"
+    assert dossier.retention == "permanent"
+    manager = user_with_role(Role.MANAGER)
+    client.force_login(manager)
+    html = client.get(reverse("customers:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "C级（公司内部）" in html and "永久" in html
+    response = client.post(
+        reverse("customers:dossier_secrecy", args=[dossier.pk]),
+        {"secrecy_level": "B", "retention": "permanent", "reason": "涉及诉讼"},
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.secrecy_level == "B"
+    assert dossier.history.first().history_change_reason == "涉及诉讼"
+
+
+def test_list_and_detail_pages_use_a_constant_number_of_queries(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = user_with_role(Role.MANAGER)
+    client.force_login(user)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    for _ in range(2):
+        moved_in()
+    few = count(reverse("customers:dossier_list"))
+    for _ in range(20):
+        moved_in()
+    assert count(reverse("customers:dossier_list")) == few
+
+    dossier = dossier_for()
+    first = moved_in(dossier)
+    small = count(reverse("customers:dossier_detail", args=[dossier.pk]))
+    services.occupancy_move_out(occupancy=first, moved_out=datetime.date(2024, 5, 1),
+                                actor=user_with_role(Role.FRONT_DESK))
+    for day in (datetime.date(2024, 6, 1),):
+        moved_in(dossier, day=day)
+    moved_in(dossier, role=Occupancy.Role.TENANT, day=datetime.date(2024, 7, 1))
+    for occupancy in dossier.occupancies.all():
+        services.contact_add(customer=occupancy.customer,
+                             data={"kind": "daily", "name": "周杰", "mobile": "13700000000"},
+                             actor=user)
+    assert count(reverse("customers:dossier_detail", args=[dossier.pk])) == small

@@ -242,4 +242,6 @@ ARCHIVE_COMPANY_NAME = env.str("ARCHIVE_COMPANY_NAME", default="示例物业服�
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # R2: one archive-number format company-wide, derived from the unit. Fields: {estate} (estate
 # code), {building}, {entrance}, {room}, {floor}. Empty parts and their separators are dropped.
-ARCHIVE_NUMBER_FORMAT = env.str("ARCHIVE_NUMBER_FORMAT", default="{estate}-{building}-{entrance}-{room}")
+ARCHIVE_NUMBER_FORMAT = env.str(
+    "ARCHIVE_NUMBER_FORMAT", default="{estate}-{building}-{entrance}-{room}"
+)

@@ -25,9 +25,7 @@ class DossierSearchForm(forms.Form):
         ),
     )
     estate = forms.ModelChoiceField(Estate.objects.all(), label=_("Estate"), required=False)
-    building = forms.ModelChoiceField(
-        Building.objects.none(), label=_("Building"), required=False
-    )
+    building = forms.ModelChoiceField(Building.objects.none(), label=_("Building"), required=False)
     floor = forms.IntegerField(label=_("Floor"), required=False)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", "---------"), *Dossier.Status.choices]

@@ -171,9 +171,7 @@ class Customer(models.Model):
         db_index=True,
     )
     tax_number = models.CharField(_("tax registration number"), max_length=30, blank=True)
-    legal_representative = models.CharField(
-        _("legal representative"), max_length=50, blank=True
-    )
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     licence_valid_until = models.DateField(_("business licence valid until"), null=True, blank=True)
     annual_review_date = models.DateField(_("last annual review"), null=True, blank=True)
     # both
@@ -237,6 +235,17 @@ class Customer(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        from pypinyin import Style, lazy_pinyin
+
+        self.id_number = self.id_number.strip().upper()
+        self.credit_code = self.credit_code.strip().upper()
+        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()[:100]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_initials"}
+        super().save(*args, **kwargs)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -252,7 +261,10 @@ class Customer(models.Model):
                     pass  # reported by the field validator
                 else:
                     # R4: the ID number's birth date and sex agree with what was entered.
-                    if self.birth_date and resident_id_birth_date(self.id_number) != self.birth_date:
+                    if (
+                        self.birth_date
+                        and resident_id_birth_date(self.id_number) != self.birth_date
+                    ):
                         errors["birth_date"] = _(
                             "The date of birth does not match the ID number (%(date)s)."
                         ) % {"date": resident_id_birth_date(self.id_number).isoformat()}
@@ -267,17 +279,6 @@ class Customer(models.Model):
                 errors["landline"] = _("Enter a mobile or a landline number.")
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        from pypinyin import Style, lazy_pinyin
-
-        self.id_number = self.id_number.strip().upper()
-        self.credit_code = self.credit_code.strip().upper()
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()[:100]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_initials"}
-        super().save(*args, **kwargs)
 
 
 class HouseholdMember(models.Model):

@@ -33,8 +33,10 @@ from .models import (
 
 
 def _managers(*, exclude):
-    return get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(
-        pk=exclude.pk
+    return (
+        get_user_model()
+        .objects.filter(groups__name=Role.MANAGER, is_active=True)
+        .exclude(pk=exclude.pk)
     )
 
 
@@ -90,7 +92,9 @@ def dossier_open(*, unit: Unit, actor, opened_on=None) -> Dossier:
         return dossier
 
 
-def dossier_set_secrecy(*, dossier: Dossier, secrecy_level: str, retention: str, reason: str, actor):
+def dossier_set_secrecy(
+    *, dossier: Dossier, secrecy_level: str, retention: str, reason: str, actor
+):
     gate.require(actor, "customers.change_dossier")
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -123,7 +127,9 @@ def customer_register(*, data: dict, actor) -> Customer:
     return customer
 
 
-def move_in_record(*, unit: Unit, customer: Customer, role: str, moved_in, actor, note="") -> Occupancy:
+def move_in_record(
+    *, unit: Unit, customer: Customer, role: str, moved_in, actor, note=""
+) -> Occupancy:
     """Record a move-in; it takes effect when a second person verifies it (R4)."""
     gate.require(actor, "customers.add_occupancy")
     with transaction.atomic():
@@ -131,9 +137,13 @@ def move_in_record(*, unit: Unit, customer: Customer, role: str, moved_in, actor
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if dossier.occupancies.current().filter(customer=customer, role=role).exists():
             raise DomainError(_("This customer already has an open section in this dossier."))
-        if role == Occupancy.Role.OWNER and dossier.occupancies.current().filter(
-            role=Occupancy.Role.OWNER
-        ).exclude(customer=customer).exists():
+        if (
+            role == Occupancy.Role.OWNER
+            and dossier.occupancies.current()
+            .filter(role=Occupancy.Role.OWNER)
+            .exclude(customer=customer)
+            .exists()
+        ):
             raise DomainError(
                 _("The unit already has an owner; record the previous owner's move-out first.")
             )
@@ -196,7 +206,11 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
         _refresh_status(occupancy.dossier)
         notify(
             [occupancy.recorded_by],
-            (_("Move-in of %(customer)s verified.") if approve else _("Move-in of %(customer)s rejected."))
+            (
+                _("Move-in of %(customer)s verified.")
+                if approve
+                else _("Move-in of %(customer)s rejected.")
+            )
             % {"customer": occupancy.customer.name},
             reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
         )

@@ -131,7 +131,11 @@ def unit_options(request):
     if building := params.get("building"):
         options = Unit.objects.filter(building_id=building) if building.isdigit() else []
     elif estate := params.get("estate"):
-        options = Building.objects.filter(estate_id=estate).select_related("estate") if estate.isdigit() else []
+        options = (
+            Building.objects.filter(estate_id=estate).select_related("estate")
+            if estate.isdigit()
+            else []
+        )
     else:
         options = []
     return render(request, "customers/partials/unit_options.html", {"options": options})
@@ -144,8 +148,11 @@ def move_in(request):
     if unit_id := request.GET.get("unit"):
         unit = Unit.objects.filter(pk=unit_id).select_related("building").first()
         if unit:
-            initial = {"estate": unit.building.estate_id, "building": unit.building_id,
-                       "unit": unit.pk}
+            initial = {
+                "estate": unit.building.estate_id,
+                "building": unit.building_id,
+                "unit": unit.pk,
+            }
     move_form = MoveInForm(request.POST or None, initial=initial, prefix="move")
     customer_form = CustomerForm(request.POST or None, prefix="customer")
     if request.method == "POST":
@@ -221,7 +228,9 @@ def occupancy_verify(request, pk):
     approve = request.POST.get("decision") != "reject"
     try:
         services.occupancy_verify(
-            occupancy=occupancy, actor=request.user, approve=approve,
+            occupancy=occupancy,
+            actor=request.user,
+            approve=approve,
             note=request.POST.get("note", "")[:300],
         )
     except services.DomainError as exc:
@@ -248,9 +257,7 @@ def occupancy_move_out(request, pk):
         else:
             messages.success(request, _("Move-out recorded; the section is closed and kept."))
             return redirect("customers:dossier_detail", pk=occupancy.dossier_id)
-    return render(
-        request, "customers/move_out.html", {"occupancy": occupancy, "form": form}
-    )
+    return render(request, "customers/move_out.html", {"occupancy": occupancy, "form": form})
 
 
 # --- Customers, contacts and household (R9, R10) ---------------------------------------------
@@ -277,7 +284,10 @@ def customer_edit(request, dossier_pk, pk):
         fresh = Customer.objects.get(pk=customer.pk)  # the form wrote into ``customer``
         try:
             result = services.customer_update(
-                customer=fresh, data=data, actor=request.user, dossier=dossier,
+                customer=fresh,
+                data=data,
+                actor=request.user,
+                dossier=dossier,
                 reason=form.cleaned_data["reason"],
             )
         except services.DomainError as exc:
@@ -291,7 +301,8 @@ def customer_edit(request, dossier_pk, pk):
                 messages.success(request, _("Customer saved."))
             return redirect("customers:dossier_detail", pk=dossier.pk)
     return render(
-        request, "customers/customer_edit.html",
+        request,
+        "customers/customer_edit.html",
         {"dossier": dossier, "customer": customer, "form": form},
     )
 
@@ -305,8 +316,13 @@ def contact_add(request, dossier_pk, pk):
         messages.success(request, _("Contact added."))
         return redirect("customers:dossier_detail", pk=dossier.pk)
     return render(
-        request, "customers/simple_form.html",
-        {"dossier": dossier, "form": form, "title": _("Add a contact of %(name)s") % {"name": customer.name}},
+        request,
+        "customers/simple_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": _("Add a contact of %(name)s") % {"name": customer.name},
+        },
     )
 
 
@@ -326,9 +342,13 @@ def contact_replace(request, dossier_pk, pk):
             messages.success(request, _("Contact changed; the previous one is kept in the record."))
             return redirect("customers:dossier_detail", pk=dossier.pk)
     return render(
-        request, "customers/simple_form.html",
-        {"dossier": dossier, "form": form,
-         "title": _("Change the contact %(name)s") % {"name": contact.name}},
+        request,
+        "customers/simple_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": _("Change the contact %(name)s") % {"name": contact.name},
+        },
     )
 
 
@@ -341,9 +361,13 @@ def member_add(request, dossier_pk, pk):
         messages.success(request, _("Household member added."))
         return redirect("customers:dossier_detail", pk=dossier.pk)
     return render(
-        request, "customers/simple_form.html",
-        {"dossier": dossier, "form": form,
-         "title": _("Add a household member of %(name)s") % {"name": customer.name}},
+        request,
+        "customers/simple_form.html",
+        {
+            "dossier": dossier,
+            "form": form,
+            "title": _("Add a household member of %(name)s") % {"name": customer.name},
+        },
     )
 
 
@@ -377,7 +401,8 @@ def change_request_list(request):
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "customers/change_request_list.html",
+        request,
+        "customers/change_request_list.html",
         {"page_obj": page, "status": status, "statuses": ChangeRequest.Status.choices},
     )
 
@@ -393,7 +418,9 @@ def change_request_detail(request, pk):
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not permissions.can_decide_change(request.user, cr):
-            gate.record_refusal(request.user, "customers.approve_changerequest", cr, request=request)
+            gate.record_refusal(
+                request.user, "customers.approve_changerequest", cr, request=request
+            )
             raise PermissionDenied(_("You may not decide this change request."))
         if form.is_valid():
             decide = (
@@ -411,16 +438,29 @@ def change_request_detail(request, pk):
     # The decider sees the values when they may reveal the dossier's data; that read is logged.
     reveal = permissions.can_reveal(request.user, cr.dossier)
     if reveal:
-        log_access(request.user, cr.dossier, AccessLog.Action.REVEAL,
-                   detail=f"change request {cr.pk}", reason=cr.reason, request=request)
-    fields = {f.name: f.verbose_name for f in Customer._meta.get_fields() if hasattr(f, "verbose_name")}
+        log_access(
+            request.user,
+            cr.dossier,
+            AccessLog.Action.REVEAL,
+            detail=f"change request {cr.pk}",
+            reason=cr.reason,
+            request=request,
+        )
+    fields = {
+        f.name: f.verbose_name for f in Customer._meta.get_fields() if hasattr(f, "verbose_name")
+    }
     show = (lambda _name, value: value) if reveal else selectors.mask_field
     changes = [
         (fields.get(name, name), show(name, old), show(name, new))
         for name, (old, new) in cr.changes.items()
     ]
     return render(
-        request, "customers/change_request_detail.html",
-        {"cr": cr, "changes": changes, "form": form,
-         "can_decide": permissions.can_decide_change(request.user, cr)},
+        request,
+        "customers/change_request_detail.html",
+        {
+            "cr": cr,
+            "changes": changes,
+            "form": form,
+            "can_decide": permissions.can_decide_change(request.user, cr),
+        },
     )

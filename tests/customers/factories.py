@@ -103,8 +103,16 @@ def dossier_for(unit=None, *, actor=None, secrecy="C"):
     return dossier
 
 
-def moved_in(dossier=None, customer=None, *, role=Occupancy.Role.OWNER, verified=True,
-             recorder=None, verifier=None, day=datetime.date(2024, 3, 1)):
+def moved_in(
+    dossier=None,
+    customer=None,
+    *,
+    role=Occupancy.Role.OWNER,
+    verified=True,
+    recorder=None,
+    verifier=None,
+    day=datetime.date(2024, 3, 1),
+):
     """A customer moved into the dossier's unit, verified by a second person by default."""
     dossier = dossier or dossier_for()
     customer = customer or CustomerFactory()

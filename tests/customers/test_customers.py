@@ -13,10 +13,8 @@ from customers.models import ChangeRequest, Contact, Customer, Dossier, Occupanc
 
 from ..factories import user_with_role
 from .factories import (
-    CustomerFactory,
     UnitFactory,
     credit_code,
-    dossier_for,
     moved_in,
     resident_id,
 )
@@ -71,15 +69,24 @@ def test_individual_needs_its_data_and_enterprise_its_credit_code__R3(client):
     assert {"sex", "birth_date", "id_number", "mobile"} <= set(errors)
     response = client.post(
         reverse("customers:move_in"),
-        move_in_post(unit, kind="enterprise", name="华润物业有限公司", id_number="", sex="",
-                     birth_date=""),
+        move_in_post(
+            unit, kind="enterprise", name="华润物业有限公司", id_number="", sex="", birth_date=""
+        ),
     )
     assert "credit_code" in response.context["customer_form"].errors
     ok = client.post(
         reverse("customers:move_in"),
-        move_in_post(unit, kind="enterprise", name="华润物业有限公司", id_number="", sex="",
-                     birth_date="", credit_code=credit_code(), landline="0755-83456789",
-                     mobile=""),
+        move_in_post(
+            unit,
+            kind="enterprise",
+            name="华润物业有限公司",
+            id_number="",
+            sex="",
+            birth_date="",
+            credit_code=credit_code(),
+            landline="0755-83456789",
+            mobile="",
+        ),
     )
     assert ok.status_code == 302
     assert Customer.objects.get(name="华润物业有限公司").kind == "enterprise"
@@ -120,8 +127,17 @@ def test_bad_credit_code_and_phone_formats_are_refused__R4(client):
     bad_code = code[:-1] + ("0" if code[-1] != "0" else "1")
     response = client.post(
         reverse("customers:move_in"),
-        move_in_post(unit, kind="enterprise", name="某公司", id_number="", sex="", birth_date="",
-                     credit_code=bad_code, landline="12345", mobile="2381234567"),
+        move_in_post(
+            unit,
+            kind="enterprise",
+            name="某公司",
+            id_number="",
+            sex="",
+            birth_date="",
+            credit_code=bad_code,
+            landline="12345",
+            mobile="2381234567",
+        ),
     )
     errors = response.context["customer_form"].errors
     assert {"credit_code", "landline", "mobile"} <= set(errors)
@@ -158,8 +174,7 @@ def test_verify_through_the_page_and_the_recorder_sees_no_button__R4(client):
     manager = user_with_role(Role.MANAGER)
     client.force_login(manager)
     assert 'data-testid="verify"' in client.get(url).content.decode()
-    client.post(reverse("customers:occupancy_verify", args=[occupancy.pk]),
-                {"decision": "approve"})
+    client.post(reverse("customers:occupancy_verify", args=[occupancy.pk]), {"decision": "approve"})
     occupancy.refresh_from_db()
     assert occupancy.status == Occupancy.Status.ACTIVE
 
@@ -221,8 +236,11 @@ def test_a_manager_cannot_approve_their_own_request__R9():
     occupancy = moved_in()
     manager = user_with_role(Role.MANAGER)
     cr = services.customer_update(
-        customer=occupancy.customer, data={"address": "新址"}, actor=manager,
-        dossier=occupancy.dossier, reason="更正",
+        customer=occupancy.customer,
+        data={"address": "新址"},
+        actor=manager,
+        dossier=occupancy.dossier,
+        reason="更正",
     )
     with pytest.raises(services.DomainError):
         services.change_request_approve(change_request=cr, actor=manager)
@@ -234,8 +252,11 @@ def test_a_rejected_request_changes_nothing_and_needs_a_reason__R9(client):
     occupancy = moved_in()
     customer = occupancy.customer
     cr = services.customer_update(
-        customer=customer, data={"address": "北京市朝阳区"}, actor=user_with_role(Role.FRONT_DESK),
-        dossier=occupancy.dossier, reason="搬家",
+        customer=customer,
+        data={"address": "北京市朝阳区"},
+        actor=user_with_role(Role.FRONT_DESK),
+        dossier=occupancy.dossier,
+        reason="搬家",
     )
     manager = user_with_role(Role.MANAGER)
     with pytest.raises(services.DomainError):
@@ -250,12 +271,16 @@ def test_a_rejected_request_changes_nothing_and_needs_a_reason__R9(client):
 def test_front_desk_cannot_decide_change_requests__R9(client):
     occupancy = moved_in()
     cr = services.customer_update(
-        customer=occupancy.customer, data={"address": "x"}, actor=user_with_role(Role.MANAGER),
-        dossier=occupancy.dossier, reason="更正",
+        customer=occupancy.customer,
+        data={"address": "x"},
+        actor=user_with_role(Role.MANAGER),
+        dossier=occupancy.dossier,
+        reason="更正",
     )
     client.force_login(user_with_role(Role.FRONT_DESK))
-    response = client.post(reverse("customers:change_request_detail", args=[cr.pk]),
-                           {"decision": "approve"})
+    response = client.post(
+        reverse("customers:change_request_detail", args=[cr.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 403
     cr.refresh_from_db()
     assert cr.status == ChangeRequest.Status.REQUESTED
@@ -265,7 +290,9 @@ def test_an_unconfirmed_record_is_edited_directly__R9():
     occupancy = moved_in(verified=False)
     customer = occupancy.customer
     result = services.customer_update(
-        customer=customer, data={"address": "杭州市西湖区"}, actor=user_with_role(Role.FRONT_DESK),
+        customer=customer,
+        data={"address": "杭州市西湖区"},
+        actor=user_with_role(Role.FRONT_DESK),
         dossier=occupancy.dossier,
     )
     assert result == customer
@@ -280,8 +307,12 @@ def test_a_changed_contact_is_kept_not_overwritten__R10(client):
     front = user_with_role(Role.FRONT_DESK)
     old = services.contact_add(
         customer=customer,
-        data={"kind": "emergency", "name": "李娜", "mobile": "13912345678",
-              "valid_from": datetime.date(2024, 1, 1)},
+        data={
+            "kind": "emergency",
+            "name": "李娜",
+            "mobile": "13912345678",
+            "valid_from": datetime.date(2024, 1, 1),
+        },
         actor=front,
     )
     client.force_login(front)
@@ -298,8 +329,9 @@ def test_a_changed_contact_is_kept_not_overwritten__R10(client):
     html = client.get(reverse("customers:dossier_detail", args=[dossier.pk])).content.decode()
     assert "李娜" in html and "王强" in html
     with pytest.raises(services.DomainError):
-        services.contact_replace(contact=old, data={"name": "x", "mobile": "13600000000"},
-                                 actor=front)
+        services.contact_replace(
+            contact=old, data={"name": "x", "mobile": "13600000000"}, actor=front
+        )
 
 
 def test_household_changes_are_recorded_as_history__R10(client):

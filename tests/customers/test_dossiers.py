@@ -31,8 +31,9 @@ def test_dossiers_are_listed_by_estate_building_and_floor__R1(client):
     low = dossier_for(UnitFactory(building=building, floor=2, room="201"))
     other = dossier_for(UnitFactory(floor=5, room="501"))
     client.force_login(user_with_role(Role.FRONT_DESK))
-    page = client.get(reverse("customers:dossier_list"), {"building": building.pk,
-                                                          "estate": building.estate_id})
+    page = client.get(
+        reverse("customers:dossier_list"), {"building": building.pk, "estate": building.estate_id}
+    )
     rows = list(page.context["page_obj"])
     assert rows == [low, high]
     assert other not in rows
@@ -102,12 +103,16 @@ def test_move_out_closes_the_section_and_the_next_occupant_starts_a_new_one__R8(
     assert [s.customer.name for s in page.context["current"]] == ["钱坤"]
     assert [s.customer.name for s in page.context["closed"]] == ["赵敏"]
     # the closed section is read-only: its customer can no longer be edited from the dossier
-    assert client.get(
-        reverse("customers:customer_edit", args=[dossier.pk, first.customer_id])
-    ).status_code == 404
+    assert (
+        client.get(
+            reverse("customers:customer_edit", args=[dossier.pk, first.customer_id])
+        ).status_code
+        == 404
+    )
     with pytest.raises(services.DomainError):
-        services.occupancy_move_out(occupancy=first, moved_out=datetime.date(2025, 7, 1),
-                                    actor=front)
+        services.occupancy_move_out(
+            occupancy=first, moved_out=datetime.date(2025, 7, 1), actor=front
+        )
 
 
 def test_move_out_form_keeps_input_and_explains_a_bad_date__R8(client):
@@ -187,13 +192,16 @@ def test_list_and_detail_pages_use_a_constant_number_of_queries(client, django_a
     dossier = dossier_for()
     first = moved_in(dossier)
     small = count(reverse("customers:dossier_detail", args=[dossier.pk]))
-    services.occupancy_move_out(occupancy=first, moved_out=datetime.date(2024, 5, 1),
-                                actor=user_with_role(Role.FRONT_DESK))
+    services.occupancy_move_out(
+        occupancy=first, moved_out=datetime.date(2024, 5, 1), actor=user_with_role(Role.FRONT_DESK)
+    )
     for day in (datetime.date(2024, 6, 1),):
         moved_in(dossier, day=day)
     moved_in(dossier, role=Occupancy.Role.TENANT, day=datetime.date(2024, 7, 1))
     for occupancy in dossier.occupancies.all():
-        services.contact_add(customer=occupancy.customer,
-                             data={"kind": "daily", "name": "周杰", "mobile": "13700000000"},
-                             actor=user)
+        services.contact_add(
+            customer=occupancy.customer,
+            data={"kind": "daily", "name": "周杰", "mobile": "13700000000"},
+            actor=user,
+        )
     assert count(reverse("customers:dossier_detail", args=[dossier.pk])) == small

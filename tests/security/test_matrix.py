@@ -94,11 +94,20 @@ def matrix_objects(role_users):
             customer=customer, data={"name": "张小明", "relation": "子"}, actor=actor
         )
         change = services.customer_update(
-            customer=customer, data={"address": "新地址"}, actor=actor, dossier=dossier,
+            customer=customer,
+            data={"address": "新地址"},
+            actor=actor,
+            dossier=dossier,
             reason="业主来电更正",
         )
-        return {"dossier": dossier, "occupancy": occupancy, "customer": customer,
-                "contact": contact, "member": member, "change_request": change}
+        return {
+            "dossier": dossier,
+            "occupancy": occupancy,
+            "customer": customer,
+            "contact": contact,
+            "member": member,
+            "change_request": change,
+        }
 
     objects = {"open": build("C"), "confidential": build("B")}
     role_users["ungranted"] = user_with_role(Role.FRONT_DESK)

@@ -39,6 +39,13 @@ def items_for(user, current_path: str = ""):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = url == current_path if url == "/" else current_path.startswith(url)
-        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        entries.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
+    # the entry with the longest URL that starts the current path is the active one
+    matches = [
+        e
+        for e in entries
+        if current_path == e["url"] or (e["url"] != "/" and current_path.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return entries

@@ -10,12 +10,32 @@ class CustomersConfig(AppConfig):
         from core.navigation import NavItem, register
 
         register(
-            NavItem(_("Dossiers"), "customers:dossier_list", icon="folder2-open", order=10,
-                    perm="customers.view_dossier"),
-            NavItem(_("Move in"), "customers:move_in", icon="box-arrow-in-right", order=20,
-                    perm="customers.add_occupancy"),
-            NavItem(_("Verifications"), "customers:verification_list", icon="patch-check",
-                    order=30, perm="customers.verify_occupancy"),
-            NavItem(_("Change requests"), "customers:change_request_list", icon="pencil-square",
-                    order=40, perm="customers.view_changerequest"),
+            NavItem(
+                _("Dossiers"),
+                "customers:dossier_list",
+                icon="folder2-open",
+                order=10,
+                perm="customers.view_dossier",
+            ),
+            NavItem(
+                _("Move in"),
+                "customers:move_in",
+                icon="box-arrow-in-right",
+                order=20,
+                perm="customers.add_occupancy",
+            ),
+            NavItem(
+                _("Verifications"),
+                "customers:verification_list",
+                icon="patch-check",
+                order=30,
+                perm="customers.verify_occupancy",
+            ),
+            NavItem(
+                _("Change requests"),
+                "customers:change_request_list",
+                icon="pencil-square",
+                order=40,
+                perm="customers.view_changerequest",
+            ),
         )

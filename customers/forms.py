@@ -73,6 +73,12 @@ class CustomerForm(forms.ModelForm):
             "kind": forms.RadioSelect,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].choices = Customer.Kind.choices  # no empty radio
+            self.fields["kind"].initial = Customer.Kind.INDIVIDUAL
+
     def clean_id_number(self):
         return self.cleaned_data["id_number"].replace(" ", "").upper()
 

@@ -18,14 +18,14 @@ def _digits(text):
     return re.sub(r"\D", "", text)
 
 
-def _name_contains(queryset, q, *also):
-    """``name`` icontains ``q``, or any of ``also``. On PostgreSQL a two-character fragment,
+def _contains(queryset, field, q, *also):
+    """``field`` icontains ``q``, or any of ``also``. On PostgreSQL a two-character fragment,
     which has no trigram for the indexes of migration 0002, is first narrowed by the bigram
-    index of migration 0003: most Chinese names have only two or three characters."""
-    condition = Q(name__icontains=q)
+    indexes of migration 0003: most Chinese names have only two or three characters."""
+    condition = Q(**{f"{field}__icontains": q})
     if len(q) == 2 and connection.vendor == "postgresql":
-        queryset = queryset.alias(name_bigrams=_Bigrams("name"))
-        condition &= Q(name_bigrams__contains=_Bigrams(Value(q)))
+        queryset = queryset.alias(**{f"{field}_bigrams": _Bigrams(field)})
+        condition &= Q(**{f"{field}_bigrams__contains": _Bigrams(Value(q))})
     for extra in also:
         condition |= extra
     return queryset.filter(condition)
@@ -67,32 +67,41 @@ def _matching_customers(q):
             return Customer.objects.none(), Contact.objects.none()
         return Customer.objects.filter(phone), Contact.objects.filter(phone)
     initials = [Q(name_initials__startswith=q.lower())] if q.isascii() and q.isalpha() else []
-    return _name_contains(Customer.objects.all(), q, *initials), _name_contains(
-        Contact.objects.all(), q
+    return (
+        _contains(Customer.objects.all(), "name", q, *initials),
+        _contains(Contact.objects.all(), "name", q),
     )
 
 
 def _matching_dossier_ids(q):
-    """The ids of the dossiers the search box matches, as one UNION subquery.
-
-    Each branch uses its own index; ORed into one WHERE across the joined tables, the
-    conditions made PostgreSQL join and filter every dossier and unit (180-650 ms at 100,000
-    units, see bench/README.md)."""
+    """The ids of the dossiers the search box matches, as one UNION query whose branches each
+    use their own index."""
     customers, contacts = _matching_customers(q)
     people = [
-        people.order_by().values(field)
+        people.order_by().values_list(field, flat=True)
         for people, field in ((customers, "pk"), (contacts, "customer_id"))
         if not people.query.is_empty()
     ]
     branches = []
     if people:
         ids = people[0].union(*people[1:])
-        branches.append(Occupancy.objects.order_by().filter(customer__in=ids).values("dossier_id"))
+        branches.append(
+            Occupancy.objects.order_by()
+            .filter(customer__in=ids)
+            .values_list("dossier_id", flat=True)
+        )
     if _digits(q) != q.replace(" ", "") or len(q) < 7:  # not a bare phone number
         dossiers = Dossier.objects.order_by()
-        branches.append(dossiers.filter(archive_number__icontains=q).values("pk"))
-        branches.append(dossiers.filter(unit__room=q).values("pk"))
+        by_number = _contains(dossiers, "archive_number", q)
+        branches.append(by_number.values_list("pk", flat=True))
+        branches.append(dossiers.filter(unit__room=q).values_list("pk", flat=True))
+    if not branches:
+        return Dossier.objects.none().values_list("pk", flat=True)
     return branches[0].union(*branches[1:])
+
+
+# Up to this many matches, the ids are fetched first and the list is filtered by them.
+_INLINE_IDS = 5000
 
 
 def dossier_search(
@@ -116,7 +125,13 @@ def dossier_search(
         qs = qs.filter(secrecy_level=secrecy)
     q = (q or "").strip()
     if q:
-        qs = qs.filter(pk__in=_matching_dossier_ids(q))
+        # Two steps: the matching ids (one UNION query), then the page and its count by
+        # primary key. As one statement (the conditions ORed in one WHERE, or the UNION as a
+        # subquery) PostgreSQL joined or scanned every dossier, once for the page and again
+        # for the count: 60-650 ms at 100,000 units, see bench/README.md.
+        matching = _matching_dossier_ids(q)
+        ids = list(matching[: _INLINE_IDS + 1])
+        qs = qs.filter(pk__in=ids if len(ids) <= _INLINE_IDS else matching)
     return qs.order_by(
         "unit__building__estate__code",
         "unit__building__number",

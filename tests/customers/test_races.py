@@ -59,8 +59,11 @@ def test_two_verifiers_at_once_one_verifies__R4():
 def test_two_managers_deciding_one_change_request__R9():
     occupancy = moved_in()
     cr = services.customer_update(
-        customer=occupancy.customer, data={"address": "新址"}, actor=user_with_role(Role.FRONT_DESK),
-        dossier=occupancy.dossier, reason="更正",
+        customer=occupancy.customer,
+        data={"address": "新址"},
+        actor=user_with_role(Role.FRONT_DESK),
+        dossier=occupancy.dossier,
+        reason="更正",
     )
     a, b = user_with_role(Role.MANAGER), user_with_role(Role.MANAGER)
     results = race(

@@ -9,6 +9,7 @@ real broker. With ``DEBUG`` off a missing ``SECRET_KEY`` stops start-up.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "core",
     "customers",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +173,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {}  # apps add their entries in archive_project/celery.py
+# The default schedule; django-celery-beat's DatabaseScheduler copies it into its tables at
+# start, where admins see, change and pause it (times in CELERY_TIMEZONE, Asia/Shanghai).
+CELERY_BEAT_SCHEDULE = {
+    "documents-integrity-weekly": {  # R45
+        "task": "documents.tasks.check_document_files",
+        "schedule": crontab(minute=0, hour=2, day_of_week="sun"),
+    },
+    "documents-handover-reminder": {  # R30: every half year
+        "task": "documents.handover_tasks.remind_half_yearly_handover",
+        "schedule": crontab(minute=0, hour=9, day_of_month=1, month_of_year="1,7"),
+    },
+}
 
 # --- E-mail --------------------------------------------------------------------------
 EMAIL_BACKEND = env.str(
@@ -245,3 +258,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ARCHIVE_NUMBER_FORMAT = env.str(
     "ARCHIVE_NUMBER_FORMAT", default="{estate}-{building}-{entrance}-{room}"
 )
+
+# Uploaded document files (R45): accepted types are sniffed from the content, not the name.
+DOCUMENT_UPLOAD_MAX_MB = env.int("DOCUMENT_UPLOAD_MAX_MB", default=20)
+DOCUMENT_UPLOAD_TYPES = env.list(
+    "DOCUMENT_UPLOAD_TYPES", default=["application/pdf", "image/jpeg", "image/png", "image/tiff"]
+)
+# A TrueType CJK font embedded in every PDF (Debian: fonts-wqy-microhei).
+PDF_CJK_FONT = env.str("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

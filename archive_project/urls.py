@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("core.auth_urls")),
     path("admin/", admin.site.urls),
     path("dossiers/", include("customers.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("core.urls")),
 ]

@@ -18,6 +18,46 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", _("Executive")
 
 
+_DOCUMENTS_READ = [
+    "documents.view_document",
+    "documents.view_documentcategory",
+    "documents.view_requireddocument",
+    "documents.view_room",
+    "documents.view_shelf",
+    "documents.view_box",
+    "documents.view_handover",
+    "documents.view_handoveritem",
+    "documents.view_storageinspection",
+]
+_DOCUMENTS_FRONT_DESK = [
+    "documents.view_document",
+    "documents.add_document",
+    "documents.change_document",
+    "documents.download_document",
+    "documents.view_documentcategory",
+    "documents.view_requireddocument",
+    "documents.view_handover",
+    "documents.add_handover",
+    "documents.change_handover",
+    "documents.view_handoveritem",
+]
+_DOCUMENTS_ARCHIVIST = [
+    *_DOCUMENTS_READ,
+    "documents.add_document",
+    "documents.change_document",
+    "documents.download_document",
+    "documents.file_document",
+    "documents.check_handover",  # the archive room's side only: not change_handover
+    "documents.add_room",
+    "documents.change_room",
+    "documents.add_shelf",
+    "documents.change_shelf",
+    "documents.add_box",
+    "documents.change_box",
+    "documents.add_storageinspection",
+    "documents.change_storageinspection",
+]
+
 # "app_label.codename" per role; "app_label.*" means every permission of that app.
 # Apps add their rows as they arrive; a permission that does not exist (yet) is skipped.
 _FRONT_DESK_CUSTOMERS = [
@@ -54,6 +94,46 @@ _READ_CUSTOMERS = [
     "customers.view_changerequest",
 ]
 
+_DOCUMENTS_READ = [
+    "documents.view_document",
+    "documents.view_documentcategory",
+    "documents.view_requireddocument",
+    "documents.view_room",
+    "documents.view_shelf",
+    "documents.view_box",
+    "documents.view_handover",
+    "documents.view_handoveritem",
+    "documents.view_storageinspection",
+]
+_DOCUMENTS_FRONT_DESK = [
+    "documents.view_document",
+    "documents.add_document",
+    "documents.change_document",
+    "documents.download_document",
+    "documents.view_documentcategory",
+    "documents.view_requireddocument",
+    "documents.view_handover",
+    "documents.add_handover",
+    "documents.change_handover",
+    "documents.view_handoveritem",
+]
+_DOCUMENTS_ARCHIVIST = [
+    *_DOCUMENTS_READ,
+    "documents.add_document",
+    "documents.change_document",
+    "documents.download_document",
+    "documents.file_document",
+    "documents.check_handover",  # the archive room's side only: not change_handover
+    "documents.add_room",
+    "documents.change_room",
+    "documents.add_shelf",
+    "documents.change_shelf",
+    "documents.add_box",
+    "documents.change_box",
+    "documents.add_storageinspection",
+    "documents.change_storageinspection",
+]
+
 # "app_label.codename" per role; "app_label.*" means every permission of that app and
 # "!app_label.codename" takes one back. Apps add their rows as they arrive; a permission that
 # does not exist (yet) is skipped.
@@ -61,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
         "core.view_notification",
         *_FRONT_DESK_CUSTOMERS,
+        *_DOCUMENTS_FRONT_DESK,
     ],
     Role.MANAGER: [
         "core.view_notification",
@@ -70,10 +151,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_dossier",
         "customers.reveal_dossier",
         "customers.approve_changerequest",
+        *_DOCUMENTS_READ,
+        *_DOCUMENTS_FRONT_DESK,
+        "documents.override_handover",
     ],
     Role.ARCHIVIST: [
         "core.view_notification",
         *_READ_CUSTOMERS,
+        *_DOCUMENTS_ARCHIVIST,
     ],
     Role.WITNESS: [
         "core.view_notification",
@@ -87,11 +172,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # administrators keep the system; reading personal data is not part of that (R16)
         "!customers.reveal_dossier",
         "!customers.reveal_customer",
+        "documents.*",
+        "!documents.download_document",
     ],
     Role.EXECUTIVE: [
         "core.view_notification",
         "core.view_accesslog",
         *_READ_CUSTOMERS,
+        *_DOCUMENTS_READ,
     ],
 }
 

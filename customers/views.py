@@ -12,7 +12,7 @@ from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
 
-from . import permissions, selectors, services
+from . import panels, permissions, selectors, services
 from .forms import (
     ContactForm,
     ContactReplaceForm,
@@ -70,6 +70,7 @@ def dossier_detail(request, pk):
         "can_verify": user.has_perm("customers.verify_occupancy"),
         "can_set_secrecy": user.has_perm("customers.change_dossier"),
         "reveal_form": ReasonForm(),
+        "panels": panels.panels_for(dossier=dossier, user=user),
     }
     return render(request, "customers/dossier_detail.html", context)
 

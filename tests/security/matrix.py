@@ -76,6 +76,68 @@ def _change(o):
     return {"pk": o["change_request"].pk}
 
 
+def _dossier_docs(o):
+    return {"dossier_pk": o["dossier"].pk}
+
+
+def _document(o):
+    return {"pk": o["document"].pk}
+
+
+def _box(o):
+    return {"pk": o["box"].pk}
+
+
+def _shelf(o):
+    return {"pk": o["box"].shelf_id}
+
+
+def _handover(status="draft"):
+    """A handover of the dossier's service centre, made on demand."""
+
+    def kwargs(o):
+        from documents.models import Handover
+
+        dossier = o["dossier"]
+        handover = Handover.objects.create(
+            service_centre=dossier.unit.building.estate.service_centre,
+            period="2026H1",
+            status=status,
+            prepared_by=dossier.opened_by,
+        )
+        return {"pk": handover.pk}
+
+    return kwargs
+
+
+def _handover_item(o):
+    return {**_handover()(o), "item_pk": 0}  # POST only: answered before any lookup
+
+
+def _handover_sign(o):
+    return {**_handover("checked")(o), "side": "archive"}
+
+
+ANY_VIEWER = {"ungranted": 200, "granted": 200}
+
+DOC_READERS = (Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE, Role.ADMIN)
+STORAGE_READERS = (Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE, Role.ADMIN)
+ARCHIVE_STAFF = (Role.ARCHIVIST, Role.ADMIN)
+
+
+def document_page(*roles, kwargs):
+    """A page of one document or dossier behind a model permission checked first: 403 without
+    the permission, 404 when the object is not visible (ungranted), 200 otherwise."""
+    users = {r.value: 200 for r in roles}
+    users.update(
+        {
+            "ungranted": 404 if Role.FRONT_DESK in roles else 403,
+            "granted": 200 if Role.FRONT_DESK in roles else 403,
+        }
+    )
+    return Expect(default=403, users=users, kwargs=kwargs)
+
+
 EXPECTATIONS: dict[str, Expect] = {
     # public
     "login": Expect(anonymous=200, default=302),  # a logged-in user is sent home
@@ -113,4 +175,36 @@ EXPECTATIONS: dict[str, Expect] = {
         users={**{r.value: 200 for r in VIEWERS}, "ungranted": 404, "granted": 200},
         kwargs=_change,
     ),
+    # documents
+    "documents:document_add": document_page(
+        Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST, Role.ADMIN, kwargs=_dossier_docs
+    ),
+    "documents:dossier_cover_pdf": document_page(*DOC_READERS, kwargs=_dossier_docs),
+    "documents:document_detail": document_page(*DOC_READERS, kwargs=_document),
+    "documents:document_download": document_page(
+        Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST, kwargs=_document
+    ),
+    "documents:moved_out_catalog": only(*DOC_READERS, users={"ungranted": 200, "granted": 200}),
+    "documents:gaps": only(*DOC_READERS, users={"ungranted": 200, "granted": 200}),
+    "documents:filing": only(*ARCHIVE_STAFF),
+    "documents:location_index": only(*STORAGE_READERS),
+    "documents:box_create": only(*ARCHIVE_STAFF),
+    "documents:box_detail": only(*STORAGE_READERS, kwargs=_box),
+    "documents:box_label_pdf": only(*STORAGE_READERS, kwargs=_box),
+    "documents:shelf_label_pdf": only(*STORAGE_READERS, kwargs=_shelf),
+    "documents:inspection_list": only(*STORAGE_READERS),
+    "documents:inspection_add": only(*ARCHIVE_STAFF),
+    # handovers (R30): the service centre prepares and signs, the archive room checks and signs
+    "documents:handover_list": only(*VIEWERS, users=ANY_VIEWER),
+    "documents:handover_create": only(*FRONT, users=ANY_VIEWER),
+    "documents:handover_detail": only(*VIEWERS, users=ANY_VIEWER, kwargs=_handover()),
+    "documents:handover_add_dossier": only(*FRONT, users=ANY_VIEWER, kwargs=_handover()),
+    "documents:handover_remove_item": Expect(default=405, kwargs=_handover_item),
+    "documents:handover_check_item": Expect(default=405, kwargs=_handover_item),
+    "documents:handover_submit": Expect(default=405, kwargs=_handover()),
+    "documents:handover_mark_checked": Expect(default=405, kwargs=_handover()),
+    "documents:handover_sign": only(Role.ARCHIVIST, Role.ADMIN, kwargs=_handover_sign),
+    "documents:handover_send_back": Expect(default=405, kwargs=_handover()),
+    "documents:handover_cancel": Expect(default=405, kwargs=_handover()),
+    "documents:handover_pdf": only(*VIEWERS, users=ANY_VIEWER, kwargs=_handover()),
 }

@@ -71,14 +71,26 @@ CASES = [(name, who) for name in sorted(EXPECTATIONS) for who in EVERY_USER]
 
 
 @pytest.fixture
-def matrix_objects(role_users):
+def matrix_objects(role_users, settings, tmp_path):
     """One level-C dossier (asked of the roles) and one confidential dossier (asked of
-    "ungranted" and "granted"), each with a section, a contact, a member and a change request."""
+    "ungranted" and "granted"), each with a section, a contact, a member, a change request and
+    a document with a file; and one box."""
+    settings.MEDIA_ROOT = tmp_path
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from core.roles import Role
     from customers import permissions, services
+    from documents.models import Box, DocumentCategory, Room, Shelf
+    from documents.services import document_record
     from tests.customers.factories import dossier_for, moved_in
 
     from ..factories import user_with_role
+
+    room = Room.objects.create(code="A1", name="档案室一")
+    shelf = Shelf.objects.create(room=room, number=1)
+    box = Box.objects.create(shelf=shelf, number=1)
 
     def build(secrecy):
         dossier = dossier_for(secrecy=secrecy)
@@ -107,6 +119,19 @@ def matrix_objects(role_users):
             "contact": contact,
             "member": member,
             "change_request": change,
+            "document": document_record(
+                dossier=dossier,
+                data={
+                    "category": DocumentCategory.objects.get(code="id_copy"),
+                    "title": "身份证复印件",
+                    "document_date": datetime.date(2024, 3, 1),
+                    "pages": 1,
+                    "copies": 1,
+                },
+                actor=actor,
+                upload=SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%matrix\n"),
+            ),
+            "box": box,
         }
 
     objects = {"open": build("C"), "confidential": build("B")}

@@ -1,0 +1,23 @@
+"""Panels of the dossier page contributed by the apps above ``customers`` (documents, loans …).
+
+``customers`` never imports those apps: each registers a provider at start-up. A provider is
+``fn(*, dossier, user) -> dict | None`` returning ``{"template": ..., **context}``; it must run
+a constant number of queries.
+"""
+
+_providers = []
+
+
+def register(provider, *, order=100):
+    if all(p is not provider for _o, p in _providers):
+        _providers.append((order, provider))
+        _providers.sort(key=lambda item: item[0])
+
+
+def panels_for(*, dossier, user):
+    panels = []
+    for _order, provider in _providers:
+        panel = provider(dossier=dossier, user=user)
+        if panel:
+            panels.append(panel)
+    return panels

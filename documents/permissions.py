@@ -1,0 +1,47 @@
+"""Who may see and handle documents. A document inherits its dossier's visibility (R17); a
+document whose own secrecy level is B or A is visible only to those granted on the dossier."""
+
+from django.db.models import Q
+
+from core import permissions as gate
+from core.choices import CONFIDENTIAL_LEVELS
+from core.models import AccessLog
+from core.services import log_access
+from customers.permissions import _granted_ids, dossier_visible_to
+
+from .models import Box, Document, Handover, HandoverItem
+
+
+def document_visible_to(user, queryset=None):
+    queryset = Document.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    visible = queryset.filter(dossier__in=dossier_visible_to(user))
+    if user.is_superuser:
+        return visible
+    ids = dossier_visible_to(user).filter(_granted_ids(user, "view_dossier")).values("pk")
+    return visible.filter(~Q(secrecy_level__in=CONFIDENTIAL_LEVELS) | Q(dossier__in=ids))
+
+
+def access_document_or_404(user, pk, *, request=None, queryset=None):
+    document = gate.get_or_404(user, document_visible_to(user, queryset), request=request, pk=pk)
+    if document.is_confidential or document.dossier.is_confidential:
+        log_access(user, document, AccessLog.Action.VIEW, request=request)  # R21
+    return document
+
+
+def box_visible_to(user, queryset=None):
+    """Boxes are storage furniture: visible to whoever may view boxes; their contents are
+    listed through ``document_visible_to``."""
+    queryset = Box.objects.all() if queryset is None else queryset
+    return queryset if user.has_perm("documents.view_box") else queryset.none()
+
+
+def handover_visible_to(user, queryset=None):
+    queryset = Handover.objects.all() if queryset is None else queryset
+    return queryset if user.has_perm("documents.view_handover") else queryset.none()
+
+
+def handover_items_visible_to(user, handover):
+    """The items of a handover that ``user`` may see (confidential ones only if granted)."""
+    return HandoverItem.objects.filter(handover=handover, document__in=document_visible_to(user))

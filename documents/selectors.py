@@ -1,0 +1,130 @@
+"""Reads across the documents app: catalogs, locations, the checklist of required documents."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from customers.models import Dossier, Occupancy
+
+from . import permissions
+from .models import Box, Document, RequiredDocument
+
+
+def dossier_catalog(*, dossier, user):
+    """R6: the dossier's documents that ``user`` may see, newest first, with their places."""
+    return (
+        permissions.document_visible_to(user)
+        .filter(dossier=dossier)
+        .select_related("category", "box__shelf__room", "section__customer", "recorded_by")
+        .for_catalog()
+    )
+
+
+def box_contents(*, box, user):
+    """R31: what is in this box (the items ``user`` may see), in item order."""
+    return (
+        permissions.document_visible_to(user)
+        .filter(box=box)
+        .select_related("dossier", "category")
+        .order_by("item_number", "pk")
+    )
+
+
+def boxes(*, user, room=None):
+    qs = permissions.box_visible_to(user).select_related("shelf__room", "dossier")
+    if room:
+        qs = qs.filter(shelf__room=room)
+    return qs
+
+
+def find_documents(*, user, q):
+    """R31: "where is this item": by archive number (of the dossier or the item) or title."""
+    from django.db.models import Q
+
+    q = q.strip()
+    qs = permissions.document_visible_to(user).select_related(
+        "dossier", "category", "box__shelf__room"
+    )
+    if not q:
+        return qs.none()
+    condition = Q(dossier__archive_number__icontains=q) | Q(title__icontains=q)
+    number, _sep, item = q.rpartition("-")
+    if number and item.isdigit():
+        condition |= Q(dossier__archive_number=number, item_number=int(item))
+    return qs.filter(condition).order_by("dossier__archive_number", "item_number", "-pk")
+
+
+# --- The checklist of required documents --------------------------------------------------
+@dataclass
+class Gap:
+    section: Occupancy
+    missing: list = field(default_factory=list)  # DocumentCategory
+
+
+def _required_for(requirements, kind, role):
+    return [
+        r.category for r in requirements if r.customer_kind in ("", kind) and r.role in ("", role)
+    ]
+
+
+def gaps_for_dossiers(dossier_ids):
+    """For each dossier id, the open sections that lack a required document.
+
+    Three queries whatever the number of dossiers: the checklist, the open sections with their
+    customers, and the (dossier, section, category) triples of the documents held."""
+    requirements = list(RequiredDocument.objects.filter(active=True).select_related("category"))
+    sections = (
+        Occupancy.objects.current()
+        .filter(dossier_id__in=dossier_ids)
+        .select_related("customer")
+        .order_by("dossier_id", "section_number")
+    )
+    held = defaultdict(set)  # (dossier_id, section_id or None) -> category ids
+    rows = (
+        Document.objects.filter(dossier_id__in=dossier_ids)
+        .exclude(status=Document.Status.DESTROYED)
+        .values_list("dossier_id", "section_id", "category_id")
+        .distinct()
+    )
+    for dossier_id, section_id, category_id in rows:
+        held[(dossier_id, section_id)].add(category_id)
+    result = defaultdict(list)
+    for section in sections:
+        have = held[(section.dossier_id, section.pk)] | held[(section.dossier_id, None)]
+        missing = [
+            c
+            for c in _required_for(requirements, section.customer.kind, section.role)
+            if c.pk not in have
+        ]
+        if missing:
+            result[section.dossier_id].append(Gap(section=section, missing=missing))
+    return result
+
+
+def dossier_gaps(dossier):
+    return gaps_for_dossiers([dossier.pk]).get(dossier.pk, [])
+
+
+def incomplete_dossiers(*, user, service_centre=None):
+    """The gaps view: the visible dossiers (of a service centre) that lack required documents."""
+    from customers.permissions import dossier_visible_to
+
+    dossiers = dossier_visible_to(user).select_related("unit__building__estate__service_centre")
+    if service_centre:
+        dossiers = dossiers.filter(unit__building__estate__service_centre=service_centre)
+    dossiers = dossiers.exclude(status=Dossier.Status.VACANT)
+    by_id = {d.pk: d for d in dossiers}
+    gaps = gaps_for_dossiers(dossiers.values("pk"))
+    return [(by_id[pk], gaps[pk]) for pk in sorted(gaps, key=lambda pk: by_id[pk].archive_number)]
+
+
+__all__ = [
+    "Box",
+    "Gap",
+    "boxes",
+    "box_contents",
+    "dossier_catalog",
+    "dossier_gaps",
+    "find_documents",
+    "gaps_for_dossiers",
+    "incomplete_dossiers",
+]

@@ -1,0 +1,360 @@
+"""Parse → access → service → render, for documents, filing, storage and inspections."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core import permissions as gate
+from core.models import AccessLog
+from core.services import log_access
+from customers.models import Estate, Occupancy, ServiceCentre
+from customers.permissions import access_dossier_or_404, dossier_visible_to
+
+from . import pdf, permissions, selectors, services
+from .forms import BoxForm, DocumentForm, FilingForm, InspectionForm, MovedOutCatalogForm
+from .models import Box, Document, Room, Shelf, StorageInspection
+
+PAGE_SIZE = 25
+
+
+def _pdf_response(content: bytes, filename: str):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# --- Documents of a dossier ------------------------------------------------------------------
+def document_add(request, dossier_pk):
+    gate.require(request.user, "documents.add_document", request=request)
+    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
+    form = DocumentForm(request.POST or None, request.FILES or None, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "upload"}
+        try:
+            document = services.document_record(
+                dossier=dossier,
+                data=data,
+                actor=request.user,
+                upload=form.cleaned_data.get("upload"),
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Document recorded."))
+            return redirect("documents:document_detail", pk=document.pk)
+    return render(request, "documents/document_form.html", {"dossier": dossier, "form": form})
+
+
+def document_detail(request, pk):
+    gate.require(request.user, "documents.view_document", request=request)
+    document = permissions.access_document_or_404(
+        request.user,
+        pk,
+        request=request,
+        queryset=Document.objects.select_related(
+            "dossier__unit__building__estate",
+            "category",
+            "box__shelf__room",
+            "section__customer",
+            "recorded_by",
+            "filed_by",
+        ),
+    )
+    return render(
+        request,
+        "documents/document_detail.html",
+        {
+            "document": document,
+            "can_download": bool(document.file)
+            and request.user.has_perm("documents.download_document"),
+            "history": document.history.select_related("history_user")[:20],
+        },
+    )
+
+
+def document_download(request, pk):
+    """The only way to a stored file: permission checked, the read logged (R21, R45)."""
+    gate.require(request.user, "documents.download_document", request=request)
+    document = permissions.access_document_or_404(request.user, pk, request=request)
+    if not document.file:
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    log_access(request.user, document, AccessLog.Action.DOWNLOAD, request=request)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.file_name or "document",
+        content_type=document.file_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def dossier_cover_pdf(request, dossier_pk):
+    """R12, R6: the dossier's cover with secrecy and retention, and its catalog."""
+    gate.require(request.user, "documents.view_document", request=request)
+    dossier = access_dossier_or_404(
+        request.user,
+        dossier_pk,
+        request=request,
+        queryset=dossier_visible_to(request.user)
+        .select_related("unit__building__estate__service_centre")
+        .with_current_occupants(),
+    )
+    unit = dossier.unit
+    catalog = selectors.dossier_catalog(dossier=dossier, user=request.user)
+    content = pdf.render_dossier_cover_pdf(
+        {
+            "archive_number": dossier.archive_number,
+            "label": dossier.label,
+            "unit": unit.label,
+            "floor": unit.floor,
+            "service_centre": str(unit.building.estate.service_centre),
+            "opened_on": dossier.opened_on,
+            "secrecy": dossier.get_secrecy_level_display(),
+            "retention": dossier.get_retention_display(),
+            "printed_by": request.user.get_full_name() or request.user.username,
+        },
+        [_catalog_row(d) for d in catalog],
+    )
+    log_access(request.user, dossier, AccessLog.Action.PRINT, detail="cover", request=request)
+    return _pdf_response(content, f"cover-{dossier.pk}.pdf")
+
+
+def _catalog_row(d):
+    return {
+        "number": d.item_number or "",
+        "title": d.title,
+        "category": d.category.name,
+        "date": d.document_date,
+        "pages": d.pages or "",
+        "copies": d.copies,
+        "original": d.is_original,
+        "location": d.location or d.get_custody_display(),
+        "secrecy": d.get_secrecy_level_display(),
+    }
+
+
+def moved_out_catalog(request):
+    """R8: once a year, the moved-out sections sorted by floor, printed as a catalog."""
+    gate.require(request.user, "documents.view_document", request=request)
+    form = MovedOutCatalogForm(request.GET or None)
+    estates = Estate.objects.order_by("code")
+    if not form.is_valid():
+        return render(request, "documents/moved_out_form.html", {"form": form, "estates": estates})
+    year = form.cleaned_data["year"]
+    sections = (
+        Occupancy.objects.filter(
+            status=Occupancy.Status.MOVED_OUT,
+            moved_out__year=year,
+            dossier__in=dossier_visible_to(request.user),
+        )
+        .select_related("dossier__unit__building__estate", "customer")
+        .order_by(
+            "dossier__unit__building__estate__code",
+            "dossier__unit__building__number",
+            "dossier__unit__floor",
+            "dossier__unit__room",
+            "moved_out",
+        )
+    )
+    if estate := request.GET.get("estate"):
+        sections = sections.filter(dossier__unit__building__estate_id=estate)
+    from django.db.models import Count
+
+    counts = dict(
+        Document.objects.filter(section__in=sections)
+        .values_list("section_id")
+        .annotate(n=Count("pk"))
+        .values_list("section_id", "n")
+    )
+    floors = []
+    for s in sections:
+        unit = s.dossier.unit
+        key = (unit.building.estate.name, unit.building.number, unit.floor)
+        if not floors or floors[-1]["key"] != key:
+            floors.append(
+                {"key": key, "estate": key[0], "building": key[1], "floor": key[2], "rows": []}
+            )
+        floors[-1]["rows"].append(
+            {
+                "archive_number": s.dossier.archive_number,
+                "room": unit.room,
+                "customer": s.customer.name,
+                "role": s.get_role_display(),
+                "moved_in": s.moved_in,
+                "moved_out": s.moved_out,
+                "documents": counts.get(s.pk, 0),
+            }
+        )
+    content = pdf.render_moved_out_catalog_pdf(year, floors)
+    log_access(
+        request.user,
+        None,
+        AccessLog.Action.PRINT,
+        detail=f"moved-out catalog {year}",
+        request=request,
+    )
+    return _pdf_response(content, f"moved-out-{year}.pdf")
+
+
+# --- Filing (R15) ------------------------------------------------------------------------------
+def filing(request):
+    gate.require(request.user, "documents.file_document", request=request)
+    q = request.GET.get("q", "").strip()
+    waiting = (
+        permissions.document_visible_to(request.user)
+        .filter(status=Document.Status.RECEIVED)
+        .select_related("dossier", "category")
+        .order_by("dossier__archive_number", "document_date", "pk")
+    )
+    if q:
+        waiting = waiting.filter(dossier__archive_number__icontains=q)
+    form = FilingForm(request.POST or None, documents=waiting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = services.documents_file(
+                box=form.cleaned_data["box"],
+                documents=form.cleaned_data["documents"],
+                actor=request.user,
+            )
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(n)d document(s) filed in box %(box)s.")
+                % {"n": len(filed), "box": form.cleaned_data["box"]},
+            )
+            return redirect("documents:box_detail", pk=form.cleaned_data["box"].pk)
+    page = Paginator(waiting, 100).get_page(request.GET.get("page"))
+    return render(request, "documents/filing.html", {"form": form, "page_obj": page, "q": q})
+
+
+# --- Storage (R31) -----------------------------------------------------------------------------
+def location_index(request):
+    gate.require(request.user, "documents.view_box", request=request)
+    q = request.GET.get("q", "").strip()
+    found = list(selectors.find_documents(user=request.user, q=q)[:50]) if q else []
+    rooms = Room.objects.prefetch_related("shelves").order_by("code")
+    boxes = selectors.boxes(user=request.user)
+    if room := request.GET.get("room"):
+        boxes = boxes.filter(shelf__room_id=room) if room.isdigit() else boxes.none()
+    from django.db.models import Count
+
+    boxes = boxes.annotate(items=Count("documents")).order_by(
+        "shelf__room__code", "shelf__number", "number"
+    )
+    page = Paginator(boxes, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/location_index.html",
+        {
+            "q": q,
+            "found": found,
+            "rooms": rooms,
+            "page_obj": page,
+            "can_add_box": request.user.has_perm("documents.add_box"),
+        },
+    )
+
+
+def box_detail(request, pk):
+    gate.require(request.user, "documents.view_box", request=request)
+    box = gate.get_or_404(request.user, selectors.boxes(user=request.user), request=request, pk=pk)
+    contents = selectors.box_contents(box=box, user=request.user)
+    return render(request, "documents/box_detail.html", {"box": box, "contents": contents})
+
+
+def box_create(request):
+    gate.require(request.user, "documents.add_box", request=request)
+    form = BoxForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        dossier = None
+        if number := form.cleaned_data["archive_number"].strip():
+            dossier = dossier_visible_to(request.user).filter(archive_number=number).first()
+            if dossier is None:
+                form.add_error("archive_number", _("No dossier with this archive number."))
+        if not form.errors:
+            box = services.box_create(
+                shelf=form.cleaned_data["shelf"], dossier=dossier, actor=request.user
+            )
+            messages.success(request, _("Box %(box)s created.") % {"box": box})
+            return redirect("documents:box_detail", pk=box.pk)
+    return render(request, "documents/box_form.html", {"form": form})
+
+
+@require_GET
+def box_label_pdf(request, pk):
+    gate.require(request.user, "documents.view_box", request=request)
+    box = gate.get_or_404(request.user, selectors.boxes(user=request.user), request=request, pk=pk)
+    number = box.dossier.archive_number if box.dossier_id else ""
+    label = {
+        "code": box.code,
+        "room": box.shelf.room.name,
+        "shelf": str(box.shelf),
+        "archive_number": number,
+        "title": "",
+        "qr": number or box.code,
+    }
+    return _pdf_response(pdf.render_box_labels_pdf([label]), f"box-{box.pk}.pdf")
+
+
+@require_GET
+def shelf_label_pdf(request, pk):
+    gate.require(request.user, "documents.view_shelf", request=request)
+    shelf = gate.get_or_404(
+        request.user, Shelf.objects.select_related("room"), request=request, pk=pk
+    )
+    numbers = list(shelf.boxes.order_by("number").values_list("number", flat=True))
+    boxes = f"{numbers[0]:03d}–{numbers[-1]:03d}" if numbers else "—"
+    label = {"code": shelf.code, "room": shelf.room.name, "boxes": boxes, "qr": shelf.code}
+    return _pdf_response(pdf.render_shelf_labels_pdf([label]), f"shelf-{shelf.pk}.pdf")
+
+
+# --- Inspections (R32) ---------------------------------------------------------------------------
+def inspection_list(request):
+    gate.require(request.user, "documents.view_storageinspection", request=request)
+    rows = StorageInspection.objects.select_related("room", "inspector")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/inspection_list.html",
+        {"page_obj": page, "can_add": request.user.has_perm("documents.add_storageinspection")},
+    )
+
+
+def inspection_add(request):
+    gate.require(request.user, "documents.add_storageinspection", request=request)
+    form = InspectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.inspection_record(data=form.cleaned_data, actor=request.user)
+        messages.success(request, _("Inspection recorded."))
+        return redirect("documents:inspection_list")
+    return render(request, "documents/inspection_form.html", {"form": form})
+
+
+# --- Required documents (the gaps view) -------------------------------------------------------
+def gaps(request):
+    gate.require(request.user, "documents.view_document", request=request)
+    centres = ServiceCentre.objects.order_by("code")
+    centre = None
+    if (value := request.GET.get("centre", "")).isdigit():
+        centre = centres.filter(pk=value).first()
+    rows = selectors.incomplete_dossiers(user=request.user, service_centre=centre)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "documents/gaps.html", {"page_obj": page, "centres": centres, "centre": centre}
+    )
+
+
+__all__ = ["Box"]

@@ -1,0 +1,31 @@
+import datetime
+
+from core.roles import Role
+from documents import services
+from documents.models import Box, DocumentCategory, Room, Shelf
+
+from ..factories import user_with_role
+
+
+def category(code="id_copy"):
+    return DocumentCategory.objects.get(code=code)
+
+
+def document_for(dossier, *, code="id_copy", actor=None, upload=None, **data):
+    data.setdefault("title", category(code).name)
+    data.setdefault("document_date", datetime.date(2024, 3, 1))
+    data.setdefault("pages", 2)
+    data.setdefault("copies", 1)
+    return services.document_record(
+        dossier=dossier,
+        data={"category": category(code), **data},
+        actor=actor or user_with_role(Role.FRONT_DESK),
+        upload=upload,
+    )
+
+
+def box(*, dossier=None, room_code="A1"):
+    room, _ = Room.objects.get_or_create(code=room_code, defaults={"name": "公司档案室"})
+    shelf, _ = Shelf.objects.get_or_create(room=room, number=1)
+    number = (shelf.boxes.count() or 0) + 1
+    return Box.objects.create(shelf=shelf, number=number, dossier=dossier)

@@ -14,7 +14,7 @@ def test_every_scheduled_task_exists__R30__R45():
     assert names <= set(app.tasks)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the scheduler closes old connections
 def test_the_schedule_is_loaded_into_django_celery_beat():
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler

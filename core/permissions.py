@@ -9,7 +9,7 @@ written to the security log and the access log.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
 
 from .models import AccessLog
 from .roles import Role, has_role, roles_of
@@ -23,7 +23,6 @@ __all__ = [
     "require_role",
     "record_refusal",
     "get_or_404",
-    "objects_granted",
     "grant",
     "revoke",
 ]
@@ -63,20 +62,6 @@ def get_or_404(user, visible_queryset, *, request=None, **lookup):
         if visible_queryset.model._default_manager.filter(**lookup).exists():
             record_refusal(user, f"view {visible_queryset.model._meta.label}", request=request)
         raise Http404 from None
-
-
-def objects_granted(user, perm: str, queryset, *, any_group_or_user=True):
-    """Objects of ``queryset`` on which ``user`` holds ``perm`` by a grant on the object itself
-    (directly or through a group). One SQL subquery; direct-FK permission models are used when
-    the model declares them."""
-    return get_objects_for_user(
-        user,
-        perm,
-        klass=queryset,
-        use_groups=any_group_or_user,
-        with_superuser=True,
-        accept_global_perms=False,
-    )
 
 
 def grant(perm: str, user_or_group, obj):

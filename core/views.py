@@ -12,9 +12,7 @@ from django.views.i18n import set_language as django_set_language
 from . import health, permissions, services
 from .filters import AccessLogFilter
 from .models import AccessLog, Notification
-from .roles import Role, roles_of
-
-__all__ = ["login_not_required"]
+from .roles import roles_of
 
 set_language = login_not_required(django_set_language)
 
@@ -45,7 +43,6 @@ def home(request):
         "recent_notifications": recent,
         "today": timezone.localdate(),
         "show_access_log": permissions.can(user, "core.view_accesslog"),
-        "is_manager": Role.MANAGER in roles,
     }
     if context["show_access_log"]:
         context["recent_access"] = list(

@@ -30,7 +30,7 @@ VIEW = "customers.view_dossier"
 REVEAL = "customers.reveal_dossier"
 
 
-def _granted_ids(user, codename):
+def granted_dossiers(user, codename):
     """Ids of dossiers on which ``user`` holds ``codename`` by an object grant (one subquery
     per table, over the direct-FK permission models)."""
     direct = DossierUserObjectPermission.objects.filter(
@@ -48,7 +48,7 @@ def dossier_visible_to(user, queryset=None):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    condition = _granted_ids(user, "view_dossier")
+    condition = granted_dossiers(user, "view_dossier")
     if user.has_perm(VIEW):
         condition |= Q(secrecy_level=SecrecyLevel.C)
     return queryset.filter(condition)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Func, Prefetch, Q, TextField, Value
 
 from . import permissions
-from .models import ChangeRequest, Contact, Customer, Dossier, HouseholdMember, Occupancy
+from .models import Contact, Customer, Dossier, HouseholdMember, Occupancy
 
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
@@ -250,14 +250,3 @@ def dossier_history(*, dossier):
             )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries
-
-
-__all__ = [
-    "ChangeRequest",
-    "change_requests_for",
-    "cross_references",
-    "dossier_detail",
-    "dossier_history",
-    "dossier_search",
-    "pending_verifications",
-]

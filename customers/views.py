@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -308,22 +309,32 @@ def customer_edit(request, dossier_pk, pk):
     )
 
 
+def _dossier_form(request, dossier, form, *, save, success, title):
+    """A small form about one dossier (contact, member): save, say so, back to the dossier;
+    on an error the form comes back with it beside the field and the input kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(
+        request, "customers/simple_form.html", {"dossier": dossier, "form": form, "title": title}
+    )
+
+
 def contact_add(request, dossier_pk, pk):
     dossier, customer = _section_or_404(request, dossier_pk, pk)
     gate.require(request.user, "customers.add_contact", request=request)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.contact_add(customer=customer, data=form.cleaned_data, actor=request.user)
-        messages.success(request, _("Contact added."))
-        return redirect("customers:dossier_detail", pk=dossier.pk)
-    return render(
+    return _dossier_form(
         request,
-        "customers/simple_form.html",
-        {
-            "dossier": dossier,
-            "form": form,
-            "title": _("Add a contact of %(name)s") % {"name": customer.name},
-        },
+        dossier,
+        ContactForm(request.POST or None),
+        save=lambda data: services.contact_add(customer=customer, data=data, actor=request.user),
+        success=_("Contact added."),
+        title=_("Add a contact of %(name)s") % {"name": customer.name},
     )
 
 
@@ -333,42 +344,28 @@ def contact_replace(request, dossier_pk, pk):
         Contact.objects.filter(customer__in=_open_customers(dossier)), pk=pk
     )
     gate.require(request.user, "customers.add_contact", request=request)
-    form = ContactReplaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_replace(contact=contact, data=form.cleaned_data, actor=request.user)
-        except services.DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Contact changed; the previous one is kept in the record."))
-            return redirect("customers:dossier_detail", pk=dossier.pk)
-    return render(
+    return _dossier_form(
         request,
-        "customers/simple_form.html",
-        {
-            "dossier": dossier,
-            "form": form,
-            "title": _("Change the contact %(name)s") % {"name": contact.name},
-        },
+        dossier,
+        ContactReplaceForm(request.POST or None),
+        save=lambda data: services.contact_replace(contact=contact, data=data, actor=request.user),
+        success=_("Contact changed; the previous one is kept in the record."),
+        title=_("Change the contact %(name)s") % {"name": contact.name},
     )
 
 
 def member_add(request, dossier_pk, pk):
     dossier, customer = _section_or_404(request, dossier_pk, pk)
     gate.require(request.user, "customers.add_householdmember", request=request)
-    form = HouseholdMemberForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.household_member_add(customer=customer, data=form.cleaned_data, actor=request.user)
-        messages.success(request, _("Household member added."))
-        return redirect("customers:dossier_detail", pk=dossier.pk)
-    return render(
+    return _dossier_form(
         request,
-        "customers/simple_form.html",
-        {
-            "dossier": dossier,
-            "form": form,
-            "title": _("Add a household member of %(name)s") % {"name": customer.name},
-        },
+        dossier,
+        HouseholdMemberForm(request.POST or None),
+        save=lambda data: services.household_member_add(
+            customer=customer, data=data, actor=request.user
+        ),
+        success=_("Household member added."),
+        title=_("Add a household member of %(name)s") % {"name": customer.name},
     )
 
 
@@ -378,8 +375,6 @@ def member_leave(request, dossier_pk, pk):
     member = get_object_or_404(
         HouseholdMember.objects.filter(customer__in=_open_customers(dossier)), pk=pk
     )
-    from django.utils import timezone
-
     try:
         services.household_member_leave(
             member=member, left_on=timezone.localdate(), actor=request.user

@@ -7,7 +7,7 @@ from core import permissions as gate
 from core.choices import CONFIDENTIAL_LEVELS
 from core.models import AccessLog
 from core.services import log_access
-from customers.permissions import _granted_ids, dossier_visible_to
+from customers.permissions import dossier_visible_to, granted_dossiers
 
 from .models import Box, Document, Handover, HandoverItem
 
@@ -19,7 +19,7 @@ def document_visible_to(user, queryset=None):
     visible = queryset.filter(dossier__in=dossier_visible_to(user))
     if user.is_superuser:
         return visible
-    ids = dossier_visible_to(user).filter(_granted_ids(user, "view_dossier")).values("pk")
+    ids = dossier_visible_to(user).filter(granted_dossiers(user, "view_dossier")).values("pk")
     return visible.filter(~Q(secrecy_level__in=CONFIDENTIAL_LEVELS) | Q(dossier__in=ids))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from customers.models import Dossier, Occupancy
 
 from . import permissions
-from .models import Box, Document, RequiredDocument
+from .models import Document, RequiredDocument
 
 
 def dossier_catalog(*, dossier, user):
@@ -115,16 +115,3 @@ def incomplete_dossiers(*, user, service_centre=None):
     by_id = {d.pk: d for d in dossiers}
     gaps = gaps_for_dossiers(dossiers.values("pk"))
     return [(by_id[pk], gaps[pk]) for pk in sorted(gaps, key=lambda pk: by_id[pk].archive_number)]
-
-
-__all__ = [
-    "Box",
-    "Gap",
-    "boxes",
-    "box_contents",
-    "dossier_catalog",
-    "dossier_gaps",
-    "find_documents",
-    "gaps_for_dossiers",
-    "incomplete_dossiers",
-]

@@ -16,7 +16,7 @@ from customers.permissions import access_dossier_or_404, dossier_visible_to
 
 from . import pdf, permissions, selectors, services
 from .forms import BoxForm, DocumentForm, FilingForm, InspectionForm, MovedOutCatalogForm
-from .models import Box, Document, Room, Shelf, StorageInspection
+from .models import Document, Room, Shelf, StorageInspection
 
 PAGE_SIZE = 25
 
@@ -355,6 +355,3 @@ def gaps(request):
     return render(
         request, "documents/gaps.html", {"page_obj": page, "centres": centres, "centre": centre}
     )
-
-
-__all__ = ["Box"]

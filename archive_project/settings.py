@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "core",
     "customers",
+    "records",
     "documents",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("core.auth_urls")),
     path("admin/", admin.site.urls),
     path("dossiers/", include("customers.urls")),
+    path("records/", include("records.urls")),
     path("documents/", include("documents.urls")),
     path("", include("core.urls")),
 ]

@@ -134,6 +134,35 @@ _DOCUMENTS_ARCHIVIST = [
     "documents.change_storageinspection",
 ]
 
+_RECORD_MODELS = [
+    "lease",
+    "deposit",
+    "charge",
+    "payment",
+    "renovation",
+    "renovationinspection",
+    "violation",
+    "complaint",
+    "complaintstep",
+    "repair",
+    "visit",
+    "correspondence",
+    "application",
+]
+_RECORDS_READ = [f"records.view_{m}" for m in _RECORD_MODELS]
+# the front desk records everything a dossier holds (R5); managers also decide
+_RECORDS_FRONT_DESK = [
+    *_RECORDS_READ,
+    *(f"records.add_{m}" for m in _RECORD_MODELS),
+    *(f"records.change_{m}" for m in _RECORD_MODELS),
+]
+_RECORDS_MANAGER = [
+    *_RECORDS_FRONT_DESK,
+    "records.approve_deposit",
+    "records.approve_renovation",
+    "records.approve_application",
+]
+
 # "app_label.codename" per role; "app_label.*" means every permission of that app and
 # "!app_label.codename" takes one back. Apps add their rows as they arrive; a permission that
 # does not exist (yet) is skipped.
@@ -142,6 +171,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_notification",
         *_FRONT_DESK_CUSTOMERS,
         *_DOCUMENTS_FRONT_DESK,
+        *_RECORDS_FRONT_DESK,
     ],
     Role.MANAGER: [
         "core.view_notification",
@@ -154,11 +184,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_DOCUMENTS_READ,
         *_DOCUMENTS_FRONT_DESK,
         "documents.override_handover",
+        *_RECORDS_MANAGER,
     ],
     Role.ARCHIVIST: [
         "core.view_notification",
         *_READ_CUSTOMERS,
         *_DOCUMENTS_ARCHIVIST,
+        *_RECORDS_READ,
     ],
     Role.WITNESS: [
         "core.view_notification",
@@ -174,12 +206,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "!customers.reveal_customer",
         "documents.*",
         "!documents.download_document",
+        "records.*",
     ],
     Role.EXECUTIVE: [
         "core.view_notification",
         "core.view_accesslog",
         *_READ_CUSTOMERS,
         *_DOCUMENTS_READ,
+        *_RECORDS_READ,
     ],
 }
 

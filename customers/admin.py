@@ -45,6 +45,7 @@ from .models import (
     Contact,
     Customer,
     Dossier,
+    DossierEvent,
     Estate,
     HouseholdMember,
     Occupancy,
@@ -578,3 +579,22 @@ class ChangeRequestAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
             for name, (old, new) in _masked("changes", obj.changes or {}).items()
         ]
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {}</li>", rows))
+
+
+@admin.register(DossierEvent)
+class DossierEventAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
+    """The timeline lines, as written by the services (R6, R10)."""
+
+    fields = ["dossier", "section", "kind", "occurred_on", "title", "detail", "actor"]
+    list_display = ["occurred_on", "dossier", "kind", "title", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["dossier", "actor"]
+    search_fields = ["dossier__archive_number", "title"]
+    date_hierarchy = "occurred_on"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(dossier__in=permissions.dossier_visible_to(request.user))
+        )

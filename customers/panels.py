@@ -21,3 +21,23 @@ def panels_for(*, dossier, user):
         if panel:
             panels.append(panel)
     return panels
+
+
+# Panels of a record's page inside a dossier (a lease, a complaint …): the documents attached
+# to it, for instance. A provider is ``fn(*, record, user) -> dict | None``, like the above.
+_record_providers = []
+
+
+def register_record_panel(provider, *, order=100):
+    if all(p is not provider for _o, p in _record_providers):
+        _record_providers.append((order, provider))
+        _record_providers.sort(key=lambda item: item[0])
+
+
+def record_panels_for(*, record, user):
+    panels = []
+    for _order, provider in _record_providers:
+        panel = provider(record=record, user=user)
+        if panel:
+            panels.append(panel)
+    return panels

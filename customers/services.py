@@ -26,6 +26,7 @@ from .models import (
     Contact,
     Customer,
     Dossier,
+    DossierEvent,
     HouseholdMember,
     Occupancy,
     Unit,
@@ -42,6 +43,29 @@ def _managers(*, exclude):
 
 class DomainError(Exception):
     """A refused action; the message says why and is shown to the user."""
+
+
+def _event(**kwargs):
+    from .timeline import record_event
+
+    return record_event(**kwargs)
+
+
+def _customer_events(customer, *, kind, title, actor, detail="", occurred_on=None):
+    """R10: a change of a customer is an event in every dossier where they hold an open
+    section (an owner of three units has three dossiers, R11)."""
+    sections = Occupancy.objects.current().filter(customer=customer).select_related("dossier")
+    for section in sections:
+        _event(
+            dossier=section.dossier,
+            section=section,
+            kind=kind,
+            title=title,
+            detail=detail,
+            actor=actor,
+            occurred_on=occurred_on,
+            record=customer,
+        )
 
 
 # --- Dossiers --------------------------------------------------------------------------
@@ -158,6 +182,17 @@ def move_in_record(
             note=note,
         )
         _refresh_status(dossier)
+        _event(
+            dossier=dossier,
+            section=occupancy,
+            kind=DossierEvent.Kind.OCCUPANCY,
+            title=_("Move-in of %(customer)s recorded (%(role)s)")
+            % {"customer": customer.name, "role": occupancy.get_role_display()},
+            detail=note,
+            actor=actor,
+            occurred_on=moved_in,
+            record=occupancy,
+        )
         link = reverse("customers:dossier_detail", args=[dossier.pk])
         verifiers = _managers(exclude=actor)
         notify(
@@ -204,6 +239,20 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
                 customer._change_reason = _("Locked at verification")
                 customer.save(update_fields=["locked"])
         _refresh_status(occupancy.dossier)
+        _event(
+            dossier=occupancy.dossier,
+            section=occupancy,
+            kind=DossierEvent.Kind.OCCUPANCY,
+            title=(
+                _("Move-in of %(customer)s verified")
+                if approve
+                else _("Move-in of %(customer)s rejected")
+            )
+            % {"customer": occupancy.customer.name},
+            detail=note,
+            actor=actor,
+            record=occupancy,
+        )
         notify(
             [occupancy.recorded_by],
             (
@@ -234,6 +283,17 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
         occupancy._change_reason = _("Moved out")
         occupancy.save(update_fields=["status", "moved_out", "closed_by", "note"])
         _refresh_status(occupancy.dossier)
+        _event(
+            dossier=occupancy.dossier,
+            section=occupancy,
+            kind=DossierEvent.Kind.OCCUPANCY,
+            title=_("%(customer)s moved out; section %(n)s closed")
+            % {"customer": occupancy.customer.name, "n": occupancy.section_number},
+            detail=note,
+            actor=actor,
+            occurred_on=moved_out,
+            record=occupancy,
+        )
     return occupancy
 
 
@@ -243,7 +303,16 @@ def contact_add(*, customer: Customer, data: dict, actor) -> Contact:
     contact = Contact(customer=customer, recorded_by=actor, **data)
     contact.valid_from = contact.valid_from or timezone.localdate()
     contact.full_clean()
-    contact.save()
+    with transaction.atomic():
+        contact.save()
+        _customer_events(
+            customer,
+            kind=DossierEvent.Kind.CONTACT,
+            title=_("Contact added: %(name)s (%(kind)s)")
+            % {"name": contact.name, "kind": contact.get_kind_display()},
+            actor=actor,
+            occurred_on=contact.valid_from,
+        )
     return contact
 
 
@@ -261,6 +330,14 @@ def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
         old.valid_until, old.replaced_by = new.valid_from, new
         old._change_reason = _("Replaced by %(name)s") % {"name": new.name}
         old.save(update_fields=["valid_until", "replaced_by"])
+        _customer_events(
+            old.customer,
+            kind=DossierEvent.Kind.CONTACT,
+            title=_("Contact changed: %(old)s → %(new)s (%(kind)s)")
+            % {"old": old.name, "new": new.name, "kind": new.get_kind_display()},
+            actor=actor,
+            occurred_on=new.valid_from,
+        )
     return new
 
 
@@ -269,7 +346,16 @@ def household_member_add(*, customer: Customer, data: dict, actor) -> HouseholdM
     member = HouseholdMember(customer=customer, **data)
     member.joined_on = member.joined_on or timezone.localdate()
     member.full_clean()
-    member.save()
+    with transaction.atomic():
+        member.save()
+        _customer_events(
+            customer,
+            kind=DossierEvent.Kind.HOUSEHOLD,
+            title=_("%(name)s joined the household (%(relation)s)")
+            % {"name": member.name, "relation": member.relation},
+            actor=actor,
+            occurred_on=member.joined_on,
+        )
     return member
 
 
@@ -279,11 +365,27 @@ def household_member_leave(*, member: HouseholdMember, left_on, actor) -> Househ
         raise DomainError(_("This member has already left the household."))
     member.left_on = left_on
     member._change_reason = _("Left the household")
-    member.save(update_fields=["left_on"])
+    with transaction.atomic():
+        member.save(update_fields=["left_on"])
+        _customer_events(
+            member.customer,
+            kind=DossierEvent.Kind.HOUSEHOLD,
+            title=_("%(name)s left the household") % {"name": member.name},
+            actor=actor,
+            occurred_on=left_on,
+        )
     return member
 
 
 # --- Locked originals and change requests (R9) -------------------------------------------
+def _change_title(customer, changes):
+    """“Enterprise data changed: tax registration number, address” — names, never values."""
+    names = ", ".join(str(Customer._meta.get_field(f).verbose_name) for f in changes)
+    if customer.kind == Customer.Kind.ENTERPRISE:
+        return _("Enterprise data changed: %(fields)s") % {"fields": names}
+    return _("Customer data changed: %(fields)s") % {"fields": names}
+
+
 def _serialise(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
 
@@ -306,6 +408,13 @@ def customer_update(*, customer: Customer, data: dict, actor, dossier: Dossier, 
             customer.full_clean()
             customer._change_reason = reason
             customer.save()
+            _customer_events(
+                customer,
+                kind=DossierEvent.Kind.CUSTOMER,
+                title=_change_title(customer, changes),
+                detail=reason,
+                actor=actor,
+            )
         return customer
     if not reason.strip():
         raise DomainError(_("Give the reason for changing a confirmed record."))
@@ -365,6 +474,13 @@ def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> 
             "reason": cr.reason,
         }
         customer.save()
+        _customer_events(
+            customer,
+            kind=DossierEvent.Kind.CUSTOMER,
+            title=_change_title(customer, cr.changes),
+            detail=_("Change request #%(id)s: %(reason)s") % {"id": cr.pk, "reason": cr.reason},
+            actor=actor,
+        )
         notify(
             [cr.requested_by],
             _("Your change of %(customer)s was approved.") % {"customer": customer.name},

@@ -13,7 +13,7 @@ from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
 
-from . import panels, permissions, selectors, services
+from . import panels, permissions, selectors, services, timeline
 from .forms import (
     ContactForm,
     ContactReplaceForm,
@@ -27,9 +27,19 @@ from .forms import (
     ReasonForm,
     SecrecyForm,
 )
-from .models import Building, ChangeRequest, Contact, Customer, HouseholdMember, Occupancy, Unit
+from .models import (
+    Building,
+    ChangeRequest,
+    Contact,
+    Customer,
+    DossierEvent,
+    HouseholdMember,
+    Occupancy,
+    Unit,
+)
 
 PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
 
 
 def dossier_list(request):
@@ -72,8 +82,25 @@ def dossier_detail(request, pk):
         "can_set_secrecy": user.has_perm("customers.change_dossier"),
         "reveal_form": ReasonForm(),
         "panels": panels.panels_for(dossier=dossier, user=user),
+        **_timeline_context(request, dossier),
     }
     return render(request, "customers/dossier_detail.html", context)
+
+
+def _timeline_context(request, dossier):
+    """R6: the dossier's events newest first, one kind or all, a page at a time."""
+    kind = request.GET.get("kind", "")
+    if kind not in DossierEvent.Kind.values:
+        kind = ""
+    events = timeline.dossier_timeline(dossier=dossier, kind=kind)
+    page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.link = timeline.link_for(event)
+    return {
+        "timeline_page": page,
+        "timeline_kind": kind,
+        "timeline_kinds": DossierEvent.Kind.choices,
+    }
 
 
 def dossier_history(request, pk):

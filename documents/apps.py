@@ -11,8 +11,10 @@ class DocumentsConfig(AppConfig):
         from customers import panels
 
         from .panels import document_panel
+        from .record_links import record_documents_panel
 
         panels.register(document_panel, order=10)
+        panels.register_record_panel(record_documents_panel, order=10)
 
         register(
             NavItem(

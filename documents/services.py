@@ -20,13 +20,17 @@ __all__ = [
 ]
 
 
-def document_record(*, dossier, data: dict, actor, upload=None) -> Document:
+def document_record(*, dossier, data: dict, actor, upload=None, record=None) -> Document:
     """Record a document of a dossier; secrecy and retention default from its category (R12);
     a copy must say where the original is (R13); an electronic document of a category that
     needs paper says its paper counterpart exists (R14)."""
     gate.require(actor, "documents.add_document")
     category = data["category"]
     document = Document(dossier=dossier, recorded_by=actor, **data)
+    if record is not None:  # attached to a lease, a complaint … of the same dossier
+        if record.dossier_id != dossier.pk:
+            raise DomainError(_("The record belongs to another dossier."))
+        document.record = record
     document.secrecy_level = document.secrecy_level or category.default_secrecy
     document.retention = document.retention or category.default_retention
     if document.section_id is None:

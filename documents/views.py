@@ -14,7 +14,7 @@ from core.services import log_access
 from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
-from . import pdf, permissions, selectors, services
+from . import pdf, permissions, record_links, selectors, services
 from .forms import BoxForm, DocumentForm, FilingForm, InspectionForm, MovedOutCatalogForm
 from .models import Document, Room, Shelf, StorageInspection
 
@@ -31,7 +31,17 @@ def _pdf_response(content: bytes, filename: str):
 def document_add(request, dossier_pk):
     gate.require(request.user, "documents.add_document", request=request)
     dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
-    form = DocumentForm(request.POST or None, request.FILES or None, dossier=dossier)
+    token = request.POST.get("record") or request.GET.get("record")
+    record = None
+    initial = {}
+    if token:  # attaching to a record of the dossier (a lease's contract, a letter's scan …)
+        record = record_links.resolve_record(token, dossier=dossier)
+        if record is None:
+            raise Http404
+        initial = {"category": record_links.suggested_category(record), "title": str(record)}
+    form = DocumentForm(
+        request.POST or None, request.FILES or None, dossier=dossier, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "upload"}
         try:
@@ -40,6 +50,7 @@ def document_add(request, dossier_pk):
                 data=data,
                 actor=request.user,
                 upload=form.cleaned_data.get("upload"),
+                record=record,
             )
         except services.DomainError as exc:
             form.add_error(None, str(exc))
@@ -47,8 +58,16 @@ def document_add(request, dossier_pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Document recorded."))
+            if record is not None:
+                return redirect(record.get_absolute_url())
             return redirect("documents:document_detail", pk=document.pk)
-    return render(request, "documents/document_form.html", {"dossier": dossier, "form": form})
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "record": record,
+        "record_token": record_links.record_token(record) if record else "",
+    }
+    return render(request, "documents/document_form.html", context)
 
 
 def document_detail(request, pk):

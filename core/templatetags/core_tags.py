@@ -32,3 +32,27 @@ def minutes(delta):
         return max(1, int(delta.total_seconds() // 60))
     except AttributeError:
         return delta
+
+
+@register.filter
+def yuan(amount):
+    """Money the Chinese way: ¥12,345.60 (negative as -¥12.00); empty stays empty."""
+    from decimal import Decimal, InvalidOperation
+
+    if amount in (None, ""):
+        return ""
+    try:
+        value = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        return amount
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{abs(value):,.2f}"
+
+
+@register.filter
+def verbose_name_of(obj):
+    """The model's name in the user's language: “租赁合同” for a lease."""
+    try:
+        return obj._meta.verbose_name
+    except AttributeError:
+        return ""

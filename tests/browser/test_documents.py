@@ -7,7 +7,7 @@ from documents import handover as handovers
 from documents.models import Document, Handover
 
 from ..customers.factories import moved_in
-from ..documents.factories import box, document_for
+from ..documents.factories import box, category, document_for
 from ..factories import PASSWORD, user_with_role
 from .test_home import log_in
 
@@ -18,6 +18,7 @@ PDF = b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_upload_file_and_hand_over(page, browser, live_server, screenshot, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    category()  # re-seeds the categories an earlier transactional test flushed
     page.on("dialog", lambda dialog: dialog.accept())
     dossier = moved_in().dossier
     front = user_with_role(Role.FRONT_DESK)

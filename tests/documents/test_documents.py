@@ -95,7 +95,7 @@ def test_catalog_is_newest_first__R6(client):
     assert list(selectors.dossier_catalog(dossier=dossier, user=user)) == [new, mid, old]
     client.force_login(user)
     page = client.get(reverse("customers:dossier_detail", args=[dossier.pk]))
-    panel = page.context["panels"][0]
+    panel = next(p for p in page.context["panels"] if "documents" in p)
     assert panel["documents"] == [new, mid, old]
 
 

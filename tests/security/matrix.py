@@ -208,3 +208,28 @@ EXPECTATIONS: dict[str, Expect] = {
     "documents:handover_cancel": Expect(default=405, kwargs=_handover()),
     "documents:handover_pdf": only(*VIEWERS, users=ANY_VIEWER, kwargs=_handover()),
 }
+
+
+def _merge_records():
+    """The records pages keep their expectations in one module per concept."""
+    from . import (
+        records_asof,
+        records_complaint,
+        records_finance,
+        records_renovation,
+        records_service,
+    )
+
+    for module in (
+        records_finance,
+        records_renovation,
+        records_complaint,
+        records_service,
+        records_asof,
+    ):
+        overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
+        assert not overlap, overlap
+        EXPECTATIONS.update(module.EXPECTATIONS)
+
+
+_merge_records()

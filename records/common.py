@@ -1,0 +1,102 @@
+"""What every records service shares: the refusal, the state-machine step, the section."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.roles import Role
+from customers.models import Occupancy
+from customers.permissions import users_who_see
+from customers.services import DomainError
+from customers.timeline import Kind, record_event
+
+__all__ = [
+    "DomainError",
+    "Kind",
+    "record_event",
+    "current_section",
+    "check_move",
+    "set_status",
+    "managers_who_see",
+    "lock",
+    "stamp",
+    "save_with_history",
+    "not_in_future",
+]
+
+
+def managers_who_see(dossier, *, exclude=None, perm=None):
+    """The active managers who can open ``dossier`` (and hold ``perm``), to be told that
+    something there awaits them. Nobody is told about a dossier they may not see (R17)."""
+    users = get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    if perm:  # in SQL, as roles grant it: through a group, directly, or as superuser
+        app_label, codename = perm.split(".", 1)
+        holds = {"content_type__app_label": app_label, "codename": codename}
+        users = users.filter(
+            Q(groups__permissions__in=Permission.objects.filter(**holds))
+            | Q(user_permissions__in=Permission.objects.filter(**holds))
+            | Q(is_superuser=True)
+        )
+    return list(users_who_see(dossier, users))
+
+
+def current_section(dossier):
+    """The open section records are filed under (R8): the newest current occupancy, if any."""
+    return Occupancy.objects.current().filter(dossier=dossier).order_by("-section_number").first()
+
+
+def check_move(record, target):
+    """Refuse a move the record's TRANSITIONS table does not allow."""
+    if target not in record.TRANSITIONS[record.status]:
+        raise DomainError(
+            _("A record that is “%(status)s” cannot become “%(target)s”.")
+            % {
+                "status": record.get_status_display(),
+                "target": type(record).Status(target).label,
+            }
+        )
+
+
+def set_status(record, target, **fields):
+    """Compare-and-set the status (SQLite ignores select_for_update), then save the other
+    fields with the history row. Call inside transaction.atomic with the row locked."""
+    check_move(record, target)
+    model = type(record)
+    if model.objects.filter(pk=record.pk, status=record.status).update(status=target) != 1:
+        raise DomainError(_("Someone else has just changed this record."))
+    record.status = target
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.save(update_fields=["status", *fields])
+    return record
+
+
+def lock(model, pk):
+    """The record's row locked for the move (not its dossier's), with its dossier joined."""
+    return (
+        model.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("dossier")
+        .get(pk=pk)
+    )
+
+
+def stamp(record, actor, reason):
+    """The history row of the next save names who and why."""
+    record._history_user = actor
+    record._change_reason = str(reason)[:100]
+
+
+def save_with_history(record, *, actor, reason, **kwargs):
+    """Save with the history row naming who and why."""
+    stamp(record, actor, reason)
+    record.save(**kwargs)
+    return record
+
+
+def not_in_future(day, label):
+    if day > timezone.localdate():
+        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})

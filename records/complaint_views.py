@@ -1,0 +1,285 @@
+"""Complaint (R42) and visit (R43) pages: parse → access → service → render."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import permissions as gate
+from customers.permissions import access_dossier_or_404, dossier_visible_to
+
+from . import complaints
+from .common import DomainError
+from .complaint_forms import (
+    ComplaintFilterForm,
+    ComplaintForm,
+    ComplaintReplyForm,
+    ComplaintStepForm,
+    VisitForm,
+    VisitScheduleForm,
+)
+from .models import Complaint, ComplaintStep, Visit
+from .permissions import access_record_or_404, record_visible_to
+from .views_common import detail_context, form_page
+
+PAGE_SIZE = 25
+Status = Complaint.Status
+
+
+# --- Complaints ----------------------------------------------------------------------------
+def complaint_list(request):
+    gate.require(request.user, "records.view_complaint", request=request)
+    form = ComplaintFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = complaints.complaint_list(
+        user=request.user,
+        status=filters.get("status", ""),
+        major_only=filters.get("major", False),
+        channel=filters.get("channel", ""),
+        month=filters.get("month", ""),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/complaint/complaint_list.html",
+        {"form": form, "page_obj": page, "steps_total": len(Complaint.STEPS)},
+    )
+
+
+def complaint_add(request, dossier_pk):
+    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
+    gate.require(request.user, "records.add_complaint", request=request)
+    form = ComplaintForm(request.POST or None, dossier=dossier, user=request.user)
+
+    def save(data):
+        complaint = complaints.complaint_record(dossier=dossier, data=data, actor=request.user)
+        if complaint.is_major:
+            messages.warning(
+                request, _("Major complaint (R42): every manager has been told at once.")
+            )
+        return complaint
+
+    return form_page(
+        request,
+        form=form,
+        template="records/complaint/complaint_form.html",
+        context={"dossier": dossier},
+        save=save,
+        success_message=_("Complaint recorded."),
+    )
+
+
+def _complaint_or_404(request, pk):
+    queryset = Complaint.objects.select_related(
+        "dossier", "section__customer", "recorded_by", "closed_by"
+    )
+    return access_record_or_404(request.user, Complaint, pk, request=request, queryset=queryset)
+
+
+def _detail(request, complaint, *, step_form=None, reply_form=None):
+    user = request.user
+    can_change = user.has_perm("records.change_complaint") and complaint.status != Status.CLOSED
+    others = list(complaint.other_dossiers.order_by("archive_number"))
+    visible_ids = set(
+        dossier_visible_to(user).filter(pk__in=[d.pk for d in others]).values_list("pk", flat=True)
+    )
+    context = detail_context(
+        request,
+        complaint,
+        complaint=complaint,
+        progress=[
+            (name, ComplaintStep.Step(name).label, getattr(complaint, name))
+            for name in Complaint.STEPS
+        ],
+        steps_done=sum(1 for name in Complaint.STEPS if getattr(complaint, name).strip()),
+        steps_total=len(Complaint.STEPS),
+        steps=list(complaint.steps.select_related("by")),
+        other_dossiers=[d for d in others if d.pk in visible_ids],
+        hidden_others=len(others) - len(visible_ids),
+        return_visits=list(complaints.complaint_return_visits(complaint=complaint, user=user)),
+        blockers=complaints.close_blockers(complaint) if complaint.status != Status.CLOSED else [],
+        can_step=can_change,
+        can_report=can_change and not complaint.reported_at,
+        can_reply=can_change and complaint.is_written and complaint.status == Status.OPEN,
+        can_mark_handled=(
+            can_change and not complaint.is_written and complaint.status == Status.OPEN
+        ),
+        can_close=can_change,
+        can_add_visit=user.has_perm("records.add_visit"),
+        step_form=step_form or ComplaintStepForm(),
+        reply_form=reply_form or ComplaintReplyForm(complaint=complaint),
+    )
+    return render(request, "records/complaint/complaint_detail.html", context)
+
+
+def complaint_detail(request, pk):
+    complaint = _complaint_or_404(request, pk)
+    gate.require(request.user, "records.view_complaint", request=request)
+    return _detail(request, complaint)
+
+
+def _changeable(request, pk):
+    complaint = _complaint_or_404(request, pk)
+    gate.require(request.user, "records.change_complaint", request=request)
+    return complaint
+
+
+def _to_detail(complaint):
+    return redirect("records:complaint_detail", pk=complaint.pk)
+
+
+@require_POST
+def complaint_step(request, pk):
+    """One of the five clears (听清 问清 跟清 复清 记清)."""
+    complaint = _changeable(request, pk)
+    form = ComplaintStepForm(request.POST)
+    if form.is_valid():
+        try:
+            complaints.complaint_step(
+                complaint=complaint,
+                step=form.cleaned_data["step"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(step)s recorded.")
+                % {"step": ComplaintStep.Step(form.cleaned_data["step"]).label},
+            )
+            return _to_detail(complaint)
+    return _detail(request, complaint, step_form=form)
+
+
+@require_POST
+def complaint_report(request, pk):
+    """The report (报告) to the managers, for a complaint that is not major too."""
+    complaint = _changeable(request, pk)
+    try:
+        complaints.complaint_report(complaint=complaint, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The managers have been told."))
+    return _to_detail(complaint)
+
+
+@require_POST
+def complaint_reply(request, pk):
+    """A written complaint: its written reply (R42). Any other: marked handled after 跟清."""
+    complaint = _changeable(request, pk)
+    if not complaint.is_written:
+        try:
+            complaints.complaint_mark_handled(complaint=complaint, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Complaint marked handled; a return visit is next."))
+        return _to_detail(complaint)
+    form = ComplaintReplyForm(request.POST, complaint=complaint)
+    if form.is_valid():
+        try:
+            complaints.complaint_reply(complaint=complaint, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Written reply recorded; a return visit is next."))
+            return _to_detail(complaint)
+    return _detail(request, complaint, reply_form=form)
+
+
+@require_POST
+def complaint_close(request, pk):
+    complaint = _changeable(request, pk)
+    try:
+        complaints.complaint_close(complaint=complaint, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Complaint closed."))
+    return _to_detail(complaint)
+
+
+# --- Visits --------------------------------------------------------------------------------
+def visit_add(request, dossier_pk):
+    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
+    gate.require(request.user, "records.add_visit", request=request)
+    initial = {}
+    if request.GET.get("kind") in Visit.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    for name in ("complaint", "repair"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+            initial.setdefault("kind", Visit.Kind.RETURN_VISIT)
+    form = VisitForm(request.POST or None, initial=initial, dossier=dossier, user=request.user)
+    return form_page(
+        request,
+        form=form,
+        template="records/complaint/visit_form.html",
+        context={"dossier": dossier},
+        save=lambda data: complaints.visit_record(dossier=dossier, data=data, actor=request.user),
+        success_message=_("Visit recorded."),
+    )
+
+
+def visit_detail(request, pk):
+    queryset = Visit.objects.select_related(
+        "dossier", "section__customer", "visitor", "recorded_by", "complaint", "repair"
+    )
+    visit = access_record_or_404(request.user, Visit, pk, request=request, queryset=queryset)
+    gate.require(request.user, "records.view_visit", request=request)
+    complaint_visible = bool(
+        visit.complaint_id
+        and record_visible_to(request.user, Complaint).filter(pk=visit.complaint_id).exists()
+    )
+    context = detail_context(
+        request,
+        visit,
+        visit=visit,
+        complaint_visible=complaint_visible,
+        can_add_visit=request.user.has_perm("records.add_visit"),
+    )
+    return render(request, "records/complaint/visit_detail.html", context)
+
+
+def visit_schedule(request):
+    """R43: the manager visits due this year, the staff visits due this quarter per building,
+    and the complaints still without a return visit."""
+    gate.require(request.user, "records.view_visit", request=request)
+    today = timezone.localdate()
+    form = VisitScheduleForm(request.GET or None, today=today)
+    year, quarter, estate = form.values(today)
+    due, manager_summary = complaints.manager_visits_due(
+        user=request.user, year=year, estate=estate
+    )
+    buildings, building_summary = complaints.staff_visits_by_building(
+        user=request.user, year=year, quarter=quarter, estate=estate
+    )
+    open_complaints, complaint_summary = complaints.complaints_without_return_visit(
+        user=request.user, year=year, estate=estate
+    )
+    start, end = complaints.quarter_range(year, quarter)
+    return render(
+        request,
+        "records/complaint/visit_schedule.html",
+        {
+            "form": form,
+            "year": year,
+            "quarter": quarter,
+            "quarter_start": start,
+            "quarter_end": end - datetime.timedelta(days=1),
+            "page_obj": Paginator(due, PAGE_SIZE).get_page(request.GET.get("page")),
+            "manager_summary": manager_summary,
+            "buildings": buildings,
+            "building_summary": building_summary,
+            "open_complaints": open_complaints,
+            "complaint_summary": complaint_summary,
+            "can_add_visit": request.user.has_perm("records.add_visit"),
+        },
+    )

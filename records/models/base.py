@@ -1,0 +1,47 @@
+"""The fields every record of a dossier has."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.models import Dossier, Occupancy
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class DossierRecord(models.Model):
+    """The fields every record of a dossier has."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="+", verbose_name=_("dossier")
+    )
+    section = models.ForeignKey(
+        Occupancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("section"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    locked = models.BooleanField(
+        _("locked"), default=False, help_text=_("Closed records are kept as they are (R9).")
+    )
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        from records.apps import LINKS
+
+        return reverse(LINKS[self._meta.label_lower], args=[self.pk])

@@ -1,0 +1,264 @@
+"""Complaints (R42), repairs, visits and return visits (R43)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from customers.models import Dossier
+
+from .base import MONEY, DossierRecord
+
+
+class Complaint(DossierRecord):
+    """投诉 (R42): five clears and a report; major ones reach the manager at once; written
+    ones get a written reply; none closes before its return visit (R43)."""
+
+    class Channel(models.TextChoices):
+        VISIT = "visit", _("In person")
+        PHONE = "phone", _("Telephone")
+        LETTER = "letter", _("Letter")
+        ONLINE = "online", _("Online")
+
+    class Category(models.TextChoices):
+        SERVICE = "service", _("Service attitude")
+        CLEANING = "cleaning", _("Cleaning")
+        SECURITY = "security", _("Security and order")
+        MAINTENANCE = "maintenance", _("Maintenance")
+        NOISE = "noise", _("Noise")
+        NEIGHBOUR = "neighbour", _("Neighbour dispute")
+        CHARGES = "charges", _("Charges")
+        OTHER = "other", _("Other")
+        # the major categories of R42
+        FIRE = "fire", _("Fire")
+        LIFT_ENTRAPMENT = "lift_entrapment", _("Lift entrapment")
+        EXPLOSION = "explosion", _("Explosion")
+        POWER_CUT = "power_cut", _("Power cut")
+        FLOODING = "flooding", _("Flooding")
+        THEFT = "theft", _("Theft")
+        CRIME = "crime", _("Crime")
+        PLANT_FAILURE = "plant_failure", _("Main plant failure")
+        STRUCTURAL = "structural", _("Structural damage")
+
+    MAJOR_CATEGORIES = frozenset(
+        {
+            Category.FIRE,
+            Category.LIFT_ENTRAPMENT,
+            Category.EXPLOSION,
+            Category.POWER_CUT,
+            Category.FLOODING,
+            Category.THEFT,
+            Category.CRIME,
+            Category.PLANT_FAILURE,
+            Category.STRUCTURAL,
+        }
+    )
+    # R42: a complaint by this many households or more is collective, hence major
+    COLLECTIVE_HOUSEHOLDS = 3
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("complaint status", "Open")
+        REPLIED = "replied", _("Handled, awaiting return visit")
+        CLOSED = "closed", _("Closed")
+
+    # handled (a written reply, or 跟清 for a spoken one) → closed after the return visit (R43)
+    TRANSITIONS = {
+        Status.OPEN: {Status.REPLIED},
+        Status.REPLIED: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    complainant = models.CharField(_("complainant"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    received_at = models.DateTimeField(_("received at"))
+    subject = models.CharField(_("subject"), max_length=200)
+    is_major = models.BooleanField(_("major complaint"), default=False, db_index=True)
+    is_written = models.BooleanField(
+        _("written complaint"), default=False, help_text=_("Needs a written reply (R42).")
+    )
+    households = models.PositiveSmallIntegerField(_("households complaining"), default=1)
+    other_dossiers = models.ManyToManyField(
+        Dossier,
+        blank=True,
+        related_name="collective_complaints",
+        verbose_name=_("other dossiers concerned"),
+    )
+    # 听清 问清 跟清 复清 记清: each step's note, when and by whom (R42)
+    heard = models.TextField(_("heard (听清)"), blank=True)
+    asked = models.TextField(_("clarified (问清)"), blank=True)
+    followed = models.TextField(_("followed up (跟清)"), blank=True)
+    rechecked = models.TextField(_("rechecked (复清)"), blank=True)
+    logged = models.TextField(_("recorded (记清)"), blank=True)
+    reported_at = models.DateTimeField(_("reported to the manager at"), null=True, blank=True)
+    written_reply = models.TextField(_("written reply"), blank=True)
+    replied_on = models.DateField(_("replied on"), null=True, blank=True)
+    reply_reference = models.CharField(_("reply letter number"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+
+    STEPS = ("heard", "asked", "followed", "rechecked", "logged")
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["received_at"], name="complaint_received_idx")]
+
+    def __str__(self):
+        return self.subject
+
+
+class ComplaintStep(models.Model):
+    """Who wrote which of the five clears, and when (one row per entry)."""
+
+    class Step(models.TextChoices):
+        HEARD = "heard", _("Heard (听清)")
+        ASKED = "asked", _("Clarified (问清)")
+        FOLLOWED = "followed", _("Followed up (跟清)")
+        RECHECKED = "rechecked", _("Rechecked (复清)")
+        LOGGED = "logged", _("Recorded (记清)")
+
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="steps", verbose_name=_("complaint")
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    note = models.TextField(_("note"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint step")
+        verbose_name_plural = _("complaint steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return self.get_step_display()
+
+
+class Repair(DossierRecord):
+    """报修: the request, its work order, completion and the customer's feedback."""
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ORDERED = "ordered", _("Work order issued")
+        COMPLETED = "completed", _("Completed, awaiting feedback")
+        CLOSED = "closed", _("Closed with feedback")
+
+    TRANSITIONS = {
+        Status.REPORTED: {Status.ORDERED},
+        Status.ORDERED: {Status.COMPLETED},
+        Status.COMPLETED: {Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+
+    class Satisfaction(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")
+        SATISFIED = 4, _("Satisfied")
+        NEUTRAL = 3, _("Neutral")
+        DISSATISFIED = 2, _("Dissatisfied")
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+    reported_by_name = models.CharField(_("reported by"), max_length=100)
+    reported_at = models.DateTimeField(_("reported at"))
+    location = models.CharField(_("location"), max_length=100)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REPORTED, db_index=True
+    )
+    work_order_number = models.CharField(_("work order number"), max_length=40, blank=True)
+    assigned_to = models.CharField(_("assigned to"), max_length=100, blank=True)
+    ordered_at = models.DateTimeField(_("ordered at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    work_done = models.TextField(_("work done"), blank=True)
+    cost = models.DecimalField(_("cost charged (yuan)"), null=True, blank=True, **MONEY)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    feedback = models.TextField(_("customer feedback"), blank=True)
+
+    class Meta:
+        verbose_name = _("repair")
+        verbose_name_plural = _("repairs")
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work_order_number"],
+                condition=~Q(work_order_number=""),
+                name="repair_unique_work_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.work_order_number or str(self.reported_at.date())
+
+
+class Visit(DossierRecord):
+    """拜访/回访 (R43): a visit to the household, or a return visit after a complaint or a
+    repair."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        RETURN_VISIT = "return_visit", _("Return visit")
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Telephone")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    method = models.CharField(
+        _("method"), max_length=20, choices=Method.choices, default=Method.IN_PERSON
+    )
+    visited_on = models.DateField(_("visited on"), db_index=True)
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("visitor"),
+    )
+    visited_person = models.CharField(_("person met"), max_length=100)
+    complaint = models.ForeignKey(
+        Complaint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_visits",
+        verbose_name=_("complaint"),
+    )
+    repair = models.ForeignKey(
+        Repair,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_visits",
+        verbose_name=_("repair"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=200)
+    notes = models.TextField(_("what was said"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), choices=Repair.Satisfaction.choices, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-visited_on", "-pk"]
+        indexes = [models.Index(fields=["dossier", "visited_on"], name="visit_dossier_day_idx")]
+
+    def __str__(self):
+        return f"{self.visited_on} {self.get_kind_display()}"

@@ -1,0 +1,49 @@
+"""Who may see and do what with the records of a dossier: everything is inherited from the
+dossier (customers.permissions). Whoever cannot see a dossier sees none of its records,
+anywhere: lists, timelines, detail pages, admin.
+"""
+
+from django.db.models import Q
+
+from core import permissions as gate
+from core.models import AccessLog
+from core.services import log_access
+from customers.permissions import can_view_dossier, dossier_visible_to
+
+from .models import Complaint
+
+
+def record_visible_to(user, model, queryset=None):
+    """The records of ``model`` in the dossiers ``user`` may see: one subquery."""
+    queryset = model._default_manager.all() if queryset is None else queryset
+    visible = dossier_visible_to(user).values("pk")
+    condition = Q(dossier__in=visible)
+    if model is Complaint:
+        # a collective complaint is a record of every dossier it concerns
+        condition |= Q(other_dossiers__in=visible)
+        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+    return queryset.filter(condition)
+
+
+def access_record_or_404(user, model, pk, *, request=None, queryset=None):
+    """Fetch a record the user may see (404 otherwise, the same for missing and forbidden);
+    opening a record of a confidential dossier is logged (R21)."""
+    record = gate.get_or_404(user, record_visible_to(user, model, queryset), request=request, pk=pk)
+    if record.dossier.is_confidential:
+        log_access(user, record, AccessLog.Action.VIEW, request=request)
+    return record
+
+
+def require_record(user, perm, dossier, *, request=None):
+    """Services call this: the model permission and the sight of the dossier."""
+    gate.require(user, perm, request=request)
+    if not can_view_dossier(user, dossier):
+        gate.record_refusal(user, perm, dossier, request=request)
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+
+
+def can_approve(user, perm, record, *, requested_by_id):
+    """A manager decides, and never on what they asked for themselves."""
+    return user.has_perm(perm) and requested_by_id != user.pk

@@ -1,0 +1,479 @@
+"""Secondary renovation (二装) and violations (违规), both held in the dossier (R5).
+
+A renovation is applied for (with its renovation deposit, if one is paid), decided by a manager
+other than the one who recorded the application (approved with a permit number, or rejected with
+a reason), its works start, are inspected, and are finally accepted by a manager — never while a
+violation linked to it still awaits rectification. A violation of any kind is recorded against
+the dossier (an inspection that finds problems may record one at once) and closed when it is
+rectified. Closed records are locked (R9).
+
+One function per move; each checks the permission and the sight of the dossier, locks the row,
+refuses an illegal move with ``DomainError``, stamps who and when, writes the dossier's timeline
+line (R6, R10) in the same transaction, and queues the notifications for after the commit.
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.services import notify
+
+from .common import (
+    DomainError,
+    Kind,
+    check_move,
+    current_section,
+    managers_who_see,
+    record_event,
+    set_status,
+)
+from .common import lock as _lock
+from .common import not_in_future as _not_in_future
+from .common import stamp as _stamp
+from .models import Deposit, Renovation, RenovationInspection, Violation
+from .permissions import can_approve, require_record
+
+__all__ = [
+    "DomainError",
+    "PERMIT_PREFIX",
+    "next_permit_number",
+    "is_overdue",
+    "open_violations",
+    "inspection_blocker",
+    "acceptance_blockers",
+    "renovation_apply",
+    "renovation_decide",
+    "renovation_start",
+    "inspection_record",
+    "renovation_accept",
+    "violation_record",
+    "violation_rectify",
+]
+
+Status = Renovation.Status
+APPROVE = "records.approve_renovation"
+PERMIT_PREFIX = "ZX"
+# a violation may be linked to a renovation that is not closed yet
+LINKABLE = (Status.APPLIED, Status.APPROVED, Status.IN_PROGRESS)
+
+
+# --- Reads the pages share ---------------------------------------------------------------------
+def next_permit_number(day) -> str:
+    """The next free permit number of ``day``'s year: ZX-2026-0001, ZX-2026-0002 …"""
+    prefix = f"{PERMIT_PREFIX}-{day.year}-"
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    used = Renovation.objects.filter(permit_number__startswith=prefix).values_list(
+        "permit_number", flat=True
+    )
+    highest = max((int(m.group(1)) for n in used if (m := pattern.match(n))), default=0)
+    return f"{prefix}{highest + 1:04d}"
+
+
+def is_overdue(violation, today=None) -> bool:
+    """Still open after its rectify-by date."""
+    today = today or timezone.localdate()
+    return (
+        violation.status == Violation.Status.OPEN
+        and violation.rectify_by is not None
+        and violation.rectify_by < today
+    )
+
+
+def open_violations(renovation):
+    return renovation.violations.filter(status=Violation.Status.OPEN).order_by("occurred_on", "pk")
+
+
+def inspection_blocker(renovation) -> str:
+    """Why no inspection can be recorded now ("" during the works)."""
+    if renovation.status == Status.IN_PROGRESS:
+        return ""
+    return _(
+        "Inspections are recorded while the works are in progress; this renovation is “%(status)s”."
+    ) % {"status": renovation.get_status_display()}
+
+
+def acceptance_blockers(renovation) -> str:
+    """Why the works cannot be accepted now ("" when they can)."""
+    if renovation.status in (Status.APPLIED, Status.APPROVED):
+        return _("The works have not started yet; record their start first.")
+    if renovation.status != Status.IN_PROGRESS:
+        return _("A renovation that is “%(status)s” cannot be accepted.") % {
+            "status": renovation.get_status_display()
+        }
+    pending = list(open_violations(renovation))
+    if pending:
+        names = "；".join(_violation_name(v) for v in pending)
+        return _("The works cannot be accepted while violations await rectification: %(list)s.") % {
+            "list": names
+        }
+    return ""
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+def _violation_name(violation):
+    day = date_format(violation.occurred_on, "DATE_FORMAT")
+    text = f"{day} {violation.get_category_display()}"
+    if violation.notice_number:
+        text += f" ({violation.notice_number})"
+    return text
+
+
+# --- Renovation ----------------------------------------------------------------------------
+def renovation_apply(*, dossier, data, actor) -> Renovation:
+    """Record an application for secondary renovation; a renovation deposit paid with it is
+    recorded as a deposit held (R5). Managers are told that it awaits their decision."""
+    require_record(actor, "records.add_renovation", dossier)
+    amount = data.get("deposit_amount")
+    receipt = (data.get("deposit_receipt") or "").strip()
+    if amount is not None:
+        require_record(actor, "records.add_deposit", dossier)
+        if amount <= 0:
+            raise DomainError(_("The deposit must be more than zero."))
+        if not receipt:
+            raise DomainError(_("Give the receipt number of the deposit."))
+    if data["planned_end"] < data["planned_start"]:
+        raise DomainError(_("The planned end cannot be before the planned start."))
+    _not_in_future(data["applied_on"], _("The application date"))
+    try:
+        with transaction.atomic():
+            section = current_section(dossier)
+            deposit = None
+            if amount is not None:
+                if Deposit.objects.filter(receipt_number=receipt).exists():
+                    raise DomainError(
+                        _("Receipt number %(number)s is already used by another deposit.")
+                        % {"number": receipt}
+                    )
+                deposit = Deposit(
+                    dossier=dossier,
+                    section=section,
+                    recorded_by=actor,
+                    kind=Deposit.Kind.RENOVATION,
+                    payer=data["applicant"],
+                    amount=amount,
+                    received_on=data["applied_on"],
+                    receipt_number=receipt,
+                    status=Deposit.Status.HELD,
+                    note=_("Paid with the renovation application"),
+                )
+                _stamp(deposit, actor, _("Renovation deposit received"))
+                deposit.save()
+            renovation = Renovation(
+                dossier=dossier,
+                section=section,
+                recorded_by=actor,
+                applicant=data["applicant"],
+                applied_on=data["applied_on"],
+                scope=data["scope"],
+                contractor=data["contractor"],
+                contractor_licence=data["contractor_licence"],
+                contractor_contact=data.get("contractor_contact", ""),
+                contractor_phone=data.get("contractor_phone", ""),
+                planned_start=data["planned_start"],
+                planned_end=data["planned_end"],
+                deposit=deposit,
+            )
+            _stamp(renovation, actor, _("Application recorded"))
+            renovation.save()
+            record_event(
+                dossier=dossier,
+                kind=Kind.RENOVATION,
+                title=_("Secondary renovation applied for by %(applicant)s")
+                % {"applicant": renovation.applicant},
+                detail=_("Contractor %(contractor)s; planned %(start)s – %(end)s")
+                % {
+                    "contractor": renovation.contractor,
+                    "start": f"{renovation.planned_start:%Y-%m-%d}",
+                    "end": f"{renovation.planned_end:%Y-%m-%d}",
+                },
+                actor=actor,
+                occurred_on=renovation.applied_on,
+                record=renovation,
+            )
+            if deposit is not None:
+                record_event(
+                    dossier=dossier,
+                    kind=Kind.DEPOSIT,
+                    title=_("Renovation deposit of ¥%(amount)s received (receipt %(number)s)")
+                    % {"amount": f"{deposit.amount:,.2f}", "number": deposit.receipt_number},
+                    actor=actor,
+                    occurred_on=deposit.received_on,
+                    record=deposit,
+                )
+            notify(
+                managers_who_see(renovation.dossier, exclude=actor),
+                _("A secondary renovation of %(number)s awaits your decision.")
+                % {"number": dossier.archive_number},
+                renovation.get_absolute_url(),
+            )
+    except IntegrityError as exc:  # the receipt number taken by someone at the same moment
+        raise DomainError(
+            _("Receipt number %(number)s is already used by another deposit.") % {"number": receipt}
+        ) from exc
+    return renovation
+
+
+def renovation_decide(*, renovation, approve, note="", permit_number="", actor) -> Renovation:
+    """A manager approves (a permit number is issued: typed, or the next ZX-<year>-<n>) or
+    rejects (with a reason) the application; never the one who recorded it. The recorder is
+    told the decision."""
+    require_record(actor, APPROVE, renovation.dossier)
+    note = (note or "").strip()
+    typed = (permit_number or "").strip().upper()
+    if not can_approve(actor, APPROVE, renovation, requested_by_id=renovation.recorded_by_id):
+        raise DomainError(
+            _("You recorded this application yourself: another manager must decide it.")
+        )
+    if not approve and not note:
+        raise DomainError(_("Give the reason for rejecting the application."))
+    attempts = 1 if typed or not approve else 3
+    for attempt in range(attempts):
+        try:
+            return _decide(renovation.pk, approve=approve, note=note, typed=typed, actor=actor)
+        except IntegrityError as exc:
+            # the same permit number issued by someone else at the same moment: a generated
+            # number is drawn again, a typed one is refused
+            if attempt == attempts - 1:
+                raise DomainError(
+                    _("This permit number has just been issued to another renovation; try again.")
+                ) from exc
+
+
+def _decide(pk, *, approve, note, typed, actor) -> Renovation:
+    with transaction.atomic():
+        renovation = _lock(Renovation, pk)
+        target = Status.APPROVED if approve else Status.REJECTED
+        check_move(renovation, target)
+        fields = {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note}
+        permit_number = ""
+        if approve:
+            permit_number = typed or next_permit_number(timezone.localdate())
+            if typed and Renovation.objects.filter(permit_number=typed).exists():
+                raise DomainError(
+                    _("Permit number %(number)s has already been issued.") % {"number": typed}
+                )
+            fields["permit_number"] = permit_number
+        else:
+            fields["locked"] = True
+        _stamp(renovation, actor, _("Approved") if approve else _("Rejected"))
+        set_status(renovation, target, **fields)
+        if approve:
+            title = _("Secondary renovation approved, permit %(number)s") % {
+                "number": permit_number
+            }
+            message = _("The secondary renovation of %(number)s is approved: permit %(permit)s.")
+        else:
+            title = _("Secondary renovation application rejected")
+            message = _("The secondary renovation of %(number)s is rejected: %(reason)s")
+        record_event(
+            dossier=renovation.dossier,
+            kind=Kind.RENOVATION,
+            title=title,
+            detail=note,
+            actor=actor,
+            occurred_on=timezone.localdate(),
+            record=renovation,
+        )
+        notify(
+            [renovation.recorded_by] if renovation.recorded_by_id != actor.pk else [],
+            message
+            % {
+                "number": renovation.dossier.archive_number,
+                "permit": permit_number,
+                "reason": note,
+            },
+            renovation.get_absolute_url(),
+        )
+    return renovation
+
+
+def renovation_start(*, renovation, started_on, actor) -> Renovation:
+    """The approved works have started."""
+    require_record(actor, "records.change_renovation", renovation.dossier)
+    _not_in_future(started_on, _("The start of the works"))
+    with transaction.atomic():
+        renovation = _lock(Renovation, renovation.pk)
+        check_move(renovation, Status.IN_PROGRESS)
+        if started_on < renovation.applied_on:
+            raise DomainError(_("The works cannot start before the application."))
+        _stamp(renovation, actor, _("Works started"))
+        set_status(renovation, Status.IN_PROGRESS, started_on=started_on)
+        record_event(
+            dossier=renovation.dossier,
+            kind=Kind.RENOVATION,
+            title=_("Renovation works started (permit %(number)s)")
+            % {"number": renovation.permit_number},
+            actor=actor,
+            occurred_on=started_on,
+            record=renovation,
+        )
+    return renovation
+
+
+def inspection_record(*, renovation, data, actor, violation=None):
+    """A site inspection during the works. ``violation`` (a dict of category, description,
+    notice_number, rectify_by) records the violation found, linked to the renovation.
+    Returns (inspection, violation or None)."""
+    require_record(actor, "records.add_renovationinspection", renovation.dossier)
+    if violation is not None:
+        require_record(actor, "records.add_violation", renovation.dossier)
+        if data["result"] != RenovationInspection.Result.ISSUES:
+            raise DomainError(_("A violation is recorded only when problems were found."))
+    _not_in_future(data["inspected_on"], _("The inspection date"))
+    with transaction.atomic():
+        renovation = _lock(Renovation, renovation.pk)
+        if blocker := inspection_blocker(renovation):
+            raise DomainError(blocker)
+        if data["inspected_on"] < renovation.started_on:
+            raise DomainError(_("The inspection cannot be before the works started."))
+        inspection = RenovationInspection(
+            dossier=renovation.dossier,
+            section=renovation.section,
+            recorded_by=actor,
+            renovation=renovation,
+            inspected_on=data["inspected_on"],
+            inspector=data["inspector"],
+            result=data["result"],
+            findings=data.get("findings", ""),
+        )
+        _stamp(inspection, actor, _("Inspection recorded"))
+        inspection.save()
+        record_event(
+            dossier=renovation.dossier,
+            kind=Kind.RENOVATION,
+            title=_("Renovation inspected by %(inspector)s: %(result)s")
+            % {"inspector": inspection.inspector, "result": inspection.get_result_display()},
+            detail=inspection.findings,
+            actor=actor,
+            occurred_on=inspection.inspected_on,
+            record=renovation,
+        )
+        found = None
+        if violation is not None:
+            found = _violation_create(
+                dossier=renovation.dossier,
+                renovation=renovation,
+                data={**violation, "occurred_on": inspection.inspected_on},
+                actor=actor,
+            )
+    return inspection, found
+
+
+def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
+    """The manager's final acceptance of the works: refused before they started and while a
+    violation linked to the renovation awaits rectification. The renovation is then locked."""
+    require_record(actor, APPROVE, renovation.dossier)
+    _not_in_future(accepted_on, _("The acceptance date"))
+    with transaction.atomic():
+        renovation = _lock(Renovation, renovation.pk)
+        blocker = acceptance_blockers(renovation)
+        if blocker:
+            raise DomainError(blocker)
+        if accepted_on < renovation.started_on:
+            raise DomainError(_("The works cannot be accepted before they started."))
+        _stamp(renovation, actor, _("Works accepted"))
+        set_status(
+            renovation, Status.ACCEPTED, accepted_on=accepted_on, accepted_by=actor, locked=True
+        )
+        record_event(
+            dossier=renovation.dossier,
+            kind=Kind.RENOVATION,
+            title=_("Renovation works accepted (permit %(number)s)")
+            % {"number": renovation.permit_number},
+            detail=(note or "").strip(),
+            actor=actor,
+            occurred_on=accepted_on,
+            record=renovation,
+        )
+    return renovation
+
+
+# --- Violations ----------------------------------------------------------------------------
+def _violation_create(*, dossier, data, actor, renovation=None) -> Violation:
+    if data.get("rectify_by") and data["rectify_by"] < data["occurred_on"]:
+        raise DomainError(_("The rectify-by date cannot be before the violation was found."))
+    violation = Violation(
+        dossier=dossier,
+        section=renovation.section if renovation else current_section(dossier),
+        recorded_by=actor,
+        renovation=renovation,
+        category=data["category"],
+        occurred_on=data["occurred_on"],
+        description=data["description"],
+        notice_number=(data.get("notice_number") or "").strip(),
+        rectify_by=data.get("rectify_by"),
+    )
+    _stamp(violation, actor, _("Violation recorded"))
+    violation.save()
+    detail = []
+    if violation.notice_number:
+        detail.append(_("Notice %(number)s") % {"number": violation.notice_number})
+    if violation.rectify_by:
+        detail.append(_("rectify by %(date)s") % {"date": f"{violation.rectify_by:%Y-%m-%d}"})
+    record_event(
+        dossier=dossier,
+        kind=Kind.VIOLATION,
+        title=_("Violation recorded: %(category)s")
+        % {"category": violation.get_category_display()},
+        detail="；".join(str(d) for d in detail),
+        actor=actor,
+        occurred_on=violation.occurred_on,
+        record=violation,
+    )
+    return violation
+
+
+def violation_record(*, dossier, data, actor, renovation=None) -> Violation:
+    """A violation found in the dossier's unit, optionally linked to one of its renovations."""
+    require_record(actor, "records.add_violation", dossier)
+    _not_in_future(data["occurred_on"], _("The date the violation was found"))
+    with transaction.atomic():
+        if renovation is not None:
+            renovation = _lock(Renovation, renovation.pk)
+            if renovation.dossier_id != dossier.pk:
+                raise DomainError(_("This renovation belongs to another dossier."))
+            if renovation.status not in LINKABLE:
+                raise DomainError(
+                    _(
+                        "A renovation that is “%(status)s” is closed; "
+                        "record the violation without it."
+                    )
+                    % {"status": renovation.get_status_display()}
+                )
+        return _violation_create(dossier=dossier, data=data, actor=actor, renovation=renovation)
+
+
+def violation_rectify(*, violation, rectified_on, rectification, actor) -> Violation:
+    """The violation has been put right: what was done and when. The record is then locked."""
+    require_record(actor, "records.change_violation", violation.dossier)
+    rectification = (rectification or "").strip()
+    if not rectification:
+        raise DomainError(_("Say what was done to rectify the violation."))
+    _not_in_future(rectified_on, _("The rectification date"))
+    with transaction.atomic():
+        violation = _lock(Violation, violation.pk)
+        check_move(violation, Violation.Status.RECTIFIED)
+        if rectified_on < violation.occurred_on:
+            raise DomainError(_("The violation cannot be rectified before it was found."))
+        _stamp(violation, actor, _("Rectified"))
+        set_status(
+            violation,
+            Violation.Status.RECTIFIED,
+            rectified_on=rectified_on,
+            rectification=rectification,
+            locked=True,
+        )
+        record_event(
+            dossier=violation.dossier,
+            kind=Kind.VIOLATION,
+            title=_("Violation rectified: %(category)s")
+            % {"category": violation.get_category_display()},
+            detail=rectification,
+            actor=actor,
+            occurred_on=rectified_on,
+            record=violation,
+        )
+    return violation

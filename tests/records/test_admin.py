@@ -1,0 +1,117 @@
+"""The records in the admin: read-only, with history, only for visible dossiers (R17), and
+the dossier page's records panel."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin as django_admin
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import Role
+from customers.models import DossierEvent
+from records import models
+from tests.customers.factories import dossier_for, moved_in
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _repair(dossier, actor, description="水龙头漏水"):
+    return models.Repair.objects.create(
+        dossier=dossier,
+        recorded_by=actor,
+        reported_by_name="张伟",
+        reported_at=timezone.now(),
+        location="厨房",
+        description=description,
+    )
+
+
+def test_every_record_model_is_in_the_admin_read_only():
+    for model in (
+        models.Lease,
+        models.Deposit,
+        models.Charge,
+        models.Payment,
+        models.Renovation,
+        models.RenovationInspection,
+        models.Violation,
+        models.Complaint,
+        models.Repair,
+        models.Visit,
+        models.Correspondence,
+        models.Application,
+    ):
+        model_admin = django_admin.site._registry[model]
+        assert not model_admin.has_add_permission(None), model
+        assert not model_admin.has_delete_permission(None), model
+    assert DossierEvent in django_admin.site._registry
+
+
+def test_admin_lists_only_the_records_of_visible_dossiers__R17(client):
+    admin_user = user_with_role(Role.ADMIN)
+    actor = user_with_role(Role.FRONT_DESK)
+    open_one = _repair(dossier_for(), actor, "公开档案的报修")
+    secret = _repair(dossier_for(secrecy="B"), actor, "保密档案的报修")
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:records_repair_changelist")).content.decode()
+    assert open_one.dossier.archive_number in listing
+    assert secret.dossier.archive_number not in listing
+    assert (
+        client.get(reverse("admin:records_repair_change", args=[secret.pk])).status_code == 302
+    )  # the admin's "does not exist" redirect
+    assert client.get(reverse("admin:records_repair_history", args=[secret.pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:records_repair_history", args=[open_one.pk])).status_code == 200
+    )
+
+
+def test_records_panel_shows_deposits_held_and_arrears_due(client):
+    dossier = dossier_for()
+    moved_in(dossier)
+    actor = user_with_role(Role.FRONT_DESK)
+    common = {"dossier": dossier, "recorded_by": actor}
+    models.Deposit.objects.create(
+        **common,
+        kind="keys",
+        payer="张伟",
+        amount=Decimal("500"),
+        received_on=datetime.date(2026, 1, 5),
+        receipt_number="YJ-1",
+    )
+    models.Deposit.objects.create(
+        **common,
+        kind="renovation",
+        payer="张伟",
+        amount=Decimal("3000"),
+        received_on=datetime.date(2026, 2, 5),
+        receipt_number="YJ-2",
+        status="refunded",
+        refund_amount=Decimal("3000"),
+    )
+    models.Charge.objects.create(
+        **common,
+        item="management",
+        period="2026-09",
+        amount=Decimal("320.50"),
+        due_on=datetime.date(2026, 9, 30),
+        paid_amount=Decimal("100"),
+    )
+    models.Charge.objects.create(
+        **common,
+        item="management",
+        period="2026-12",
+        amount=Decimal("320.50"),
+        due_on=datetime.date(2026, 12, 31),
+    )  # not yet due
+    client.force_login(user_with_role(Role.MANAGER))
+    page = client.get(reverse("customers:dossier_detail", args=[dossier.pk]))
+    panel = next(p for p in page.context["panels"] if "deposits_held" in p)
+    assert panel["deposits_held"] == Decimal("500")
+    assert panel["arrears"] == Decimal("220.50")
+    body = page.content.decode()
+    assert "¥500.00" in body and "¥220.50" in body
+    client.force_login(user_with_role(Role.WITNESS))
+    assert client.get(reverse("customers:dossier_detail", args=[dossier.pk])).status_code == 404

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from pypdf import PdfReader
 
@@ -389,7 +390,9 @@ def test_handover_list_in_two_copies_with_signatures__R30():
         assert "第 1 页" in copy[0]
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_handover_unsigned_leaves_lines_to_sign_by_hand__R30():
+    # the print stamp is "now": frozen on another day than the signing dates below
     handover = handover_data(
         centre_signed_by=None,
         centre_signed_at=None,
@@ -402,7 +405,8 @@ def test_handover_unsigned_leaves_lines_to_sign_by_hand__R30():
     assert text.count("移交方（服务中心）签字：") == 2
     assert text.count("接收方（档案室）签字：") == 2
     assert "王建国" not in text
-    assert "2026年11月24日" not in text
+    assert "2026年11月24日" not in text  # no signing date is printed
+    assert "打印时间：2026年11月25日 18:00" in text
     assert flat(text).count("未齐全接收说明：CHY-3-1-1401缺身份证复印件") == 2
 
 

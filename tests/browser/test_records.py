@@ -13,6 +13,7 @@ import datetime
 import re
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -471,7 +472,7 @@ def test_lease_deposit_refund_approved_and_dossier_as_of(page, watch, open_as, s
     assert page.input_value("#id_contract_number") == "ZL-2026-018"
     assert page.input_value("#id_deposit_amount") == "9000"
     screenshot(page, "records-lease-form-error")
-    ends = tenant_day.replace(year=tenant_day.year + 1) - DAY
+    ends = tenant_day + relativedelta(years=1) - DAY
     page.fill("#id_ends_on", ends.isoformat())
     page.fill("#id_deposit_receipt_number", "YJ-2026-0001")
     page.fill("#id_deposit_received_on", tenant_day.isoformat())

@@ -5,6 +5,8 @@ leases (renewed, ended and signed again, one tenant moving out), through their s
 import datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from customers import services as customer_services
 from records import finance, finance_leases
 from records.models import Deposit, Lease
@@ -179,7 +181,7 @@ class MoneyRecords:
     def lease(self, slot, *, start, years, rent, number, deposit=True, renewal_of=None):
         signed = max(start - datetime.timedelta(days=self.rng.randint(3, 15)), slot.since)
         signed = min(signed, self.today)
-        ends = start.replace(year=start.year + years) - datetime.timedelta(days=1)
+        ends = start + relativedelta(years=years) - datetime.timedelta(days=1)
         data = {
             "tenant": slot.tenant.customer,
             "landlord": slot.owner.customer.name,
@@ -218,7 +220,7 @@ class MoneyRecords:
             if scenario == 1 and start > self.today - datetime.timedelta(days=200):
                 scenario = 0
             if scenario == 0:  # renewed year after year while it runs out
-                start = max(start, self.today.replace(year=self.today.year - 4))
+                start = max(start, self.today - relativedelta(years=4))
                 lease = self.lease(
                     slot, start=start, years=1, rent=rent, number=self.contract_number(start)
                 )

@@ -3,6 +3,7 @@
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import SecrecyLevel
@@ -157,7 +158,7 @@ class MoveOutForm(forms.Form):
         if self.occupancy and day < self.occupancy.moved_in:
             raise forms.ValidationError(
                 _("The move-out date is before the move-in date (%(date)s)."),
-                params={"date": self.occupancy.moved_in.isoformat()},
+                params={"date": date_format(self.occupancy.moved_in)},
             )
         if day > timezone.localdate():
             raise forms.ValidationError(_("The move-out date is in the future."))

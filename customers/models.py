@@ -7,6 +7,7 @@ Records carry a direct ``dossier`` key so permission filtering stays one join de
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -267,7 +268,7 @@ class Customer(models.Model):
                     ):
                         errors["birth_date"] = _(
                             "The date of birth does not match the ID number (%(date)s)."
-                        ) % {"date": resident_id_birth_date(self.id_number).isoformat()}
+                        ) % {"date": date_format(resident_id_birth_date(self.id_number))}
                     if self.sex and resident_id_sex(self.id_number) != self.sex:
                         errors["sex"] = _("The sex does not match the ID number.")
             if not (self.mobile or self.landline):

@@ -21,6 +21,7 @@ from django.db.models import Count, DecimalField, F, Min, OuterRef, Subquery, Su
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
@@ -242,7 +243,7 @@ def deposit_decide(
             if settled_on < deposit.received_on:
                 errors["settled_on"] = _(
                     "A deposit cannot be settled before it was received (%(date)s)."
-                ) % {"date": deposit.received_on.isoformat()}
+                ) % {"date": date_format(deposit.received_on)}
             if errors:
                 raise ValidationError(errors)
             deposit._change_reason = _("Settlement approved")
@@ -354,7 +355,7 @@ def charge_add(*, dossier, data, actor) -> Charge:
                 "item": item.label,
                 "period": period,
                 "amount": yuan(amount),
-                "date": charge.due_on.isoformat(),
+                "date": date_format(charge.due_on),
             },
             actor=actor,
             record=charge,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -203,13 +204,13 @@ class LeaseRenewForm(LeaseTermForm):
             self.add_error(
                 "starts_on",
                 _("The new term must start after the current one started (%(date)s).")
-                % {"date": self.lease.starts_on.isoformat()},
+                % {"date": date_format(self.lease.starts_on)},
             )
         if (ends := cleaned.get("ends_on")) and ends <= self.lease.ends_on:
             self.add_error(
                 "ends_on",
                 _("The new term must end after the current one ends (%(date)s).")
-                % {"date": self.lease.ends_on.isoformat()},
+                % {"date": date_format(self.lease.ends_on)},
             )
         return cleaned
 
@@ -230,7 +231,7 @@ class LeaseTerminateForm(forms.Form):
         if day < self.lease.signed_on:
             raise forms.ValidationError(
                 _("A lease cannot end before it was signed (%(date)s).")
-                % {"date": self.lease.signed_on.isoformat()}
+                % {"date": date_format(self.lease.signed_on)}
             )
         return day
 
@@ -345,7 +346,7 @@ class DepositDecideForm(forms.Form):
                 self.add_error(
                     "settled_on",
                     _("A deposit cannot be settled before it was received (%(date)s).")
-                    % {"date": self.deposit.received_on.isoformat()},
+                    % {"date": date_format(self.deposit.received_on)},
                 )
             _not_in_future(self, "settled_on", _("The settlement date is in the future."))
         return cleaned

@@ -10,6 +10,7 @@ leases in force of the same tenant in the same dossier never overlap. The deposi
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
@@ -99,8 +100,8 @@ def _refuse_overlap(dossier, tenant, starts_on, ends_on):
             % {
                 "name": tenant.name,
                 "number": clash.contract_number,
-                "start": clash.starts_on.isoformat(),
-                "end": clash.ends_on.isoformat(),
+                "start": date_format(clash.starts_on),
+                "end": date_format(clash.ends_on),
             }
         )
 
@@ -199,8 +200,8 @@ def lease_record(*, dossier, data, actor) -> Lease:
             % {
                 "number": lease.contract_number,
                 "name": tenant.name,
-                "start": lease.starts_on.isoformat(),
-                "end": lease.ends_on.isoformat(),
+                "start": date_format(lease.starts_on),
+                "end": date_format(lease.ends_on),
             },
             detail=_("Rent %(rent)s a month, paid %(cycle)s")
             % {"rent": yuan(lease.rent), "cycle": lease.get_payment_cycle_display()},
@@ -223,11 +224,11 @@ def lease_renew(*, lease, data, actor) -> Lease:
         if data["starts_on"] <= old.starts_on:
             errors["starts_on"] = _(
                 "The new term must start after the current one started (%(date)s)."
-            ) % {"date": old.starts_on.isoformat()}
+            ) % {"date": date_format(old.starts_on)}
         if data["ends_on"] <= old.ends_on:
             errors["ends_on"] = _(
                 "The new term must end after the current one ends (%(date)s)."
-            ) % {"date": old.ends_on.isoformat()}
+            ) % {"date": date_format(old.ends_on)}
         if errors:
             raise ValidationError(errors)
         section = _tenant_section(old.dossier, old.tenant)
@@ -254,7 +255,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
             title=_("Lease %(old)s renewed until %(end)s (%(new)s)")
             % {
                 "old": old.contract_number,
-                "end": new.ends_on.isoformat(),
+                "end": date_format(new.ends_on),
                 "new": new.contract_number,
             },
             detail=_("Rent %(rent)s a month, paid %(cycle)s")
@@ -279,7 +280,7 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
             raise ValidationError(
                 {
                     "terminated_on": _("A lease cannot end before it was signed (%(date)s).")
-                    % {"date": lease.signed_on.isoformat()}
+                    % {"date": date_format(lease.signed_on)}
                 }
             )
         lease._history_user = actor
@@ -295,7 +296,7 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
             dossier=lease.dossier,
             kind=Kind.LEASE,
             title=_("Lease %(number)s terminated on %(date)s")
-            % {"number": lease.contract_number, "date": terminated_on.isoformat()},
+            % {"number": lease.contract_number, "date": date_format(terminated_on)},
             detail=reason,
             actor=actor,
             occurred_on=terminated_on,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,7 +31,8 @@ class DossierRecord(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # a default rather than auto_now_add, so that back-entered demo data can carry its own date
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     locked = models.BooleanField(
         _("locked"), default=False, help_text=_("Closed records are kept as they are (R9).")
     )

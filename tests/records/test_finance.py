@@ -238,7 +238,7 @@ def test_renewal_is_a_new_lease_and_locks_the_old__R10(lease, front_desk):
     assert new.deposit is None
     assert finance_leases.lease_deposit_in_force(new) == lease.deposit  # carried over
     titles = events(lease.dossier, DossierEvent.Kind.LEASE)
-    assert any("HT-2026-001" in t and "2027-12-31" in t for t in titles)
+    assert any("HT-2026-001" in t and "2027年12月31日" in t for t in titles)
     assert lease.history.first().history_change_reason
 
 

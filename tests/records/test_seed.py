@@ -114,6 +114,11 @@ def _records_are_dated_in_the_past():
     dates = [row.history_date.date() for row in deposit.history.order_by("history_date")]
     assert dates[0] == deposit.received_on
     assert dates[0] < dates[-1] < today
+    # records are entered on the day they happened, each of the five clears when it was taken
+    for complaint in Complaint.objects.filter(status="closed"):
+        assert complaint.recorded_at == complaint.received_at
+        steps = [step.at for step in complaint.steps.all()]
+        assert complaint.received_at <= min(steps) <= max(steps) <= complaint.closed_at
 
 
 def _running_again_with_if_empty_adds_nothing():

@@ -89,8 +89,17 @@ class _Clock:
 
 
 CLOCK = _Clock()
-# timestamps services set to timezone.now() during a move
-STAMPS = ("decided_at", "approved_at", "reported_at", "closed_at", "ordered_at", "verified_at")
+# timestamps services set to timezone.now() during a move, and the moment a record is entered
+STAMPS = (
+    "decided_at",
+    "approved_at",
+    "reported_at",
+    "closed_at",
+    "ordered_at",
+    "verified_at",
+    "recorded_at",
+    "at",
+)
 
 
 def _date_history(sender, history_instance, **kwargs):

@@ -435,7 +435,26 @@ def payment_record(*, charge, data, actor) -> Payment:
 
 # --- Arrears ----------------------------------------------------------------------------------
 def _owed_charges(*, user, on, estate=None):
-    """The visible charges due before ``on`` and not paid by then, each with what it owed."""
+    """The visible charges due before ``on`` and not paid by then, each with what it owed.
+
+    A charge's ``paid_amount`` is the sum of its payments (``payment_record`` keeps it so, and
+    the dossier's records panel counts its arrears from it). When no payment is dated after
+    ``on`` (always, for today: payments are never dated ahead), what a charge owed then is
+    what it owes now, and the unpaid charges are found by an index (migration 0003). For an
+    earlier day, the charges paid since then are added to them and only those have their
+    payments up to that day added up, not every charge ever due.
+    """
+    charges = record_visible_to(user, Charge).filter(due_on__lt=on)
+    if estate is not None:
+        charges = charges.filter(dossier__unit__building__estate=estate)
+    outstanding = F("amount") - F("paid_amount")
+    paid_later = Payment.objects.filter(paid_on__gt=on).order_by()
+    if not paid_later.exists():
+        return (
+            charges.alias(outstanding=outstanding)
+            .filter(outstanding__gt=0)
+            .annotate(owed=outstanding)
+        )
     paid_by_then = (
         Payment.objects.filter(charge=OuterRef("pk"), paid_on__lte=on)
         .order_by()
@@ -443,12 +462,18 @@ def _owed_charges(*, user, on, estate=None):
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    charges = record_visible_to(user, Charge).filter(due_on__lt=on)
-    if estate is not None:
-        charges = charges.filter(dossier__unit__building__estate=estate)
-    return charges.annotate(
-        owed=F("amount") - Coalesce(Subquery(paid_by_then, output_field=MONEY), ZERO)
-    ).filter(owed__gt=0)
+    may_owe = (
+        Charge.objects.alias(outstanding=outstanding)
+        .filter(outstanding__gt=0, due_on__lt=on)
+        .order_by()
+        .values("pk")
+        .union(paid_later.filter(charge__due_on__lt=on).values("charge"), all=True)
+    )
+    return (
+        charges.filter(pk__in=may_owe)
+        .annotate(owed=F("amount") - Coalesce(Subquery(paid_by_then, output_field=MONEY), ZERO))
+        .filter(owed__gt=0)
+    )
 
 
 def arrears(*, user, on, estate=None):

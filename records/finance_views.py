@@ -389,14 +389,17 @@ def arrears_list(request):
     rows = finance.arrears(user=request.user, on=on, estate=estate)
     if request.GET.get("format") == "csv":
         return _arrears_csv(request, rows, on=on, estate=estate)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = finance.arrears_summary(user=request.user, on=on, estate=estate)
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = summary["dossiers"]  # the rows are one per dossier: counted already
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = finance.attach_occupants(page.object_list)
     context = {
         "form": form,
         "page_obj": page,
         "on": on,
         "estate": estate,
-        "summary": finance.arrears_summary(user=request.user, on=on, estate=estate),
+        "summary": summary,
     }
     return render(request, "records/finance/arrears_list.html", context)
 

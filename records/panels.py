@@ -1,7 +1,7 @@
 """The dossier page's records panel (registered in RecordsConfig.ready): what is held and
 owed, what is open, and the buttons that record something new."""
 
-from django.db.models import DecimalField, F, Q, Sum, Value
+from django.db.models import DecimalField, F, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +41,20 @@ def records_panel(*, dossier, user):
     if not user.has_perm("records.view_complaint"):
         return None
     held, arrears = dossier_balances(dossier)
-    open_counts = {
-        "complaints": Complaint.objects.filter(
-            Q(dossier=dossier) | Q(other_dossiers=dossier), ~Q(status=Complaint.Status.CLOSED)
+    # the dossier's own complaints and the collective ones naming it, each found by its index
+    # (an OR across the join read every open complaint of every dossier)
+    concerning = (
+        Complaint.objects.filter(dossier=dossier)
+        .order_by()
+        .values("pk")
+        .union(
+            Complaint.other_dossiers.through.objects.filter(dossier=dossier).values("complaint"),
+            all=True,
         )
-        .distinct()
+    )
+    open_counts = {
+        "complaints": Complaint.objects.filter(pk__in=concerning)
+        .exclude(status=Complaint.Status.CLOSED)
         .count(),
         "repairs": Repair.objects.filter(dossier=dossier)
         .exclude(status=Repair.Status.CLOSED)

@@ -118,3 +118,24 @@ def test_records_panel_shows_deposits_held_and_arrears_due(client):
     assert "¥500.00" in body and "¥220.50" in body
     client.force_login(user_with_role(Role.WITNESS))
     assert client.get(reverse("customers:dossier_detail", args=[dossier.pk])).status_code == 404
+
+
+def test_records_panel_counts_own_and_collective_open_complaints(client):
+    from tests.records.test_complaint import record_complaint
+
+    dossier, neighbour, third = dossier_for(), dossier_for(), dossier_for()
+    for each in (dossier, neighbour, third):
+        moved_in(each)
+    desk = user_with_role(Role.FRONT_DESK)
+    record_complaint(dossier, desk)
+    closed = record_complaint(dossier, desk, subject="已办结")
+    models.Complaint.objects.filter(pk=closed.pk).update(status=models.Complaint.Status.CLOSED)
+    # filed in the neighbour's dossier, naming this one as well (R42)
+    record_complaint(neighbour, desk, households=3, other_dossiers=[dossier, third])
+    client.force_login(user_with_role(Role.MANAGER))
+    page = client.get(reverse("customers:dossier_detail", args=[dossier.pk]))
+    panel = next(p for p in page.context["panels"] if "deposits_held" in p)
+    assert panel["open_counts"]["complaints"] == 2
+    page = client.get(reverse("customers:dossier_detail", args=[neighbour.pk]))
+    panel = next(p for p in page.context["panels"] if "deposits_held" in p)
+    assert panel["open_counts"]["complaints"] == 1

@@ -665,6 +665,29 @@ def test_arrears_as_of_a_past_day_count_what_was_unpaid_then(dossier, front_desk
     assert not finance.arrears(user=front_desk, on=datetime.date(2026, 10, 31)).exists()
 
 
+def test_arrears_of_a_past_day_count_only_the_payments_made_by_then(dossier, front_desk):
+    part = finance.charge_add(dossier=dossier, data=charge_data(), actor=front_desk)
+    pay(part, front_desk, "100", "SK-1", paid_on=datetime.date(2026, 11, 1))
+    pay(part, front_desk, "100", "SK-2", paid_on=datetime.date(2026, 11, 10))
+    settled = finance.charge_add(
+        dossier=dossier,
+        data=charge_data(period="2026-09", due_on=datetime.date(2026, 9, 30)),
+        actor=front_desk,
+    )
+    pay(settled, front_desk, "320", "SK-3", paid_on=datetime.date(2026, 10, 20))
+    # today: the part still unpaid; on 5 November: the second instalment was not in yet
+    assert [r["total"] for r in finance.arrears(user=front_desk, on=TODAY)] == [Decimal("120")]
+    then = finance.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
+    assert [(r["total"], r["periods"]) for r in then] == [(Decimal("220"), 1)]
+    # 15 October: September was still owed in full, October not yet due
+    before = finance.arrears(user=front_desk, on=datetime.date(2026, 10, 15))
+    assert [(r["total"], r["oldest_period"]) for r in before] == [(Decimal("320"), "2026-09")]
+    assert finance.arrears_summary(user=front_desk, on=datetime.date(2026, 11, 5)) == {
+        "dossiers": 1,
+        "total": Decimal("220"),
+    }
+
+
 def test_arrears_only_of_visible_dossiers_and_of_the_chosen_estate(front_desk):
     shown, _a = occupied_dossier()
     secret, _b = occupied_dossier(secrecy="B")

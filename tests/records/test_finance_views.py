@@ -415,6 +415,16 @@ def test_arrears_list_largest_debt_first(client, front_desk):
     assert bad.status_code == 200 and "on" in bad.context["form"].errors
 
 
+def test_arrears_list_pages_count_the_dossiers(client, front_desk):
+    owing_dossiers(27, front_desk)
+    client.force_login(front_desk)
+    first = client.get(reverse("records:arrears_list"))
+    assert first.context["page_obj"].paginator.num_pages == 2
+    last = client.get(reverse("records:arrears_list"), {"page": 2})
+    assert len(last.context["page_obj"]) == 2
+    assert last.context["summary"]["dossiers"] == 27
+
+
 def test_arrears_csv_export_is_logged(client, front_desk):
     owing_dossiers(2, front_desk)
     client.force_login(front_desk)

@@ -98,6 +98,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+    if not env.bool("DATABASE_JIT", default=False):
+        # PostgreSQL's JIT pays off on long analytical queries; on the list pages it compiled
+        # for up to 0.8 s to save milliseconds whenever the planner overestimated a subplan
+        # (bench/README.md). DATABASE_JIT=1 leaves the server's setting alone.
+        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------

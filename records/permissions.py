@@ -3,7 +3,7 @@ dossier (customers.permissions). Whoever cannot see a dossier sees none of its r
 anywhere: lists, timelines, detail pages, admin.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from core import permissions as gate
 from core.models import AccessLog
@@ -17,12 +17,15 @@ def record_visible_to(user, model, queryset=None):
     """The records of ``model`` in the dossiers ``user`` may see: one subquery."""
     queryset = model._default_manager.all() if queryset is None else queryset
     visible = dossier_visible_to(user).values("pk")
-    condition = Q(dossier__in=visible)
     if model is Complaint:
-        # a collective complaint is a record of every dossier it concerns
-        condition |= Q(other_dossiers__in=visible)
-        return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
-    return queryset.filter(condition)
+        # a collective complaint is a record of every dossier it concerns: its own dossier
+        # (a hashed subplan) or an EXISTS on the link table, row by row, so that a page cut
+        # from the newest can stop after 25 rows
+        others = Complaint.other_dossiers.through.objects.filter(
+            complaint=OuterRef("pk"), dossier__in=visible
+        )
+        return queryset.filter(Q(dossier__in=visible) | Exists(others))
+    return queryset.filter(dossier__in=visible)
 
 
 def access_record_or_404(user, model, pk, *, request=None, queryset=None):

@@ -189,3 +189,13 @@ def test_readme_configuration_table_names_every_setting():
     readme = (ROOT / "README.md").read_text()
     missing = {name for name in _settings_env_names() if f"`{name}`" not in readme}
     assert not missing, missing
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="needs PostgreSQL")
+@pytest.mark.django_db
+def test_postgres_connections_run_without_jit():
+    """The list pages' plans were compiled for up to 0.8 s when JIT was on (bench/README.md)."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -1,5 +1,7 @@
 """What every records service shares: the refusal, the state-machine step, the section."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
@@ -100,3 +102,15 @@ def save_with_history(record, *, actor, reason, **kwargs):
 def not_in_future(day, label):
     if day > timezone.localdate():
         raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+
+
+def next_number(model, field, prefix, width):
+    """The next free number after the highest ``<prefix><digits>`` in ``model.field``:
+    ZX-2026-0001, WX20260520-002 … Two people drawing at once get the same one; the unique
+    index refuses the second, and the service draws again."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    used = model._default_manager.filter(**{f"{field}__startswith": prefix}).values_list(
+        field, flat=True
+    )
+    highest = max((int(m.group(1)) for n in used if (m := pattern.match(n))), default=0)
+    return f"{prefix}{highest + 1:0{width}d}"

@@ -12,8 +12,6 @@ refuses an illegal move with ``DomainError``, stamps who and when, writes the do
 line (R6, R10) in the same transaction, and queues the notifications for after the commit.
 """
 
-import re
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -27,6 +25,7 @@ from .common import (
     check_move,
     current_section,
     managers_who_see,
+    next_number,
     record_event,
     set_status,
 )
@@ -63,13 +62,7 @@ LINKABLE = (Status.APPLIED, Status.APPROVED, Status.IN_PROGRESS)
 # --- Reads the pages share ---------------------------------------------------------------------
 def next_permit_number(day) -> str:
     """The next free permit number of ``day``'s year: ZX-2026-0001, ZX-2026-0002 …"""
-    prefix = f"{PERMIT_PREFIX}-{day.year}-"
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    used = Renovation.objects.filter(permit_number__startswith=prefix).values_list(
-        "permit_number", flat=True
-    )
-    highest = max((int(m.group(1)) for n in used if (m := pattern.match(n))), default=0)
-    return f"{prefix}{highest + 1:04d}"
+    return next_number(Renovation, "permit_number", f"{PERMIT_PREFIX}-{day.year}-", 4)
 
 
 def is_overdue(violation, today=None) -> bool:

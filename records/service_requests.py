@@ -14,7 +14,6 @@ line (R6, R10) in the same transaction, and queues the notifications for after t
 """
 
 import datetime
-import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +27,7 @@ from .common import (
     check_move,
     current_section,
     managers_who_see,
+    next_number,
     record_event,
     set_status,
 )
@@ -77,13 +77,7 @@ def _day(moment):
 # --- Repairs (报修) ----------------------------------------------------------------------------
 def next_work_order_number(day) -> str:
     """The next free work order number of ``day``: WX20260520-001, WX20260520-002 …"""
-    prefix = f"{WORK_ORDER_PREFIX}{day:%Y%m%d}-"
-    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
-    used = Repair.objects.filter(work_order_number__startswith=prefix).values_list(
-        "work_order_number", flat=True
-    )
-    highest = max((int(m.group(1)) for n in used if (m := pattern.match(n))), default=0)
-    return f"{prefix}{highest + 1:03d}"
+    return next_number(Repair, "work_order_number", f"{WORK_ORDER_PREFIX}{day:%Y%m%d}-", 3)
 
 
 def repair_report(*, dossier, data, actor) -> Repair:

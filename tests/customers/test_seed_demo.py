@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from core.validators import (
     resident_id_birth_date,
@@ -200,3 +201,14 @@ def test_history_rows_are_written_unless_skipped(debug):
     assert Dossier.history.count() == 10
     seed(units=10, no_history=True)
     assert Dossier.history.count() == 10
+
+
+def test_history_rows_are_dated_the_day_each_story_starts__R10(seeded):
+    """The dossier as of a past day finds the demo occupants: their first history rows are
+    dated the move-in, not the moment the command ran."""
+    moved_out = Occupancy.objects.filter(moved_out__isnull=False).first()
+    row = moved_out.history.earliest("history_date")
+    assert timezone.localdate(row.history_date) == moved_out.moved_in
+    for dossier in Dossier.objects.all()[:20]:
+        first = dossier.history.earliest("history_date")
+        assert timezone.localdate(first.history_date) == dossier.opened_on

@@ -179,6 +179,19 @@ def test_the_occupant_leaves_on_the_move_out_day(story):
     assert occupants_on(dossier, day(60))[0] == []
 
 
+def test_a_section_entered_with_its_move_out_is_occupied_before_it__R10():
+    """Old papers entered at once: every history row already says "moved out"."""
+    with at(1):
+        dossier = dossier_for()
+        section = moved_in(dossier, day=day(1))
+    section.history.update(status="moved_out", moved_out=day(60))
+    occupants, late = occupants_on(dossier, day(30))
+    assert late == 0 and len(occupants) == 1
+    assert occupants[0].section.status == "active"
+    assert occupants[0].section.moved_out is None  # not known on day 30
+    assert occupants_on(dossier, day(60))[0] == []
+
+
 def test_records_entered_later_are_counted_and_shown_when_asked(story):
     dossier = story["dossier"]
     # the daily contact valid from day 5 was entered on day 50

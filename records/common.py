@@ -4,6 +4,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,3 +115,21 @@ def next_number(model, field, prefix, width):
     )
     highest = max((int(m.group(1)) for n in used if (m := pattern.match(n))), default=0)
     return f"{prefix}{highest + 1:0{width}d}"
+
+
+# a generated number drawn at the same moment by someone else is drawn again this many times
+DRAWS = 3
+
+
+def drawing_again(move, *, generated, clash_message):
+    """Run ``move()`` (one transaction that writes a unique number). When the unique index
+    refuses the number because someone took it at the same moment, a ``generated`` number is
+    drawn again (``next_number``), up to ``DRAWS`` times; a typed one is refused at once."""
+    attempts = DRAWS if generated else 1
+    for attempt in range(attempts):
+        try:
+            return move()
+        except IntegrityError as exc:
+            if attempt == attempts - 1:
+                raise DomainError(clash_message) from exc
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -27,7 +27,7 @@ from .renovation_forms import (
     StartForm,
     ViolationForm,
 )
-from .views_common import detail_context, form_page
+from .views_common import back, detail_context, form_page
 
 Status = Renovation.Status
 APPROVE = services.APPROVE
@@ -110,11 +110,6 @@ def _render_violation(request, violation, *, rectify_form=None):
     return render(request, TEMPLATES + "violation_detail.html", context)
 
 
-def _back(renovation, message, request, level=messages.ERROR):
-    messages.add_message(request, level, message)
-    return redirect(renovation)
-
-
 # --- Renovation --------------------------------------------------------------------------------
 def renovation_add(request, dossier_pk):
     dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
@@ -151,14 +146,14 @@ def renovation_decide(request, pk):
     renovation = _renovation_or_404(request, pk)
     gate.require(request.user, APPROVE, request=request)
     if renovation.status != Status.APPLIED:
-        return _back(
+        return back(
             renovation,
             _("This application has already been decided: it is “%(status)s”.")
             % {"status": renovation.get_status_display()},
             request,
         )
     if renovation.recorded_by_id == request.user.pk:
-        return _back(
+        return back(
             renovation,
             _("You recorded this application yourself: another manager must decide it."),
             request,
@@ -184,7 +179,7 @@ def renovation_decide(request, pk):
                 }
             else:
                 message = _("The application is rejected.")
-            return _back(renovation, message, request, messages.SUCCESS)
+            return back(renovation, message, request, messages.SUCCESS)
     return render(
         request,
         TEMPLATES + "renovation_decide.html",
@@ -210,15 +205,15 @@ def renovation_start(request, pk):
             renovation=renovation, started_on=form.cleaned_data["started_on"], actor=request.user
         )
     except DomainError as exc:
-        return _back(renovation, str(exc), request)
-    return _back(renovation, _("The works have started."), request, messages.SUCCESS)
+        return back(renovation, str(exc), request)
+    return back(renovation, _("The works have started."), request, messages.SUCCESS)
 
 
 def inspection_add(request, pk):
     renovation = _renovation_or_404(request, pk)
     gate.require(request.user, "records.add_renovationinspection", request=request)
     if blocker := services.inspection_blocker(renovation):
-        return _back(renovation, blocker, request)
+        return back(renovation, blocker, request)
     form = InspectionForm(request.POST or None, renovation=renovation, inspector=str(request.user))
     if not request.user.has_perm("records.add_violation"):
         for name in ("record_violation", *InspectionForm.VIOLATION_FIELDS):
@@ -252,7 +247,7 @@ def renovation_accept(request, pk):
     renovation = _renovation_or_404(request, pk)
     gate.require(request.user, APPROVE, request=request)
     if renovation.status != Status.IN_PROGRESS:
-        return _back(renovation, services.acceptance_blockers(renovation), request)
+        return back(renovation, services.acceptance_blockers(renovation), request)
     form = AcceptForm(request.POST or None, renovation=renovation)
     pending = list(services.open_violations(renovation))
     return form_page(
@@ -320,5 +315,5 @@ def violation_rectify(request, pk):
             actor=request.user,
         )
     except DomainError as exc:
-        return _back(violation, str(exc), request)
-    return _back(violation, _("The violation is rectified and closed."), request, messages.SUCCESS)
+        return back(violation, str(exc), request)
+    return back(violation, _("The violation is rectified and closed."), request, messages.SUCCESS)

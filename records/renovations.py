@@ -24,6 +24,7 @@ from .common import (
     Kind,
     check_move,
     current_section,
+    drawing_again,
     managers_who_see,
     next_number,
     record_event,
@@ -222,17 +223,14 @@ def renovation_decide(*, renovation, approve, note="", permit_number="", actor) 
         )
     if not approve and not note:
         raise DomainError(_("Give the reason for rejecting the application."))
-    attempts = 1 if typed or not approve else 3
-    for attempt in range(attempts):
-        try:
-            return _decide(renovation.pk, approve=approve, note=note, typed=typed, actor=actor)
-        except IntegrityError as exc:
-            # the same permit number issued by someone else at the same moment: a generated
-            # number is drawn again, a typed one is refused
-            if attempt == attempts - 1:
-                raise DomainError(
-                    _("This permit number has just been issued to another renovation; try again.")
-                ) from exc
+    # a generated permit number is drawn again if someone took it at the same moment
+    return drawing_again(
+        lambda: _decide(renovation.pk, approve=approve, note=note, typed=typed, actor=actor),
+        generated=approve and not typed,
+        clash_message=_(
+            "This permit number has just been issued to another renovation; try again."
+        ),
+    )
 
 
 def _decide(pk, *, approve, note, typed, actor) -> Renovation:

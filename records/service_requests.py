@@ -15,7 +15,7 @@ line (R6, R10) in the same transaction, and queues the notifications for after t
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from .common import (
     Kind,
     check_move,
     current_section,
+    drawing_again,
     managers_who_see,
     next_number,
     record_event,
@@ -59,7 +60,6 @@ WORK_ORDER_PREFIX = "WX"
 NEEDS_VALIDITY = frozenset({Application.Kind.OVERTIME, Application.Kind.PARKING})
 # a time typed on a clock that runs a few minutes fast is not "in the future"
 CLOCK_SLACK = datetime.timedelta(minutes=5)
-_GENERATION_ATTEMPTS = 3
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -151,18 +151,13 @@ def repair_order(*, repair, assigned_to, work_order_number="", actor) -> Repair:
     number = (work_order_number or "").strip().upper()
     if not assigned_to:
         raise DomainError(_("Say who the work order is assigned to."))
-    for attempt in range(_GENERATION_ATTEMPTS):
-        try:
-            return _order_once(
-                repair.pk, number=number, typed=bool(number), assigned_to=assigned_to, actor=actor
-            )
-        except IntegrityError as exc:
-            # the same number taken by someone at the same moment: a generated one is retried
-            if number or attempt == _GENERATION_ATTEMPTS - 1:
-                raise DomainError(
-                    _("This work order number has just been used by another repair; try again.")
-                ) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    return drawing_again(
+        lambda: _order_once(
+            repair.pk, number=number, typed=bool(number), assigned_to=assigned_to, actor=actor
+        ),
+        generated=not number,
+        clash_message=_("This work order number has just been used by another repair; try again."),
+    )
 
 
 def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Repair:

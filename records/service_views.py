@@ -6,7 +6,7 @@ Pages of a dossier or a record check the dossier first (404 to whoever may not s
 the page's own permission (403), as every dossier page does."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,7 +28,7 @@ from .service_forms import (
     WithdrawForm,
     WorkOrderForm,
 )
-from .views_common import detail_context, form_page
+from .views_common import back, detail_context, form_page
 
 TEMPLATES = "records/service/"
 RepairStatus = Repair.Status
@@ -36,9 +36,6 @@ ApplicationStatus = Application.Status
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-def _back(record, message, request, level=messages.ERROR):
-    messages.add_message(request, level, message)
-    return redirect(record)
 
 
 def _customer_name(dossier):
@@ -52,16 +49,16 @@ def _step(request, record, *, form, flag, move, success, render_page):
     the record on) is said as a message."""
     if not form.is_valid():
         if not flag:
-            return _back(record, _("This step is not open for this record now."), request)
+            return back(record, _("This step is not open for this record now."), request)
         return render_page(request, record, form)
     try:
         move(form.cleaned_data)
     except DomainError as exc:
         if not flag:
-            return _back(record, str(exc), request)
+            return back(record, str(exc), request)
         form.add_error(None, str(exc))
         return render_page(request, record, form)
-    return _back(record, success, request, messages.SUCCESS)
+    return back(record, success, request, messages.SUCCESS)
 
 
 # --- Repairs -----------------------------------------------------------------------------------

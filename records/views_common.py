@@ -62,3 +62,9 @@ def form_page(request, *, form, template, context, save, success_message, redire
             messages.success(request, success_message)
             return redirect(redirect_to(obj) if redirect_to else obj.get_absolute_url())
     return render(request, template, {"form": form, **context})
+
+
+def back(record, message, request, level=messages.ERROR):
+    """To the record's page, with a message (a refusal unless ``level`` says otherwise)."""
+    messages.add_message(request, level, message)
+    return redirect(record)

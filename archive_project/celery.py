@@ -1,8 +1,9 @@
 """The Celery application: configured from Django settings (``CELERY_*``).
 
 Without ``REDIS_URL`` tasks run in-process (eager); with it they go through Redis to a worker.
-Periodic tasks live in django-celery-beat's tables so admins can see and pause them; the
-schedule below is the default that ``sync_beat_schedule`` loads into them.
+Periodic tasks live in django-celery-beat's tables so admins can see and pause them;
+``CELERY_BEAT_SCHEDULE`` in settings is the default that its DatabaseScheduler copies into them.
+Broker timeouts and redelivery (``BROKER_*``): settings "Celery" and docs/core.md.
 """
 
 import os

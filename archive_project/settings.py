@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, before anything reads request.POST: a file named ".." is refused, not dropped.
+    "core.uploads.UploadedFileNamesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: ends idle or over-age sessions with a message.
+    "core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -107,7 +111,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    # First: axes refuses locked-out accounts. Then the published demo password is refused
+    # whenever DEBUG is off (counted by axes like any failed login), on every login path.
     "axes.backends.AxesStandaloneBackend",
+    "core.auth.DemoPasswordRefusedBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -117,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.auth.DemoPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -171,9 +179,45 @@ STORAGES = {
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
-# Without a broker the tasks run in-process, and their errors surface to the caller.
+# Without a broker the tasks run in-process. Called directly their errors propagate; queued
+# after a commit (core.tasks.enqueue_on_commit) they are logged, as a broker failure is.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A broker that is down or never answers holds a request a few seconds at most: short socket
+# timeouts and one retry to publish (kombu) and to reach the results (celery retries 20 times,
+# ~20 s, by default). The caller logs the failure; the periodic sweep sends what was left.
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=1.0)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=3.0)
+# Redis hands an unacknowledged task to another worker after this many seconds, which is how
+# the task of a killed worker comes back (kombu's default is an hour). It must be longer than
+# any acks-late task runs plus its retry countdown, for a worker holds a retried task
+# unacknowledged until the countdown ends, or Redis gives a live task to a second worker.
+# Ours: notification e-mails stop a batch after 5 minutes and retry after 5 minutes at most,
+# so 15 minutes; a killed worker's task runs again 15-17 minutes later (docs/core.md).
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every 10 s; kombu 5.7 scans only every 10th look (100 s)
+    # by default, which would add up to a minute and a half to each redelivery.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+}
+_ONE_QUICK_RETRY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = _ONE_QUICK_RETRY
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": _ONE_QUICK_RETRY}
+# Acknowledged when done, so a killed worker's task is delivered again; the tasks that are
+# idempotent also declare reject_on_worker_lost, those that are not acks_late=False
+# (core/tasks.py, documents/tasks.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -189,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
     "documents-handover-reminder": {  # R30: every half year
         "task": "documents.handover_tasks.remind_half_yearly_handover",
         "schedule": crontab(minute=0, hour=9, day_of_month=1, month_of_year="1,7"),
+    },
+    # the e-mails that a broker outage or a killed worker left unsent
+    "core-unsent-notification-emails": {
+        "task": "core.tasks.send_unsent_notification_emails",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -220,7 +269,12 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (core.auth, core.middleware.SessionTimeoutMiddleware): an absolute lifetime counted
+# from the login, an idle timeout, and a cookie that ends with the browser unless the user
+# ticks "stay signed in" at the login.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -272,3 +326,9 @@ DOCUMENT_UPLOAD_TYPES = env.list(
 )
 # A TrueType CJK font embedded in every PDF (Debian: fonts-wqy-microhei).
 PDF_CJK_FONT = env.str("PDF_CJK_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# R16: a reveal of personal data needs a reason that says something, and shows the dossier's
+# data whole to that user for a few minutes (every page that does so is logged).
+PERSONAL_DATA_REVEAL_MINUTES = env.int("PERSONAL_DATA_REVEAL_MINUTES", default=10)
+PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH = env.int(
+    "PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH", default=4
+)

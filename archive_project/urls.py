@@ -3,10 +3,12 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
+from core.forms import AdminLoginForm
 
 admin.site.site_header = _("Customer archive administration")
 admin.site.site_title = _("Customer archive")
 admin.site.index_title = _("Administration")
+admin.site.login_form = AdminLoginForm  # says why a demo password is refused (core.auth)
 
 # Uploaded files are never served from MEDIA_URL: only through views that check permissions.
 urlpatterns = [

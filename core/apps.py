@@ -32,3 +32,11 @@ class CoreConfig(AppConfig):
         # create_permissions (connected earlier, by django.contrib.auth), so the roles are
         # given their permissions app by app, every time migrate runs: idempotent.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
+
+        # Every log-in starts the session clock (core.auth), whichever page logged the user in
+        # (ours, the admin's, a test's force_login): the first request then finds it set.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .auth import session_clock_start
+
+        user_logged_in.connect(session_clock_start, dispatch_uid="core.session_clock")

@@ -1,4 +1,8 @@
-"""Probes behind /healthz: the database decides the status code, the broker is reported."""
+"""Probes behind /healthz: the database decides the status code, the broker is reported.
+
+``status`` is ``ok`` when both answer, ``degraded`` when only the broker is down (pages work;
+tasks and e-mails wait for the sweep), ``error`` when the database is down (503).
+"""
 
 from django.conf import settings
 from django.db import connections
@@ -31,3 +35,9 @@ def broker_status() -> tuple[bool, str]:
         return True, "ok"
     except Exception as exc:
         return False, exc.__class__.__name__
+
+
+def overall_status(*, db_ok: bool, broker_ok: bool) -> str:
+    if not db_ok:
+        return "error"
+    return "ok" if broker_ok else "degraded"

@@ -55,3 +55,51 @@ def mask_address(value) -> str:
     """Keep the first 6 characters, replace the rest with "****"."""
     address = str(value or "").strip()
     return address[:6] + "****" if len(address) > 6 else address
+
+
+# --- One function for every output (R16) ------------------------------------------------
+# A model declares its personal fields and their kind in ``PERSONAL_FIELDS``
+# ({"id_number": ID, "mobile": PHONE, ...}); pages, forms, admin, history, exports and PDFs
+# all mask through ``mask`` / ``mask_field``, never with their own code.
+ID = "id"
+PHONE = "phone"
+ADDRESS = "address"
+MASK_CHAR = "*"
+
+_MASKERS = {ID: mask_id_number, PHONE: mask_phone, ADDRESS: mask_address}
+
+
+def mask(kind: str, value, *, show: bool = False) -> str:
+    """``value`` of a personal field of ``kind`` as it may be shown: masked, or whole when
+    ``show`` (the user has revealed the data, and the reveal was logged)."""
+    if value in (None, ""):
+        return ""
+    if show:
+        return str(value)
+    return _MASKERS[kind](value)
+
+
+def personal_fields(model) -> dict[str, str]:
+    """The personal fields of a model (or instance) and their kinds: ``{name: kind}``."""
+    return dict(getattr(model, "PERSONAL_FIELDS", {}))
+
+
+def mask_field(model, field: str, value, *, show: bool = False):
+    """``value`` of ``model.field`` as it may be shown; fields that are not personal pass
+    through unchanged (as do empty values)."""
+    kind = personal_fields(model).get(field)
+    if kind is None or value in (None, ""):
+        return value
+    return mask(kind, value, show=show)
+
+
+def mask_changes(model, changes: dict, *, show: bool = False) -> dict:
+    """A change request's ``{field: [old, new]}`` with each value masked."""
+    return {
+        name: [mask_field(model, name, v, show=show) for v in pair]
+        for name, pair in (changes or {}).items()
+    }
+
+
+def is_masked(value) -> bool:
+    return MASK_CHAR in str(value or "")

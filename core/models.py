@@ -32,7 +32,13 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def for_user(self, user):
-        return self.filter(recipient=user)
+        return self.visible_to(user).filter(recipient=user)
+
+    def visible_to(self, user):
+        """The notifications about nothing in particular, or about what ``user`` may see."""
+        from .audience import visible_condition
+
+        return self.filter(visible_condition(user))
 
 
 class Notification(models.Model):
@@ -49,6 +55,25 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # what the message is about (a dossier): whoever may no longer see it no longer sees the
+    # message either (core.audience, R17)
+    about_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
+    about_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
+    # The e-mail's claim (core.services.notification_emails_send): the id of the task that is
+    # sending it, until when. Another task leaves it alone until then; the same task,
+    # redelivered after its worker died, takes it back at once.
+    email_claimed_by = models.CharField(max_length=64, blank=True, default="", editable=False)
+    email_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Why this notification is never to be e-mailed (the server refused the address for good,
+    # the recipient left, or may no longer see what it is about): the sweep leaves it alone.
+    email_error = models.CharField(max_length=200, blank=True, default="", editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -56,7 +81,15 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx"),
+            # the sweep's outbox: the few rows not e-mailed yet, oldest first
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.message
@@ -72,6 +105,7 @@ class AccessLog(models.Model):
         EXPORT = "export", _("Exported")
         PRINT = "print", _("Printed")
         DENIED = "denied", _("Refused")
+        ACCOUNT = "account", _("Account changed")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

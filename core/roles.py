@@ -58,8 +58,6 @@ _DOCUMENTS_ARCHIVIST = [
     "documents.change_storageinspection",
 ]
 
-# "app_label.codename" per role; "app_label.*" means every permission of that app.
-# Apps add their rows as they arrive; a permission that does not exist (yet) is skipped.
 _FRONT_DESK_CUSTOMERS = [
     "customers.view_estate",
     "customers.view_building",
@@ -94,46 +92,6 @@ _READ_CUSTOMERS = [
     "customers.view_changerequest",
 ]
 
-_DOCUMENTS_READ = [
-    "documents.view_document",
-    "documents.view_documentcategory",
-    "documents.view_requireddocument",
-    "documents.view_room",
-    "documents.view_shelf",
-    "documents.view_box",
-    "documents.view_handover",
-    "documents.view_handoveritem",
-    "documents.view_storageinspection",
-]
-_DOCUMENTS_FRONT_DESK = [
-    "documents.view_document",
-    "documents.add_document",
-    "documents.change_document",
-    "documents.download_document",
-    "documents.view_documentcategory",
-    "documents.view_requireddocument",
-    "documents.view_handover",
-    "documents.add_handover",
-    "documents.change_handover",
-    "documents.view_handoveritem",
-]
-_DOCUMENTS_ARCHIVIST = [
-    *_DOCUMENTS_READ,
-    "documents.add_document",
-    "documents.change_document",
-    "documents.download_document",
-    "documents.file_document",
-    "documents.check_handover",  # the archive room's side only: not change_handover
-    "documents.add_room",
-    "documents.change_room",
-    "documents.add_shelf",
-    "documents.change_shelf",
-    "documents.add_box",
-    "documents.change_box",
-    "documents.add_storageinspection",
-    "documents.change_storageinspection",
-]
-
 _RECORD_MODELS = [
     "lease",
     "deposit",
@@ -163,9 +121,35 @@ _RECORDS_MANAGER = [
     "records.approve_application",
 ]
 
+# Segregation of duties: each approval, verification, decision and signature belongs to the
+# roles that the rules name (domain rules, "Roles") and to no other. The administrator keeps
+# users, groups, settings, master data and the Django admin, never these: a wildcard row takes
+# every one of them back (tests/security/test_segregation.py holds the table to this).
+DUTIES: dict[str, tuple[Role, ...]] = {
+    # R4: 信息核实 by a second person (never the recorder): a front-desk colleague or a manager
+    "customers.verify_occupancy": (Role.FRONT_DESK, Role.MANAGER),
+    # R9: edits of locked records need a manager's consent
+    "customers.approve_changerequest": (Role.MANAGER,),
+    # R12, R17: a dossier's secrecy level decides who reads it; a manager sets it
+    "customers.change_dossier": (Role.MANAGER,),
+    # R17: a move-in of a customer on file in a dossier the recorder may not see
+    "customers.decide_moveinreferral": (Role.MANAGER,),
+    # R5: refunds and forfeits of deposits, renovations and their acceptance, applications
+    "records.approve_deposit": (Role.MANAGER,),
+    "records.approve_renovation": (Role.MANAGER,),
+    "records.approve_application": (Role.MANAGER,),
+    # R30: a manager accepts an incomplete dossier; the archive room checks and signs its side;
+    # the service centre prepares its list and signs its side (``change_handover``)
+    "documents.override_handover": (Role.MANAGER,),
+    "documents.check_handover": (Role.ARCHIVIST,),
+    "documents.change_handover": (Role.FRONT_DESK, Role.MANAGER),
+}
+_NOT_ADMIN_DUTIES = [f"!{perm}" for perm in DUTIES]
+
 # "app_label.codename" per role; "app_label.*" means every permission of that app and
 # "!app_label.codename" takes one back. Apps add their rows as they arrive; a permission that
-# does not exist (yet) is skipped.
+# does not exist (yet) is skipped. The table is the whole truth: a permission it no longer gives
+# a role is taken from the role's group on the next migrate.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FRONT_DESK: [
         "core.view_notification",
@@ -181,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "customers.change_dossier",
         "customers.reveal_dossier",
         "customers.approve_changerequest",
+        "customers.decide_moveinreferral",
         *_DOCUMENTS_READ,
         *_DOCUMENTS_FRONT_DESK,
         "documents.override_handover",
@@ -206,7 +191,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "!customers.reveal_customer",
         "documents.*",
         "!documents.download_document",
+        "!documents.add_handover",  # the service centre prepares its handover list (R30)
         "records.*",
+        # segregation of duties: no approval, verification, decision or signature
+        *_NOT_ADMIN_DUTIES,
     ],
     Role.EXECUTIVE: [
         "core.view_notification",
@@ -225,7 +213,11 @@ def ensure_groups(group_model):
 
 
 def sync_role_permissions(sender, using="default", apps=None, **kwargs):
-    """Give each role the declared permissions of the app that has just been migrated."""
+    """Make each role's group hold exactly the declared permissions of the app that has just
+    been migrated: the missing ones are added, and those the table no longer gives (an
+    approval taken from the administrator, a permission added by hand) are taken away, so an
+    existing deployment follows the table on its next migrate. Groups that are not roles are
+    left alone."""
     from django.apps import apps as global_apps
 
     registry = apps or global_apps
@@ -236,17 +228,20 @@ def sync_role_permissions(sender, using="default", apps=None, **kwargs):
         return
     label = sender.label
     ensure_groups(group_model)
+    of_app = permission_model.objects.using(using).filter(content_type__app_label=label)
     for role, perms in ROLE_PERMISSIONS.items():
         wanted = [p.split(".", 1)[1] for p in perms if p.split(".", 1)[0] == label]
         taken_back = [p.split(".", 1)[1] for p in perms if p.startswith(f"!{label}.")]
-        if not wanted:
-            continue
-        found = permission_model.objects.using(using).filter(content_type__app_label=label)
-        if "*" not in wanted:
-            found = found.filter(codename__in=wanted)
-        found = found.exclude(codename__in=taken_back)
+        declared = of_app if "*" in wanted else of_app.filter(codename__in=wanted)
+        declared = set(declared.exclude(codename__in=taken_back).values_list("pk", flat=True))
         group = group_model.objects.using(using).get(name=role)
-        group.permissions.add(*found)
+        held = set(
+            group.permissions.filter(content_type__app_label=label).values_list("pk", flat=True)
+        )
+        if held - declared:
+            group.permissions.remove(*(held - declared))
+        if declared - held:
+            group.permissions.add(*(declared - held))
 
 
 def roles_of(user) -> list[Role]:

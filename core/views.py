@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -23,9 +25,11 @@ set_language = login_not_required(django_set_language)
 def healthz(request):
     db_ok, db_state = health.database_status()
     broker_ok, broker_state = health.broker_status()
+    # Only the database decides the code (a load balancer keeps the node while it answers);
+    # a broker that is down makes the node "degraded": requests work, e-mails wait.
     return JsonResponse(
         {
-            "status": "ok" if db_ok else "error",
+            "status": health.overall_status(db_ok=db_ok, broker_ok=broker_ok),
             "database": db_state,
             "broker": broker_state,
             "time": timezone.now().isoformat(),
@@ -57,9 +61,18 @@ def notification_list(request):
     return render(request, "core/notification_list.html", {"page_obj": page})
 
 
+_NOTIFICATION_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits: int() also reads "١"; bigint
+
+
 @require_POST
 def notification_mark_read(request):
-    ids = request.POST.getlist("id") or None
+    typed = request.POST.getlist("id")
+    if not all(_NOTIFICATION_ID.fullmatch(i) for i in typed):  # a forged or mangled form
+        messages.error(
+            request, _("Nothing was marked as read: the form named no valid notification.")
+        )
+        return redirect("core:notifications")
+    ids = [int(i) for i in typed] or None  # no id: all of them
     count = services.notification_mark_read(user=request.user, notification_ids=ids)
     messages.success(request, _("%(count)d notification(s) marked as read.") % {"count": count})
     return redirect("core:notifications")

@@ -17,7 +17,12 @@ import contextlib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
@@ -32,9 +37,9 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.masking import mask_address, mask_id_number, mask_phone
-from core.models import AccessLog
-from core.services import log_access
+from core.admin_reads import ConfidentialReadsAdminMixin
+from core.admin_widgets import SafeAutocompleteAdminMixin
+from core.masking import mask_changes, mask_field, personal_fields
 
 from . import permissions, services
 from .imports import UnitResource, _is_utf8
@@ -48,43 +53,74 @@ from .models import (
     DossierEvent,
     Estate,
     HouseholdMember,
+    MoveInReferral,
     Occupancy,
     ServiceCentre,
     Unit,
 )
 
+
 # --- Masking (R16) ---------------------------------------------------------------------
-MASKS = {
-    "id_number": mask_id_number,
-    "credit_code": mask_id_number,
-    "mobile": mask_phone,
-    "landline": mask_phone,
-    "address": mask_address,
-}
-
-
-def _masked(field, value):
-    """``value`` of ``field`` as the admin may show it; a change request's ``changes`` dict
-    ({field: [old, new]}) is masked field by field."""
-    if field in MASKS:
-        return MASKS[field](value)
-    if field == "changes" and isinstance(value, dict):
-        return {name: [_masked(name, v) for v in pair] for name, pair in value.items()}
-    return value
-
-
 class _MaskedHistoryHelper(HistoricalRecordContextHelper):
     """The "changes" column of the history page shows old and new values masked."""
 
     def prepare_delta_change_value(self, change, value):
-        return _masked(change.field, super().prepare_delta_change_value(change, value))
+        value = super().prepare_delta_change_value(change, value)
+        if change.field == "changes" and isinstance(value, dict):  # a change request's
+            return mask_changes(Customer, value)
+        return mask_field(self.model, change.field, value)
 
 
-class ArchiveHistoryAdmin(SimpleHistoryAdmin):
+class PersonalDataAdminMixin:
+    """The admin never renders a personal field (R16): wherever a model's ``PERSONAL_FIELDS``
+    would appear (list columns, change and view forms), a read-only, masked display of it
+    (``masked_<field>``) appears instead. Revealing is a logged action of the app's pages."""
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        for name in personal_fields(model):
+            attribute = f"masked_{name}"
+            if not hasattr(self, attribute):
+                setattr(self, attribute, _masked_display(model, name))
+
+    def _mask_names(self, names):
+        personal = personal_fields(self.model)
+        return [f"masked_{n}" if isinstance(n, str) and n in personal else n for n in names]
+
+    def get_fields(self, request, obj=None):
+        return self._mask_names(super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        names = self._mask_names(super().get_readonly_fields(request, obj))
+        shown = [f"masked_{n}" for n in personal_fields(self.model)]
+        return [*names, *(n for n in shown if n not in names)]
+
+    def get_list_display(self, request):
+        return self._mask_names(super().get_list_display(request))
+
+
+def _masked_display(model, name):
+    def display(obj):
+        return mask_field(model, name, getattr(obj, name))
+
+    display.short_description = model._meta.get_field(name).verbose_name
+    return display
+
+
+class ArchiveHistoryAdmin(
+    ConfidentialReadsAdminMixin,
+    SafeAutocompleteAdminMixin,
+    PersonalDataAdminMixin,
+    SimpleHistoryAdmin,
+):
     """History in the admin, without simple-history's two back doors: its history pages fall
     back to the history table for an object the user may not see (R17), and its "revert"
     form saves an old version directly, past the services and past R9. Here the history is
-    shown only for visible objects, values masked, and never reverted."""
+    shown only for visible objects, values masked, and never reverted. Opening a confidential
+    object (a dossier of level B/A or what is in it) is logged (R21)."""
+
+    def is_confidential_read(self, obj):
+        return permissions.is_confidential_object(obj)
 
     def get_urls(self):
         # simple-history names its version page with a regex of unnamed groups; the same page
@@ -137,32 +173,9 @@ class ReadOnlyAdminMixin:
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-
-class MaskedFieldsMixin:
-    """Display methods for the personal fields, masked (R16): used in lists and forms instead
-    of the raw fields, which are therefore never rendered by the admin."""
-
-    @admin.display(description=gettext_lazy("resident ID number"))
-    def masked_id_number(self, obj):
-        return mask_id_number(obj.id_number)
-
-    @admin.display(description=gettext_lazy("unified social credit code"))
-    def masked_credit_code(self, obj):
-        return mask_id_number(obj.credit_code)
-
-    @admin.display(description=gettext_lazy("mobile"))
-    def masked_mobile(self, obj):
-        return mask_phone(obj.mobile)
-
-    @admin.display(description=gettext_lazy("landline"))
-    def masked_landline(self, obj):
-        return mask_phone(obj.landline)
-
-    @admin.display(description=gettext_lazy("address"))
-    def masked_address(self, obj):
-        return mask_address(obj.address)
+        if not self.fields:  # get_fields would ask the form, which asks for these: recursion
+            raise ImproperlyConfigured(f"{type(self).__name__} must declare its fields")
+        return self.get_fields(request, obj)
 
 
 def _visible_customers(request, queryset):
@@ -257,7 +270,7 @@ class ModelErrorsOnTopForm(forms.ModelForm):
 
 
 @admin.register(Customer)
-class CustomerAdmin(MaskedFieldsMixin, ArchiveHistoryAdmin):
+class CustomerAdmin(ArchiveHistoryAdmin):
     """Customers are registered at move-in (not here). A customer not yet confirmed may be
     corrected here, through ``customer_update``; a confirmed one is read-only (R9) and
     changes through a change request."""
@@ -341,7 +354,7 @@ class CustomerAdmin(MaskedFieldsMixin, ArchiveHistoryAdmin):
             )
 
 
-class CustomerPartAdmin(ReadOnlyAdminMixin, MaskedFieldsMixin, ArchiveHistoryAdmin):
+class CustomerPartAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
     """Members and contacts change by adding rows through the app (R10): view only here."""
 
     list_select_related = ["customer"]
@@ -425,12 +438,6 @@ class DossierAdmin(GuardedModelAdmin, ArchiveHistoryAdmin):
     def get_queryset(self, request):
         return permissions.dossier_visible_to(request.user, super().get_queryset(request))
 
-    def get_object(self, request, object_id, from_field=None):
-        dossier = super().get_object(request, object_id, from_field)
-        if dossier is not None and dossier.is_confidential:  # R21: every view is logged
-            log_access(request.user, dossier, AccessLog.Action.VIEW, request=request)
-        return dossier
-
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["unit", "opened_on"]
@@ -458,8 +465,7 @@ class DossierAdmin(GuardedModelAdmin, ArchiveHistoryAdmin):
     # Granting access to a dossier decides who reads confidential files (R17): in the admin,
     # only superusers may do it, so nobody grants themselves the right to reveal (R16).
     def _require_superuser(self, request, object_pk):
-        if not self.get_queryset(request).filter(pk=unquote(object_pk)).exists():
-            raise Http404  # not visible: the same answer as missing
+        self._require_visible(request, object_pk)  # not visible or no key at all: 404
         if not request.user.is_superuser:
             raise PermissionDenied
 
@@ -576,7 +582,7 @@ class ChangeRequestAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
         labels = {f.name: f.verbose_name for f in Customer._meta.concrete_fields}
         rows = [
             (labels.get(name, name), old, new)
-            for name, (old, new) in _masked("changes", obj.changes or {}).items()
+            for name, (old, new) in mask_changes(Customer, obj.changes).items()
         ]
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {} → {}</li>", rows))
 
@@ -598,3 +604,35 @@ class DossierEventAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
             .get_queryset(request)
             .filter(dossier__in=permissions.dossier_visible_to(request.user))
         )
+
+
+@admin.register(MoveInReferral)
+class MoveInReferralAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
+    """Referred move-ins (R17) are decided on the app's page; typed values are masked here."""
+
+    list_display = ["requested_at", "unit", "role", "status", "requested_by", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["unit__building__estate", "requested_by", "decided_by"]
+    fields = [
+        "unit",
+        "role",
+        "moved_in",
+        "note",
+        "customer",
+        "masked_typed",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "occupancy",
+    ]
+
+    def get_queryset(self, request):
+        return permissions.referral_visible_to(request.user, super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("data typed at the front desk"))
+    def masked_typed(self, obj):
+        rows = [(name, mask_field(Customer, name, value)) for name, value in obj.typed.items()]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))

@@ -7,7 +7,15 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers and dossiers")
 
     def ready(self):
+        from core import audience
         from core.navigation import NavItem, register
+
+        from .models import Dossier
+        from .permissions import dossier_visible_to, users_who_see
+
+        # notify(..., about=dossier) tells only those who may see the dossier, and the lists
+        # of notifications show only what is about dossiers the reader may see (R17)
+        audience.register(Dossier, users_who_see, dossier_visible_to)
 
         register(
             NavItem(
@@ -30,6 +38,13 @@ class CustomersConfig(AppConfig):
                 icon="patch-check",
                 order=30,
                 perm="customers.verify_occupancy",
+            ),
+            NavItem(
+                _("Referred move-ins"),
+                "customers:referral_list",
+                icon="person-exclamation",
+                order=35,
+                perm="customers.decide_moveinreferral",
             ),
             NavItem(
                 _("Change requests"),

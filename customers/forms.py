@@ -7,8 +7,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import SecrecyLevel
+from core.masked_forms import PersonalFieldsMixin
+from core.validators import is_pk
 
 from .models import Building, Contact, Customer, Dossier, Estate, HouseholdMember, Occupancy, Unit
+from .permissions import units_open_to
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,7 +41,7 @@ class DossierSearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         estate = self.data.get("estate")
-        if estate and str(estate).isdigit():
+        if estate and is_pk(estate):
             self.fields["building"].queryset = Building.objects.filter(estate_id=estate)
         self.fields["estate"].widget.attrs["data-autosubmit"] = ""
         self.fields["building"].widget.attrs["data-autosubmit"] = ""
@@ -80,14 +83,11 @@ class CustomerForm(forms.ModelForm):
             self.fields["kind"].choices = Customer.Kind.choices  # no empty radio
             self.fields["kind"].initial = Customer.Kind.INDIVIDUAL
 
-    def clean_id_number(self):
-        return self.cleaned_data["id_number"].replace(" ", "").upper()
 
-    def clean_credit_code(self):
-        return self.cleaned_data["credit_code"].replace(" ", "").upper()
+class CustomerEditForm(PersonalFieldsMixin, CustomerForm):
+    """Edit a customer: personal fields start out masked unless the user has revealed the
+    dossier's data (``reveal=True``, R16); see core.masked_forms."""
 
-
-class CustomerEditForm(CustomerForm):
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -112,17 +112,20 @@ class MoveInForm(forms.Form):
     moved_in = forms.DateField(label=_("Move-in date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
             estate = self.data.get(self.add_prefix("estate"))
             building = self.data.get(self.add_prefix("building"))
         else:
             estate, building = self.initial.get("estate"), self.initial.get("building")
-        if estate and str(estate).isdigit():
+        if estate and is_pk(estate):
             self.fields["building"].queryset = Building.objects.filter(estate_id=estate)
-        if building and str(building).isdigit():
-            self.fields["unit"].queryset = Unit.objects.filter(building_id=building)
+        if building and is_pk(building):
+            # R17: a unit whose dossier the user may not see is not offered (nor accepted)
+            self.fields["unit"].queryset = units_open_to(
+                user, Unit.objects.filter(building_id=building)
+            )
         self.fields["moved_in"].initial = timezone.localdate()
         # cascading choices reload through htmx (customers/partials/unit_options.html)
         options = reverse("customers:unit_options")
@@ -196,7 +199,18 @@ class HouseholdMemberForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
+    """The reason for revealing personal data (R16): it must say something."""
+
     reason = forms.CharField(label=_("Reason"), max_length=500)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_reason(self):
+        from .reveal import reason_problem
+
+        reason = self.cleaned_data["reason"].strip()
+        if problem := reason_problem(reason):
+            raise forms.ValidationError(problem)
+        return reason
 
 
 class DecisionForm(forms.Form):

@@ -12,15 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core import masking
 from core.choices import CONFIDENTIAL_LEVELS, Retention, SecrecyLevel
-from core.validators import (
-    resident_id_birth_date,
-    resident_id_sex,
-    validate_credit_code,
-    validate_landline,
-    validate_mobile,
-    validate_resident_id,
-)
+from core.fields import CreditCodeField, LandlineField, MobileField, ResidentIdField
+from core.validators import resident_id_birth_date, resident_id_sex, validate_resident_id
 
 # --- Property structure ----------------------------------------------------------------
 
@@ -156,32 +151,17 @@ class Customer(models.Model):
     # individual
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    id_number = models.CharField(
-        _("resident ID number"),
-        max_length=18,
-        blank=True,
-        validators=[validate_resident_id],
-        db_index=True,
-    )
+    # ID, credit code and phones are stored in one canonical form (core.fields, R4)
+    id_number = ResidentIdField(_("resident ID number"), blank=True, db_index=True)
     # enterprise
-    credit_code = models.CharField(
-        _("unified social credit code"),
-        max_length=18,
-        blank=True,
-        validators=[validate_credit_code],
-        db_index=True,
-    )
+    credit_code = CreditCodeField(_("unified social credit code"), blank=True, db_index=True)
     tax_number = models.CharField(_("tax registration number"), max_length=30, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     licence_valid_until = models.DateField(_("business licence valid until"), null=True, blank=True)
     annual_review_date = models.DateField(_("last annual review"), null=True, blank=True)
     # both
-    mobile = models.CharField(
-        _("mobile"), max_length=20, blank=True, validators=[validate_mobile], db_index=True
-    )
-    landline = models.CharField(
-        _("landline"), max_length=30, blank=True, validators=[validate_landline]
-    )
+    mobile = MobileField(_("mobile"), blank=True, db_index=True)
+    landline = LandlineField(_("landline"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -198,6 +178,15 @@ class Customer(models.Model):
         verbose_name=_("created by"),
     )
     history = HistoricalRecords()
+
+    # R16: shown masked everywhere (core.masking), revealed only with a logged reason.
+    PERSONAL_FIELDS = {
+        "id_number": masking.ID,
+        "credit_code": masking.ID,
+        "mobile": masking.PHONE,
+        "landline": masking.PHONE,
+        "address": masking.ADDRESS,
+    }
 
     # Fields of a confirmed record that a change request may change (R9).
     EDITABLE_FIELDS = [
@@ -222,13 +211,24 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["name", "pk"]
         constraints = [
+            # code "unique" on one field: model validation reports it beside that field
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="customer_unique_id_number"
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="customer_unique_id_number",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "A customer with this resident ID number is already on file."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["credit_code"],
                 condition=~Q(credit_code=""),
                 name="customer_unique_credit_code",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "A customer with this unified social credit code is already on file."
+                ),
             ),
         ]
         permissions = [("reveal_customer", _("Can reveal personal data"))]
@@ -239,8 +239,6 @@ class Customer(models.Model):
     def save(self, *args, **kwargs):
         from pypinyin import Style, lazy_pinyin
 
-        self.id_number = self.id_number.strip().upper()
-        self.credit_code = self.credit_code.strip().upper()
         self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()[:100]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
@@ -292,13 +290,13 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=30)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    id_number = models.CharField(
-        _("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id]
-    )
-    mobile = models.CharField(_("mobile"), max_length=20, blank=True, validators=[validate_mobile])
+    id_number = ResidentIdField(_("resident ID number"), blank=True)
+    mobile = MobileField(_("mobile"), blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    PERSONAL_FIELDS = {"id_number": masking.ID, "mobile": masking.PHONE}  # R16
 
     class Meta:
         verbose_name = _("household member")
@@ -324,12 +322,8 @@ class Contact(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100, db_index=True)
     relation = models.CharField(_("relation"), max_length=30, blank=True)
-    mobile = models.CharField(
-        _("mobile"), max_length=20, blank=True, validators=[validate_mobile], db_index=True
-    )
-    landline = models.CharField(
-        _("landline"), max_length=30, blank=True, validators=[validate_landline]
-    )
+    mobile = MobileField(_("mobile"), blank=True, db_index=True)
+    landline = LandlineField(_("landline"), blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     replaced_by = models.OneToOneField(
@@ -348,6 +342,8 @@ class Contact(models.Model):
         verbose_name=_("recorded by"),
     )
     history = HistoricalRecords()
+
+    PERSONAL_FIELDS = {"mobile": masking.PHONE, "landline": masking.PHONE}  # R16
 
     class Meta:
         verbose_name = _("contact")
@@ -647,6 +643,88 @@ class ChangeRequest(models.Model):
     def __str__(self):
         return _("Change of %(customer)s (%(status)s)") % {
             "customer": self.customer,
+            "status": self.get_status_display(),
+        }
+
+
+class MoveInReferral(models.Model):
+    """A move-in of a customer already on file in a dossier the recorder may not see (R17).
+
+    The front desk typed an ID number or credit code that belongs to such a customer. The
+    move-in is not recorded and nothing about that customer is shown to them; a manager who
+    may see the customer decides: accept (the move-in is recorded with the customer on file,
+    then verified as usual, R4) or reject, with a note."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting a manager's decision")
+        ACCEPTED = "accepted", _("Accepted: move-in recorded")
+        REJECTED = "rejected", _("Rejected")
+
+    TRANSITIONS = {
+        Status.REQUESTED: {Status.ACCEPTED, Status.REJECTED},
+        Status.ACCEPTED: set(),
+        Status.REJECTED: set(),
+    }
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("unit")
+    )
+    role = models.CharField(_("as"), max_length=10, choices=Occupancy.Role.choices)
+    moved_in = models.DateField(_("move-in date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # the customer on file: shown only to those who may see them, never to the requester
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer on file")
+    )
+    typed = models.JSONField(
+        _("data typed at the front desk"), default=dict, help_text=_("{field: value}")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    occupancy = models.OneToOneField(
+        Occupancy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral",
+        verbose_name=_("section recorded"),
+    )
+    history = HistoricalRecords()
+
+    PERSONAL_FIELDS = {}  # the typed values are masked field by field (Customer's kinds)
+
+    class Meta:
+        verbose_name = _("move-in referred to a manager")
+        verbose_name_plural = _("move-ins referred to a manager")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [
+            (
+                "decide_moveinreferral",
+                _("Can decide move-ins of customers on file in other dossiers"),
+            )
+        ]
+
+    def __str__(self):
+        return _("Move-in into %(unit)s (%(status)s)") % {
+            "unit": self.unit,
             "status": self.get_status_display(),
         }
 

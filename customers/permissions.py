@@ -10,11 +10,16 @@
   permission ``reveal_dossier`` for level C, an object grant for confidential dossiers.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core.choices import SecrecyLevel
 from core.models import AccessLog
+from core.roles import Role
 from core.services import log_access
 
 from .models import (
@@ -23,7 +28,9 @@ from .models import (
     Dossier,
     DossierGroupObjectPermission,
     DossierUserObjectPermission,
+    MoveInReferral,
     Occupancy,
+    Unit,
 )
 
 VIEW = "customers.view_dossier"
@@ -66,8 +73,15 @@ def access_dossier_or_404(user, pk, *, request=None, queryset=None):
 
 
 def can_reveal(user, dossier):
+    """R16: the reveal right *on this dossier*. For a confidential dossier that is an object
+    grant of ``reveal_dossier`` (a grant to view it is not enough); for an ordinary one the
+    role's model permission. Either way only on a dossier the user may see."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
     if user.is_superuser:
         return True
+    if not can_view_dossier(user, dossier):
+        return False
     if user.has_perm(REVEAL, dossier):  # an object grant (guardian)
         return True
     return not dossier.is_confidential and user.has_perm(REVEAL)
@@ -76,9 +90,17 @@ def can_reveal(user, dossier):
 def require_reveal(user, dossier, *, request=None):
     if not can_reveal(user, dossier):
         gate.record_refusal(user, REVEAL, dossier, request=request)
-        from django.core.exceptions import PermissionDenied
+        raise PermissionDenied(_("You may not reveal the personal data of this dossier."))
 
-        raise PermissionDenied
+
+def require_on_dossier(user, perm, dossier, *, request=None):
+    """The gate of every service that writes into a dossier: the model permission ``perm``
+    and the sight of that very dossier (R17), so that the admin, the shell and Celery are held
+    to the same rule as the pages. Refusals are logged."""
+    gate.require(user, perm, request=request)
+    if dossier is not None and not can_view_dossier(user, dossier):
+        gate.record_refusal(user, perm, dossier, request=request)
+        raise PermissionDenied(_("You may not work in this dossier."))
 
 
 def customer_visible_to(user, queryset=None):
@@ -88,6 +110,31 @@ def customer_visible_to(user, queryset=None):
         customer=OuterRef("pk"), dossier__in=dossier_visible_to(user)
     )
     return queryset.filter(Exists(sections))
+
+
+def is_confidential_object(obj):
+    """Whether reading ``obj`` is a read of a confidential record (R21): a dossier of level B
+    or A, anything with a ``dossier`` of that level, and a customer (or their contact,
+    household member) with a section in one."""
+    if isinstance(obj, Dossier):
+        return obj.is_confidential
+    dossier = getattr(obj, "dossier", None)
+    if isinstance(dossier, Dossier):
+        return dossier.is_confidential
+    customer = obj if isinstance(obj, Customer) else getattr(obj, "customer", None)
+    if isinstance(customer, Customer):
+        return Dossier.objects.filter(occupancies__customer=customer).confidential().exists()
+    return False
+
+
+def can_see_customer(user, customer):
+    """Whether ``user`` may see ``customer``: through a dossier they may see, or because the
+    customer is in nobody's dossier yet (just registered, before the move-in)."""
+    if user.is_superuser:
+        return True
+    if customer_visible_to(user).filter(pk=customer.pk).exists():
+        return True
+    return not Occupancy.objects.filter(customer=customer).exists()
 
 
 def change_request_visible_to(user, queryset=None):
@@ -153,3 +200,67 @@ def users_who_see(dossier, users):
             user_permissions__content_type__app_label="customers",
         )
     return users.filter(condition).distinct()
+
+
+def _holding(users, perm):
+    """Of ``users``, those holding the model permission ``perm``, in SQL as roles grant it:
+    through a group, directly, or as superuser."""
+    app_label, codename = perm.split(".", 1)
+    holds = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return users.filter(
+        Q(groups__permissions__in=holds) | Q(user_permissions__in=holds) | Q(is_superuser=True)
+    ).distinct()
+
+
+def who_is_told(dossier, *, roles=(Role.MANAGER,), perm=None, exclude=None):
+    """The one "who is told" of every app: the active holders of ``roles`` (and of ``perm``)
+    who may see ``dossier``. Nobody is told anything about a dossier they may not see (R17).
+    ``dossier`` None: a matter of no dossier in particular, told to the role holders."""
+    users = get_user_model().objects.filter(groups__name__in=list(roles), is_active=True)
+    if exclude is not None:
+        users = users.exclude(pk=exclude.pk)
+    if perm:
+        users = _holding(users, perm)
+    if dossier is not None:
+        users = users_who_see(dossier, users)
+    return list(users.distinct())
+
+
+def who_may_see_customer(customer, users):
+    """Of ``users``, those who may see ``customer`` (through any dossier of theirs)."""
+    dossiers = Dossier.objects.filter(occupancies__customer=customer).distinct()
+    seen = set()
+    for dossier in dossiers:
+        seen.update(users_who_see(dossier, users).values_list("pk", flat=True))
+    return users.filter(Q(pk__in=seen) | Q(is_superuser=True)).distinct()
+
+
+def units_open_to(user, queryset=None):
+    """The units ``user`` may record a move-in into: those without a dossier yet and those
+    whose dossier they may see. A unit of a confidential dossier is "not found" (R17)."""
+    queryset = Unit.objects.all() if queryset is None else queryset
+    return queryset.filter(Q(dossier__isnull=True) | Q(dossier__in=dossier_visible_to(user)))
+
+
+def referral_visible_to(user, queryset=None):
+    """A referred move-in is seen by whoever recorded it (without the customer on file) and
+    by the managers who may decide it: they hold the permission and may see the customer."""
+    queryset = MoveInReferral.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    condition = Q(requested_by=user)
+    if user.has_perm("customers.decide_moveinreferral"):
+        if user.is_superuser:
+            return queryset
+        condition |= Q(customer__in=customer_visible_to(user))
+    return queryset.filter(condition)
+
+
+def can_decide_referral(user, referral):
+    return (
+        referral.status == MoveInReferral.Status.REQUESTED
+        and referral.requested_by_id != user.pk
+        and user.has_perm("customers.decide_moveinreferral")
+        and can_see_customer(user, referral.customer)
+        and units_open_to(user).filter(pk=referral.unit_id).exists()
+    )

@@ -5,13 +5,16 @@ import re
 from django.db import connection
 from django.db.models import Func, Prefetch, Q, TextField, Value
 
+from core.masking import mask_field
+from core.validators import normalize_credit_code, parse_landline, parse_mobile
+
 from . import permissions
 from .models import Contact, Customer, Dossier, HouseholdMember, Occupancy
 
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
-_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
-_PHONE = re.compile(r"^[\d\-+ ]{7,20}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Matched on the canonical forms of core.validators, the ones stored (core.fields).
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+_PHONE = re.compile(r"[0-9()+\-]{7,30}")
 
 
 def _digits(text):
@@ -45,25 +48,21 @@ class _Bigrams(Func):
 
 def _matching_customers(q):
     """Customers matched by the search box: IDs and credit codes exactly, phones exactly,
-    names by substring or pinyin initials."""
-    norm = q.replace(" ", "").upper()
-    if _ID_NUMBER.match(norm):
+    names by substring or pinyin initials. Numbers are brought to the canonical form they
+    are stored in, so they are found however they are typed (full-width, spaces, dashes,
+    +86, an area code in parentheses)."""
+    code = normalize_credit_code(q)  # the same as normalize_resident_id
+    if _ID_NUMBER.fullmatch(code):
         # a credit code may be all digits too (or 17 digits and an X)
         return (
-            Customer.objects.filter(Q(id_number=norm) | Q(credit_code=norm)),
+            Customer.objects.filter(Q(id_number=code) | Q(credit_code=code)),
             Contact.objects.none(),
         )
-    if _CREDIT_CODE.match(norm) and not norm.isdigit():
-        return Customer.objects.filter(credit_code=norm), Contact.objects.none()
-    if _PHONE.match(q):
-        digits = _digits(q)
-        if digits.startswith("86") and len(digits) == 13:
-            digits = digits[2:]
-        if _MOBILE.match(digits):  # a landline never ends in a whole mobile number
-            phone = Q(mobile=digits)
-        elif len(digits) >= 7:
-            phone = Q(mobile=digits) | Q(landline__endswith=digits[-7:])
-        else:
+    if _CREDIT_CODE.fullmatch(code) and not code.isdigit():
+        return Customer.objects.filter(credit_code=code), Contact.objects.none()
+    if _PHONE.fullmatch(code):
+        phone = _phone_condition(q)
+        if phone is None:
             return Customer.objects.none(), Contact.objects.none()
         return Customer.objects.filter(phone), Contact.objects.filter(phone)
     initials = [Q(name_initials__startswith=q.lower())] if q.isascii() and q.isalpha() else []
@@ -71,6 +70,19 @@ def _matching_customers(q):
         _contains(Customer.objects.all(), "name", q, *initials),
         _contains(Contact.objects.all(), "name", q),
     )
+
+
+def _phone_condition(q):
+    """A mobile exactly; a landline exactly (with or without an extension), or by its last 7
+    digits when typed without the area code."""
+    if mobile := parse_mobile(q):  # a landline never ends in a whole mobile number
+        return Q(mobile=mobile)
+    if landline := parse_landline(q):
+        return Q(landline=landline) | Q(landline__startswith=f"{landline}-")
+    digits = re.sub(r"[^0-9]", "", normalize_credit_code(q))
+    if len(digits) < 7:
+        return None
+    return Q(mobile=digits) | Q(landline__endswith=digits[-7:])
 
 
 def _matching_dossier_ids(q):
@@ -157,14 +169,10 @@ def dossier_detail(*, dossier):
 
 def cross_references(*, dossier, user, customer_ids):
     """R11: the other dossiers of the same customers that ``user`` may see."""
-    return (
-        permissions.dossier_visible_to(user)
-        .filter(occupancies__customer_id__in=customer_ids)
-        .exclude(pk=dossier.pk)
-        .select_related("unit__building__estate")
-        .distinct()
-        .order_by("archive_number")
-    )
+    qs = permissions.dossier_visible_to(user).filter(occupancies__customer_id__in=customer_ids)
+    if dossier is not None:
+        qs = qs.exclude(pk=dossier.pk)
+    return qs.select_related("unit__building__estate").distinct().order_by("archive_number")
 
 
 def change_requests_for(*, user, status=None):
@@ -184,21 +192,6 @@ def pending_verifications(*, user):
         .select_related("dossier__unit__building__estate", "customer", "recorded_by")
         .order_by("recorded_at")
     )
-
-
-PERSONAL_FIELDS = {"id_number", "mobile", "landline", "address", "credit_code"}
-
-
-def mask_field(field, value):
-    from core.masking import mask_address, mask_id_number, mask_phone
-
-    if value in (None, "") or field not in PERSONAL_FIELDS:
-        return value
-    if field in ("mobile", "landline"):
-        return mask_phone(value)
-    if field == "address":
-        return mask_address(value)
-    return mask_id_number(value)
 
 
 def _history_label(model, record):
@@ -235,8 +228,8 @@ def dossier_history(*, dossier):
                     changes.append(
                         (
                             field.verbose_name,
-                            mask_field(change.field, change.old),
-                            mask_field(change.field, change.new),
+                            mask_field(model, change.field, change.old),
+                            mask_field(model, change.field, change.new),
                         )
                     )
             previous[record.id] = record

@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core.models import AccessLog
-from core.roles import Role
 from core.services import log_access, notify
 
 from . import permissions
@@ -28,17 +27,10 @@ from .models import (
     Dossier,
     DossierEvent,
     HouseholdMember,
+    MoveInReferral,
     Occupancy,
     Unit,
 )
-
-
-def _managers(*, exclude):
-    return (
-        get_user_model()
-        .objects.filter(groups__name=Role.MANAGER, is_active=True)
-        .exclude(pk=exclude.pk)
-    )
 
 
 class DomainError(Exception):
@@ -97,6 +89,9 @@ def _issue_archive_number(unit: Unit) -> str:
 def dossier_open(*, unit: Unit, actor, opened_on=None) -> Dossier:
     """Open the unit's dossier (R1); an existing one is returned unchanged."""
     gate.require(actor, "customers.add_dossier")
+    existing = Dossier.objects.filter(unit=unit).first()
+    if existing:  # refused outside the transaction, so that the refusal is kept in the log
+        permissions.require_on_dossier(actor, "customers.add_dossier", existing)
     with transaction.atomic():
         existing = Dossier.objects.filter(unit=unit).first()
         if existing:
@@ -119,7 +114,7 @@ def dossier_open(*, unit: Unit, actor, opened_on=None) -> Dossier:
 def dossier_set_secrecy(
     *, dossier: Dossier, secrecy_level: str, retention: str, reason: str, actor
 ):
-    gate.require(actor, "customers.change_dossier")
+    permissions.require_on_dossier(actor, "customers.change_dossier", dossier)
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
         dossier.secrecy_level, dossier.retention = secrecy_level, retention
@@ -147,15 +142,35 @@ def customer_register(*, data: dict, actor) -> Customer:
     gate.require(actor, "customers.add_customer")
     customer = Customer(**data, created_by=actor)
     customer.full_clean()
-    customer.save()
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:
+        # Registered by someone else at the same moment (customer_unique_id_number or
+        # customer_unique_credit_code): say so, in words that name nobody (R17).
+        raise DomainError(
+            _(
+                "This ID number or credit code has just been registered by someone else. "
+                "Submit the form again to use that record."
+            )
+        ) from exc
     return customer
 
 
 def move_in_record(
-    *, unit: Unit, customer: Customer, role: str, moved_in, actor, note=""
+    *, unit: Unit, customer: Customer, role: str, moved_in, actor, note="", recorder=None
 ) -> Occupancy:
-    """Record a move-in; it takes effect when a second person verifies it (R4)."""
+    """Record a move-in; it takes effect when a second person verifies it (R4). ``recorder``:
+    who typed the data, when that is not the actor (a referred move-in accepted by a manager),
+    so that they cannot verify it themselves."""
     gate.require(actor, "customers.add_occupancy")
+    existing = Dossier.objects.filter(unit=unit).first()
+    if existing is not None:  # R17: not into a dossier the actor may not see
+        permissions.require_on_dossier(actor, "customers.add_occupancy", existing)
+    if not permissions.can_see_customer(actor, customer):
+        # a customer on file whom the actor may not see is linked by a manager's decision
+        gate.record_refusal(actor, "customers.add_occupancy", customer)
+        raise PermissionDenied(_("You may not record a move-in of this customer."))
     with transaction.atomic():
         dossier = dossier_open(unit=unit, actor=actor, opened_on=moved_in)
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -178,7 +193,7 @@ def move_in_record(
             role=role,
             section_number=number,
             moved_in=moved_in,
-            recorded_by=actor,
+            recorded_by=recorder or actor,
             note=note,
         )
         _refresh_status(dossier)
@@ -194,12 +209,15 @@ def move_in_record(
             record=occupancy,
         )
         link = reverse("customers:dossier_detail", args=[dossier.pk])
-        verifiers = _managers(exclude=actor)
+        verifiers = permissions.who_is_told(
+            dossier, perm="customers.verify_occupancy", exclude=recorder or actor
+        )
         notify(
             verifiers,
             _("Move-in of %(customer)s into %(number)s awaits verification.")
             % {"customer": customer.name, "number": dossier.archive_number},
             link,
+            about=dossier,
         )
     return occupancy
 
@@ -214,7 +232,7 @@ def _transition(occupancy, target):
 
 def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> Occupancy:
     """信息核实 (R4): a second person confirms the data; the records are then locked (R9)."""
-    gate.require(actor, "customers.verify_occupancy")
+    permissions.require_on_dossier(actor, "customers.verify_occupancy", occupancy.dossier)
     with transaction.atomic():
         occupancy = Occupancy.objects.select_for_update().get(pk=occupancy.pk)
         if occupancy.recorded_by_id == actor.pk:
@@ -262,13 +280,14 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             )
             % {"customer": occupancy.customer.name},
             reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
+            about=occupancy.dossier,
         )
     return occupancy
 
 
 def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Occupancy:
     """R8: close the leaving customer's section; it is kept apart, read-only."""
-    gate.require(actor, "customers.change_occupancy")
+    permissions.require_on_dossier(actor, "customers.change_occupancy", occupancy.dossier)
     with transaction.atomic():
         occupancy = Occupancy.objects.select_for_update().get(pk=occupancy.pk)
         _transition(occupancy, Occupancy.Status.MOVED_OUT)
@@ -298,8 +317,17 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
 
 
 # --- Dynamic updates (R10) ---------------------------------------------------------------
+def _require_customer(actor, perm, customer):
+    """Services about a customer (contacts, household): the model permission and the sight
+    of the customer, through a dossier the actor may see (R17)."""
+    gate.require(actor, perm)
+    if not permissions.can_see_customer(actor, customer):
+        gate.record_refusal(actor, perm, customer)
+        raise PermissionDenied(_("You may not work on this customer's records."))
+
+
 def contact_add(*, customer: Customer, data: dict, actor) -> Contact:
-    gate.require(actor, "customers.add_contact")
+    _require_customer(actor, "customers.add_contact", customer)
     contact = Contact(customer=customer, recorded_by=actor, **data)
     contact.valid_from = contact.valid_from or timezone.localdate()
     contact.full_clean()
@@ -318,7 +346,7 @@ def contact_add(*, customer: Customer, data: dict, actor) -> Contact:
 
 def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
     """A changed contact is a new row; the old one is closed and points to it (R10)."""
-    gate.require(actor, "customers.add_contact")
+    _require_customer(actor, "customers.add_contact", contact.customer)
     with transaction.atomic():
         old = Contact.objects.select_for_update().get(pk=contact.pk)
         if old.valid_until is not None:
@@ -342,7 +370,7 @@ def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
 
 
 def household_member_add(*, customer: Customer, data: dict, actor) -> HouseholdMember:
-    gate.require(actor, "customers.add_householdmember")
+    _require_customer(actor, "customers.add_householdmember", customer)
     member = HouseholdMember(customer=customer, **data)
     member.joined_on = member.joined_on or timezone.localdate()
     member.full_clean()
@@ -360,7 +388,7 @@ def household_member_add(*, customer: Customer, data: dict, actor) -> HouseholdM
 
 
 def household_member_leave(*, member: HouseholdMember, left_on, actor) -> HouseholdMember:
-    gate.require(actor, "customers.change_householdmember")
+    _require_customer(actor, "customers.change_householdmember", member.customer)
     if member.left_on:
         raise DomainError(_("This member has already left the household."))
     member.left_on = left_on
@@ -393,7 +421,9 @@ def _serialise(value):
 def customer_update(*, customer: Customer, data: dict, actor, dossier: Dossier, reason=""):
     """Edit a customer. Before confirmation it is saved at once; once locked, the edit becomes
     a change request for a manager (R9). Returns the customer or the change request."""
-    gate.require(actor, "customers.change_customer")
+    if dossier is not None:
+        permissions.require_on_dossier(actor, "customers.change_customer", dossier)
+    _require_customer(actor, "customers.change_customer", customer)
     changes = {
         field: [_serialise(getattr(customer, field)), _serialise(value)]
         for field, value in data.items()
@@ -424,23 +454,30 @@ def customer_update(*, customer: Customer, data: dict, actor, dossier: Dossier, 
 
 
 def change_request_create(*, dossier, customer, changes, reason, actor) -> ChangeRequest:
-    gate.require(actor, "customers.add_changerequest")
+    permissions.require_on_dossier(actor, "customers.add_changerequest", dossier)
     with transaction.atomic():
         request = ChangeRequest.objects.create(
             dossier=dossier, customer=customer, changes=changes, reason=reason, requested_by=actor
         )
-        managers = _managers(exclude=actor)
+        managers = permissions.who_is_told(
+            dossier, perm="customers.approve_changerequest", exclude=actor
+        )
         notify(
             managers,
             _("Change of %(customer)s in %(number)s awaits approval.")
             % {"customer": customer.name, "number": dossier.archive_number},
             reverse("customers:change_request_detail", args=[request.pk]),
+            about=dossier,
         )
     return request
 
 
+def _require_decide_change(actor, change_request):
+    permissions.require_on_dossier(actor, "customers.approve_changerequest", change_request.dossier)
+
+
 def _decide(change_request, actor, target, note):
-    gate.require(actor, "customers.approve_changerequest")
+    _require_decide_change(actor, change_request)
     cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if target not in ChangeRequest.TRANSITIONS[cr.status]:
         raise DomainError(_("This change request has already been decided."))
@@ -456,6 +493,7 @@ def _decide(change_request, actor, target, note):
 
 def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> ChangeRequest:
     """Apply the proposed values; the history row carries the request's reason (R9)."""
+    _require_decide_change(actor, change_request)  # outside the transaction: the refusal stays
     with transaction.atomic():
         cr = _decide(change_request, actor, ChangeRequest.Status.APPROVED, note)
         customer = Customer.objects.select_for_update().get(pk=cr.customer_id)
@@ -485,6 +523,7 @@ def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> 
             [cr.requested_by],
             _("Your change of %(customer)s was approved.") % {"customer": customer.name},
             reverse("customers:dossier_detail", args=[cr.dossier_id]),
+            about=cr.dossier,
         )
     return cr
 
@@ -492,6 +531,7 @@ def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> 
 def change_request_reject(*, change_request: ChangeRequest, actor, note) -> ChangeRequest:
     if not note.strip():
         raise DomainError(_("Say why the change is rejected."))
+    _require_decide_change(actor, change_request)
     with transaction.atomic():
         cr = _decide(change_request, actor, ChangeRequest.Status.REJECTED, note)
         notify(
@@ -499,6 +539,7 @@ def change_request_reject(*, change_request: ChangeRequest, actor, note) -> Chan
             _("Your change of %(customer)s was rejected: %(note)s")
             % {"customer": cr.customer.name, "note": note},
             reverse("customers:change_request_detail", args=[cr.pk]),
+            about=cr.dossier,
         )
     return cr
 
@@ -506,7 +547,158 @@ def change_request_reject(*, change_request: ChangeRequest, actor, note) -> Chan
 # --- Personal data (R16, R21) -----------------------------------------------------------
 def personal_data_reveal(*, dossier: Dossier, reason: str, actor, request=None):
     """A deliberate, logged reveal of the dossier's unmasked personal data."""
-    if not reason.strip():
-        raise DomainError(_("Give the reason for viewing the personal data."))
+    from .reveal import reason_problem
+
+    if problem := reason_problem(reason):
+        raise DomainError(problem)
     permissions.require_reveal(actor, dossier, request=request)
     log_access(actor, dossier, AccessLog.Action.REVEAL, reason=reason, request=request)
+
+
+# --- Move-ins of customers on file elsewhere (R17) -------------------------------------------
+def _referral_deciders(referral):
+    """The managers who may decide ``referral``: they hold the permission and may see the
+    customer on file (and the unit's dossier, when it has one)."""
+    deciders = get_user_model().objects.filter(
+        pk__in=[
+            u.pk
+            for u in permissions.who_is_told(
+                Dossier.objects.filter(unit=referral.unit).first(),
+                perm="customers.decide_moveinreferral",
+                exclude=referral.requested_by,
+            )
+        ]
+    )
+    return list(permissions.who_may_see_customer(referral.customer, deciders))
+
+
+def move_in_refer(
+    *, unit: Unit, customer: Customer, role: str, moved_in, typed: dict, actor, note=""
+) -> MoveInReferral:
+    """The front desk typed the ID number or credit code of a customer on file whom they may
+    not see. Nothing about that customer is shown to them or recorded in the unit: a manager
+    who may see the customer decides (``referral_accept`` / ``referral_reject``)."""
+    gate.require(actor, "customers.add_occupancy")
+    existing = Dossier.objects.filter(unit=unit).first()
+    if existing is not None:
+        permissions.require_on_dossier(actor, "customers.add_occupancy", existing)
+    open_one = MoveInReferral.objects.filter(
+        unit=unit,
+        customer=customer,
+        requested_by=actor,
+        status=MoveInReferral.Status.REQUESTED,
+    ).first()
+    if open_one is not None:  # typed again: the same request, managers are not told twice
+        return open_one
+    with transaction.atomic():
+        referral = MoveInReferral.objects.create(
+            unit=unit,
+            role=role,
+            moved_in=moved_in,
+            note=note,
+            customer=customer,
+            typed={k: _serialise(v) for k, v in typed.items() if v not in (None, "")},
+            requested_by=actor,
+        )
+        link = reverse("customers:referral_detail", args=[referral.pk])
+        deciders = _referral_deciders(referral)
+        if deciders:
+            notify(
+                deciders,
+                _(
+                    "A move-in into %(unit)s awaits your decision: the customer is on file in "
+                    "another dossier."
+                )
+                % {"unit": unit},
+                link,
+            )
+        else:  # nobody may see the customer: managers learn that a decision waits, not whom
+            notify(
+                permissions.who_is_told(None, perm="customers.decide_moveinreferral"),
+                _(
+                    "A move-in into %(unit)s awaits a manager who may see the customer on file: "
+                    "ask the administrator for access."
+                )
+                % {"unit": unit},
+                link,
+            )
+    return referral
+
+
+def _require_decider(actor, referral):
+    """Before the transaction, so that a refusal stays in the log: the permission, the sight
+    of the customer on file and of the unit's dossier (the move-in is recorded there)."""
+    gate.require(actor, "customers.decide_moveinreferral")
+    if not permissions.can_see_customer(actor, referral.customer):
+        gate.record_refusal(actor, "customers.decide_moveinreferral", referral)
+        raise PermissionDenied(_("You may not see the customer on file; ask for access."))
+    dossier = Dossier.objects.filter(unit=referral.unit).first()
+    if dossier is not None:
+        permissions.require_on_dossier(actor, "customers.add_occupancy", dossier)
+
+
+def _decide_referral(referral, actor, target, note):
+    referral = MoveInReferral.objects.select_for_update().get(pk=referral.pk)
+    if target not in MoveInReferral.TRANSITIONS[referral.status]:
+        raise DomainError(_("This move-in has already been decided."))
+    if referral.requested_by_id == actor.pk:
+        raise DomainError(_("A referred move-in is decided by someone other than its recorder."))
+    updated = MoveInReferral.objects.filter(pk=referral.pk, status=referral.status).update(
+        status=target
+    )
+    if updated != 1:
+        raise DomainError(_("This move-in has already been decided."))
+    referral.status = target
+    referral.decided_by, referral.decided_at, referral.decision_note = (
+        actor,
+        timezone.now(),
+        note,
+    )
+    return referral
+
+
+def referral_accept(*, referral: MoveInReferral, actor, note="") -> MoveInReferral:
+    """Record the move-in with the customer on file; it is then verified as usual (R4)."""
+    _require_decider(actor, referral)
+    with transaction.atomic():
+        referral = _decide_referral(referral, actor, MoveInReferral.Status.ACCEPTED, note)
+        occupancy = move_in_record(
+            unit=referral.unit,
+            customer=referral.customer,
+            role=referral.role,
+            moved_in=referral.moved_in,
+            note=referral.note,
+            actor=actor,
+            recorder=referral.requested_by,  # who typed it may not verify it (R4)
+        )
+        referral.occupancy = occupancy
+        referral._change_reason = note or _("Accepted")
+        referral.save(update_fields=["decided_by", "decided_at", "decision_note", "occupancy"])
+        notify(
+            [referral.requested_by],
+            _(
+                "Your move-in into %(unit)s was accepted with the customer on file; it awaits "
+                "verification."
+            )
+            % {"unit": referral.unit},
+            reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
+            about=occupancy.dossier,
+        )
+    return referral
+
+
+def referral_reject(*, referral: MoveInReferral, actor, note) -> MoveInReferral:
+    if not (note or "").strip():
+        raise DomainError(_("Say why the move-in is rejected."))
+    _require_decider(actor, referral)
+    with transaction.atomic():
+        referral = _decide_referral(referral, actor, MoveInReferral.Status.REJECTED, note)
+        referral._change_reason = note
+        referral.save(update_fields=["decided_by", "decided_at", "decision_note"])
+        notify(
+            [referral.requested_by],
+            _("Your move-in into %(unit)s was not accepted: %(note)s")
+            % {"unit": referral.unit, "note": note},
+            reverse("customers:referral_detail", args=[referral.pk]),
+        )
+    return referral

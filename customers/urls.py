@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("<int:dossier_pk>/customers/<int:pk>/members/add/", views.member_add, name="member_add"),
     path("<int:dossier_pk>/members/<int:pk>/leave/", views.member_leave, name="member_leave"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("changes/", views.change_request_list, name="change_request_list"),
     path("changes/<int:pk>/", views.change_request_detail, name="change_request_detail"),
 ]

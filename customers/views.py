@@ -1,19 +1,29 @@
 """Parse → access → service → render. No business rule lives here."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import DateField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from core import permissions as gate
+from core.masking import mask_changes, mask_field
 from core.models import AccessLog
 from core.services import log_access
+from core.validators import is_pk, normalize_resident_id
 
-from . import panels, permissions, selectors, services, timeline
+from . import panels, permissions, reveal, selectors, services, timeline
 from .forms import (
     ContactForm,
     ContactReplaceForm,
@@ -34,6 +44,7 @@ from .models import (
     Customer,
     DossierEvent,
     HouseholdMember,
+    MoveInReferral,
     Occupancy,
     Unit,
 )
@@ -76,6 +87,11 @@ def dossier_detail(request, pk):
             )
         ),
         "can_reveal": permissions.can_reveal(user, dossier),
+        "revealed_sections": (
+            [s for s in sections if not s.is_closed]
+            if reveal.shown(request, dossier, what="dossier page")
+            else None
+        ),
         "can_edit": user.has_perm("customers.change_customer"),
         "can_move_in": user.has_perm("customers.add_occupancy"),
         "can_verify": user.has_perm("customers.verify_occupancy"),
@@ -116,8 +132,11 @@ def dossier_history(request, pk):
 
 @require_POST
 def dossier_reveal(request, pk):
-    """R16/R21: show the unmasked personal data after a deliberate click with a reason."""
+    """R16/R21: show the unmasked personal data after a deliberate click with a reason. The
+    data stays shown to this user on the dossier's pages and forms for a few minutes
+    (``customers.reveal``); with ``next`` (a page of ours) the user goes back there."""
     dossier = _dossier_or_404(request, pk)
+    permissions.require_reveal(request.user, dossier, request=request)  # the right comes first
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return render(
@@ -126,12 +145,30 @@ def dossier_reveal(request, pk):
             {"dossier": dossier, "reveal_form": form},
             status=400 if not request.htmx else 200,
         )
-    services.personal_data_reveal(
-        dossier=dossier, reason=form.cleaned_data["reason"], actor=request.user, request=request
-    )
+    reason = form.cleaned_data["reason"]
+    try:
+        services.personal_data_reveal(
+            dossier=dossier, reason=reason, actor=request.user, request=request
+        )
+    except services.DomainError as exc:
+        form.add_error("reason", str(exc))
+        return render(
+            request,
+            "customers/partials/reveal_form.html",
+            {"dossier": dossier, "reveal_form": form},
+            status=400 if not request.htmx else 200,
+        )
+    reveal.open_window(request, dossier, reason)
+    next_url = form.cleaned_data["next"]
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
     sections = [s for s in selectors.dossier_detail(dossier=dossier) if not s.is_closed]
     return render(
-        request, "customers/partials/revealed.html", {"dossier": dossier, "sections": sections}
+        request,
+        "customers/partials/revealed.html",
+        {"dossier": dossier, "sections": sections, "revealed": True},
     )
 
 
@@ -158,11 +195,15 @@ def unit_options(request):
     gate.require(request.user, "customers.view_unit", request=request)
     params = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
     if building := params.get("building"):
-        options = Unit.objects.filter(building_id=building) if building.isdigit() else []
+        options = (
+            permissions.units_open_to(request.user, Unit.objects.filter(building_id=building))
+            if is_pk(building)
+            else []
+        )
     elif estate := params.get("estate"):
         options = (
             Building.objects.filter(estate_id=estate).select_related("estate")
-            if estate.isdigit()
+            if is_pk(estate)
             else []
         )
     else:
@@ -174,18 +215,25 @@ def move_in(request):
     """Register a customer (or find them by ID number / credit code) and move them in."""
     gate.require(request.user, "customers.add_occupancy", request=request)
     initial = {}
-    if unit_id := request.GET.get("unit"):
-        unit = Unit.objects.filter(pk=unit_id).select_related("building").first()
+    if is_pk(unit_id := request.GET.get("unit", "")):
+        unit = (
+            permissions.units_open_to(request.user)
+            .filter(pk=unit_id)
+            .select_related("building")
+            .first()
+        )
         if unit:
             initial = {
                 "estate": unit.building.estate_id,
                 "building": unit.building_id,
                 "unit": unit.pk,
             }
-    move_form = MoveInForm(request.POST or None, initial=initial, prefix="move")
+    move_form = MoveInForm(request.POST or None, initial=initial, prefix="move", user=request.user)
     customer_form = CustomerForm(request.POST or None, prefix="customer")
     if request.method == "POST":
-        existing = _existing_customer(request.POST, prefix="customer")
+        existing, hidden = _customer_on_file(request.user, request.POST, prefix="customer")
+        if hidden is not None:
+            return _refer_move_in(request, move_form, customer_form, hidden)
         if existing is not None:
             customer_form = None  # the customer is on file: only the move-in is validated
         move_ok = move_form.is_valid()
@@ -206,6 +254,9 @@ def move_in(request):
                     )
             except services.DomainError as exc:
                 move_form.add_error(None, str(exc))
+            except IntegrityError:
+                # two people registering the same new customer at the same moment
+                move_form.add_error(None, _REGISTERED_MEANWHILE)
             else:
                 if existing:
                     messages.info(
@@ -227,14 +278,77 @@ def move_in(request):
     )
 
 
-def _existing_customer(data, prefix):
-    id_number = data.get(f"{prefix}-id_number", "").replace(" ", "").upper()
-    credit_code = data.get(f"{prefix}-credit_code", "").replace(" ", "").upper()
-    if id_number:
-        return Customer.objects.filter(id_number=id_number).first()
-    if credit_code:
-        return Customer.objects.filter(credit_code=credit_code).first()
-    return None
+_REGISTERED_MEANWHILE = gettext_lazy(
+    "This ID number or credit code has just been registered by someone else. "
+    "Submit the form again to use that record."
+)
+
+
+def _customer_on_file(user, data, prefix):
+    """The customer on file with the typed ID number or credit code, as ``(visible, hidden)``:
+    one the user may see is reused (R11); one they may not see (R17) is never shown to them
+    and the move-in goes to a manager (``_refer_move_in``)."""
+    kind = data.get(f"{prefix}-kind")
+    id_number = normalize_resident_id(data.get(f"{prefix}-id_number", ""))
+    credit_code = normalize_resident_id(data.get(f"{prefix}-credit_code", ""))
+    if id_number and kind != Customer.Kind.ENTERPRISE:
+        found = Customer.objects.filter(id_number=id_number).first()
+    elif credit_code and kind != Customer.Kind.INDIVIDUAL:
+        found = Customer.objects.filter(credit_code=credit_code).first()
+    else:
+        found = None
+    if found is None:
+        return None, None
+    if permissions.can_see_customer(user, found):
+        return found, None
+    return None, found
+
+
+def _refer_move_in(request, move_form, customer_form, customer):
+    """The typed ID number belongs to a customer in a dossier the user may not see: the
+    move-in is referred to a manager who may see them. The page says only that a manager
+    decides; no name, contact or household of that customer reaches it."""
+    move_ok = move_form.is_valid()
+    customer_form.is_valid()
+    # The typed data must be well-formed like any customer's; the identifier's "already on
+    # file" is the very case being referred and is not said.
+    for name in ("id_number", "credit_code"):
+        customer_form.errors.pop(name, None)
+    if not move_ok or customer_form.errors:
+        return render(
+            request,
+            "customers/move_in.html",
+            {"move_form": move_form, "customer_form": customer_form},
+        )
+    typed = {
+        name: request.POST.get(customer_form.add_prefix(name), "").strip()
+        for name in CustomerForm.Meta.fields
+    }
+    try:
+        referral = services.move_in_refer(
+            unit=move_form.cleaned_data["unit"],
+            customer=customer,
+            role=move_form.cleaned_data["role"],
+            moved_in=move_form.cleaned_data["moved_in"],
+            note=move_form.cleaned_data["note"],
+            typed=typed,
+            actor=request.user,
+        )
+    except services.DomainError as exc:
+        move_form.add_error(None, str(exc))
+        return render(
+            request,
+            "customers/move_in.html",
+            {"move_form": move_form, "customer_form": customer_form},
+        )
+    messages.info(
+        request,
+        _(
+            "This ID number or credit code cannot be used here without a manager's check. "
+            "The move-in has been passed to a manager; you will be told the decision."
+        ),
+    )
+    return redirect("customers:referral_detail", pk=referral.pk)
 
 
 def verification_list(request):
@@ -248,7 +362,10 @@ def _occupancy_or_404(request, pk):
     visible = Occupancy.objects.filter(
         dossier__in=permissions.dossier_visible_to(request.user)
     ).select_related("dossier", "customer")
-    return gate.get_or_404(request.user, visible, request=request, pk=pk)
+    occupancy = gate.get_or_404(request.user, visible, request=request, pk=pk)
+    if occupancy.dossier.is_confidential:  # R21: every read of a confidential record
+        log_access(request.user, occupancy, AccessLog.Action.VIEW, request=request)
+    return occupancy
 
 
 @require_POST
@@ -307,7 +424,8 @@ def _section_or_404(request, dossier_pk, customer_pk):
 def customer_edit(request, dossier_pk, pk):
     dossier, customer = _section_or_404(request, dossier_pk, pk)
     gate.require(request.user, "customers.change_customer", request=request)
-    form = CustomerEditForm(request.POST or None, instance=customer)
+    revealed = reveal.shown(request, dossier, what=f"customer edit form {customer.pk}")
+    form = CustomerEditForm(request.POST or None, instance=customer, reveal=revealed)
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in form.Meta.fields}
         fresh = Customer.objects.get(pk=customer.pk)  # the form wrote into ``customer``
@@ -332,7 +450,14 @@ def customer_edit(request, dossier_pk, pk):
     return render(
         request,
         "customers/customer_edit.html",
-        {"dossier": dossier, "customer": customer, "form": form},
+        {
+            "dossier": dossier,
+            "customer": customer,
+            "form": form,
+            "revealed": revealed,
+            "can_reveal": permissions.can_reveal(request.user, dossier),
+            "reveal_form": ReasonForm(initial={"next": request.get_full_path()}),
+        },
     )
 
 
@@ -438,6 +563,8 @@ def change_request_detail(request, pk):
         request=request,
         pk=pk,
     )
+    if cr.dossier.is_confidential:  # R21
+        log_access(request.user, cr, AccessLog.Action.VIEW, request=request)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not permissions.can_decide_change(request.user, cr):
@@ -458,32 +585,155 @@ def change_request_detail(request, pk):
             else:
                 messages.success(request, _("Decision saved."))
             return redirect("customers:change_request_detail", pk=cr.pk)
-    # The decider sees the values when they may reveal the dossier's data; that read is logged.
-    reveal = permissions.can_reveal(request.user, cr.dossier)
-    if reveal:
-        log_access(
-            request.user,
-            cr.dossier,
-            AccessLog.Action.REVEAL,
-            detail=f"change request {cr.pk}",
-            reason=cr.reason,
-            request=request,
-        )
+    # Values are masked as everywhere (R16): a decider who must compare whole numbers
+    # reveals the dossier's data with a reason, and this page is then logged as a reveal.
+    revealed = reveal.shown(request, cr.dossier, what=f"change request {cr.pk}")
     fields = {
         f.name: f.verbose_name for f in Customer._meta.get_fields() if hasattr(f, "verbose_name")
     }
-    show = (lambda _name, value: value) if reveal else selectors.mask_field
     changes = [
-        (fields.get(name, name), show(name, old), show(name, new))
-        for name, (old, new) in cr.changes.items()
+        (fields.get(name, name), old, new)
+        for name, (old, new) in mask_changes(Customer, cr.changes, show=revealed).items()
     ]
     return render(
         request,
         "customers/change_request_detail.html",
         {
             "cr": cr,
+            "dossier": cr.dossier,
             "changes": changes,
+            "revealed": revealed,
+            "can_reveal": permissions.can_reveal(request.user, cr.dossier),
+            "reveal_form": ReasonForm(initial={"next": request.get_full_path()}),
             "form": form,
             "can_decide": permissions.can_decide_change(request.user, cr),
+        },
+    )
+
+
+# --- Move-ins referred to a manager (R17) -----------------------------------------------------
+DECIDE_REFERRAL = "customers.decide_moveinreferral"
+
+
+def _require_referrals(request):
+    """Referred move-ins are the business of those who record move-ins and of deciders."""
+    user = request.user
+    if not (user.has_perm("customers.add_occupancy") or user.has_perm(DECIDE_REFERRAL)):
+        gate.record_refusal(user, DECIDE_REFERRAL, request=request)
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def referral_list(request):
+    """The referred move-ins the user may see: their own, and those they may decide."""
+    _require_referrals(request)
+    rows = (
+        permissions.referral_visible_to(request.user)
+        .select_related("unit__building__estate", "requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    )
+    status = request.GET.get("status", MoveInReferral.Status.REQUESTED)
+    if status not in MoveInReferral.Status.values and status != "all":
+        status = MoveInReferral.Status.REQUESTED
+    if status != "all":
+        rows = rows.filter(status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "customers/referral_list.html",
+        {"page_obj": page, "status": status, "statuses": MoveInReferral.Status.choices},
+    )
+
+
+def _shown(name, value):
+    """A customer's field as a page shows it: choices by their label, dates the Chinese way,
+    personal data masked (R16)."""
+    field = Customer._meta.get_field(name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, DateField) and value:
+        try:
+            day = value if isinstance(value, datetime.date) else parse_date(str(value))
+        except ValueError:  # typed, never validated: shown as typed
+            day = None
+        return date_format(day) if day else value
+    return mask_field(Customer, name, value)
+
+
+def referral_detail(request, pk):
+    """The requester sees what they typed (masked) and the decision; a manager who may see
+    the customer on file compares both (masked) and decides."""
+    _require_referrals(request)
+    referral = gate.get_or_404(
+        request.user,
+        permissions.referral_visible_to(request.user).select_related(
+            "unit__building__estate", "customer", "requested_by", "decided_by", "occupancy"
+        ),
+        request=request,
+        pk=pk,
+    )
+    can_decide = permissions.can_decide_referral(request.user, referral)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_decide:
+            gate.record_refusal(
+                request.user, "customers.decide_moveinreferral", referral, request=request
+            )
+            raise PermissionDenied(_("You may not decide this move-in."))
+        if form.is_valid():
+            try:
+                if form.cleaned_data["decision"] == "approve":
+                    services.referral_accept(
+                        referral=referral, actor=request.user, note=form.cleaned_data["note"]
+                    )
+                else:
+                    services.referral_reject(
+                        referral=referral, actor=request.user, note=form.cleaned_data["note"]
+                    )
+            except services.DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Decision saved."))
+            return redirect("customers:referral_detail", pk=referral.pk)
+    labels = {f.name: f.verbose_name for f in Customer._meta.concrete_fields}
+    on_file = None
+    if can_decide or (
+        request.user.pk != referral.requested_by_id
+        and permissions.can_see_customer(request.user, referral.customer)
+    ):
+        on_file = {
+            "customer": referral.customer,
+            "dossiers": list(
+                selectors.cross_references(
+                    dossier=None, user=request.user, customer_ids={referral.customer_id}
+                )
+            ),
+        }
+        for shown in on_file["dossiers"]:  # R21: the page names the customer's dossiers
+            if shown.is_confidential:
+                log_access(
+                    request.user,
+                    shown,
+                    AccessLog.Action.VIEW,
+                    detail=f"referred move-in {referral.pk}",
+                    request=request,
+                )
+    typed = [
+        (
+            labels.get(name, name),
+            _shown(name, value),
+            _shown(name, getattr(referral.customer, name, "")) if on_file else None,
+        )
+        for name, value in referral.typed.items()
+        if name in labels
+    ]
+    return render(
+        request,
+        "customers/referral_detail.html",
+        {
+            "referral": referral,
+            "typed": typed,
+            "on_file": on_file,
+            "can_decide": can_decide,
+            "form": form,
         },
     )

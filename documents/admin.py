@@ -3,6 +3,8 @@ kept here; documents, handovers and inspections are read-only here and change th
 app's pages and services. Lists are filtered by the permission gate (R17)."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 
 from customers.admin import ArchiveHistoryAdmin, ReadOnlyAdminMixin
 
@@ -104,6 +106,9 @@ class DocumentAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
     def get_queryset(self, request):
         return permissions.document_visible_to(request.user, super().get_queryset(request))
 
+    def is_confidential_read(self, obj):  # R21: as on the document's own page
+        return permissions.is_confidential_document(obj)
+
 
 class HandoverItemInline(admin.TabularInline):
     model = HandoverItem
@@ -143,6 +148,18 @@ class HandoverAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
     list_filter = ["status", "service_centre"]
     list_select_related = ["service_centre", "prepared_by"]
     inlines = [HandoverItemInline]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # R21: the items list the documents; each confidential one shown is logged
+        try:
+            handover = self.get_queryset(request).filter(pk=unquote(object_id)).first()
+        except (ValueError, TypeError, ValidationError):  # not a primary key: the admin says so
+            handover = None
+        if handover is not None:
+            items = permissions.handover_items_visible_to(request.user, handover)
+            documents = [item.document for item in items.select_related("document__dossier")]
+            permissions.log_documents_shown(request.user, documents, request=request)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(StorageInspection)

@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from core import permissions as gate
 from core.roles import Role
 from core.services import notify
+from customers.permissions import require_on_dossier
 from customers.services import DomainError
 
 from .models import Document, Handover, HandoverItem
 from .selectors import dossier_gaps
+from .services import require_documents
 
 __all__ = [
     "DomainError",
@@ -177,8 +179,10 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
 
     An incomplete dossier (one that lacks a required document) is refused, unless a manager
     accepts it with a reason, which is recorded on the handover and printed on the list."""
-    gate.require(actor, "documents.change_handover")
+    require_on_dossier(actor, "documents.change_handover", dossier)
     override_reason = (override_reason or "").strip()
+    if override_reason:  # accepting an incomplete dossier is a manager's; checked before the
+        gate.require(actor, "documents.override_handover")  # transaction: the refusal is kept
     dossier_centre = dossier.unit.building.estate.service_centre_id
     with transaction.atomic():
         handover = _lock(handover)
@@ -203,7 +207,6 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
                     )
                     % {"number": dossier.archive_number, "missing": "、".join(missing)}
                 )
-            gate.require(actor, "documents.override_handover")
         in_open_handover = HandoverItem.objects.filter(handover__status__in=OPEN).values(
             "document_id"
         )
@@ -243,7 +246,7 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
 
 
 def handover_remove_item(*, item, actor) -> None:
-    gate.require(actor, "documents.change_handover")
+    require_documents(actor, "documents.change_handover", [item.document])
     with transaction.atomic():
         handover = _lock(item.handover)
         _require_status(
@@ -298,7 +301,7 @@ def handover_submit(*, handover, actor) -> Handover:
 
 def handover_check_item(*, item, result, note, actor) -> HandoverItem:
     """The archive room checks one item against the papers: accepted, missing or differs."""
-    gate.require(actor, "documents.check_handover")
+    require_documents(actor, "documents.check_handover", [item.document])
     note = (note or "").strip()
     if result not in (Result.ACCEPTED, Result.MISSING, Result.DIFFERS):
         raise DomainError(_("Choose accepted, missing or differs."))

@@ -8,7 +8,8 @@ Beat entry (archive_project/celery.py), run on 1 January and 1 July at 09:00 Asi
 from celery import shared_task
 
 
-@shared_task
+# Not idempotent (each run tells everyone again): acknowledged when it starts, at most once.
+@shared_task(acks_late=False)
 def remind_half_yearly_handover():
     """Tell the front desks, managers and archivists that the half-yearly handover is due."""
     from .handover import handover_remind

@@ -21,7 +21,7 @@ from customers.permissions import dossier_visible_to
 from . import handover as services
 from . import pdf
 from .models import Handover, HandoverItem
-from .permissions import handover_items_visible_to, handover_visible_to
+from .permissions import handover_items_visible_to, handover_visible_to, log_documents_shown
 from .selectors import gaps_for_dossiers
 
 PAGE_SIZE = 25
@@ -226,6 +226,8 @@ def handover_detail(request, pk):
     handover = _handover_or_404(request, pk)
     user = request.user
     items = list(_visible_items(user, handover))
+    # R21: the list shows the documents; each confidential one is logged
+    log_documents_shown(user, [item.document for item in items], request=request)
     counts = handover.items.aggregate(
         total=Count("pk"),
         pending=Count("pk", filter=Q(result=Result.PENDING)),
@@ -493,7 +495,7 @@ def handover_pdf(request, pk):
     """R30: the handover list in two copies (第一联 for the centre, 第二联 for the archive)."""
     gate.require(request.user, "documents.view_handover", request=request)
     handover = _handover_or_404(request, pk)
-    items = _visible_items(request.user, handover)
+    items = list(_visible_items(request.user, handover))
     content = pdf.render_handover_pdf(
         {
             "service_centre": str(handover.service_centre),
@@ -522,6 +524,12 @@ def handover_pdf(request, pk):
         ],
     )
     log_access(request.user, handover, AccessLog.Action.PRINT, request=request)
+    log_documents_shown(  # R21: each confidential document printed on the list
+        request.user,
+        [item.document for item in items],
+        action=AccessLog.Action.PRINT,
+        request=request,
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="handover-{handover.pk}.pdf"'
     return response

@@ -1,13 +1,16 @@
 """The documents panel of the dossier page (registered in DocumentsConfig.ready)."""
 
-from . import selectors
+from . import permissions, selectors
 
 
 def document_panel(*, dossier, user):
-    """The dossier page's documents panel (registered in DocumentsConfig.ready)."""
+    """The dossier page's documents panel (registered in DocumentsConfig.ready). The page has
+    logged the view of a confidential dossier; a confidential document it lists is logged here
+    (R21)."""
     if not user.has_perm("documents.view_document"):
         return None
     catalog = list(selectors.dossier_catalog(dossier=dossier, user=user)[:10])
+    permissions.log_documents_shown(user, catalog, dossier_logged=True)
     return {
         "template": "documents/partials/dossier_panel.html",
         "dossier": dossier,

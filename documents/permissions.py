@@ -23,11 +23,32 @@ def document_visible_to(user, queryset=None):
     return visible.filter(~Q(secrecy_level__in=CONFIDENTIAL_LEVELS) | Q(dossier__in=ids))
 
 
+def is_confidential_document(document) -> bool:
+    """Secret by its own level, or kept in a confidential dossier (R12, R21)."""
+    return document.is_confidential or document.dossier.is_confidential
+
+
 def access_document_or_404(user, pk, *, request=None, queryset=None):
     document = gate.get_or_404(user, document_visible_to(user, queryset), request=request, pk=pk)
-    if document.is_confidential or document.dossier.is_confidential:
+    if is_confidential_document(document):
         log_access(user, document, AccessLog.Action.VIEW, request=request)  # R21
     return document
+
+
+def log_documents_shown(
+    user, documents, *, action=AccessLog.Action.VIEW, request=None, dossier_logged=False
+):
+    """R21: a page that lists documents (a dossier's panel or cover, a record's attachments, a
+    box, a handover list) writes a read for each confidential one it shows. ``dossier_logged``:
+    the page has logged the read of the dossier itself (its own page), which covers the
+    documents that are confidential only because their dossier is; the documents of a higher
+    level of their own are still logged one by one."""
+    shown = []
+    for document in documents:
+        if document.is_confidential or (not dossier_logged and document.dossier.is_confidential):
+            log_access(user, document, action, request=request)
+            shown.append(document)
+    return shown
 
 
 def box_visible_to(user, queryset=None):

@@ -5,9 +5,10 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.validators import is_pk
 from records.apps import LINKS
 
-from . import selectors
+from . import permissions, selectors
 from .models import DocumentCategory
 
 # the category a new attachment of each kind of record starts with
@@ -34,7 +35,7 @@ def record_token(record):
 def resolve_record(token, *, dossier):
     """The record named by ``"records.lease:12"`` in ``dossier``, or None."""
     label, _sep, pk = (token or "").partition(":")
-    if label not in LINKS or not pk.isdigit():
+    if label not in LINKS or not is_pk(pk):
         return None
     model = apps.get_model(label)
     return model._default_manager.filter(pk=int(pk), dossier=dossier).first()
@@ -61,8 +62,12 @@ def record_documents_panel(*, record, user):
     if user.has_perm("documents.add_document"):
         add_url = reverse("documents:document_add", args=[record.dossier_id])
         add_url += "?" + urlencode({"record": record_token(record)})
+    documents = list(attachments(record=record, user=user))
+    # R21: the record's page has logged the read of a confidential record; an attachment of a
+    # higher level of its own is logged here
+    permissions.log_documents_shown(user, documents, dossier_logged=True)
     return {
         "template": "documents/partials/record_panel.html",
-        "documents": list(attachments(record=record, user=user)),
+        "documents": documents,
         "add_url": add_url,
     }

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from core.validators import is_pk
 from customers.models import Dossier, Occupancy
 
 from . import permissions
@@ -48,7 +49,7 @@ def find_documents(*, user, q):
         return qs.none()
     condition = Q(dossier__archive_number__icontains=q) | Q(title__icontains=q)
     number, _sep, item = q.rpartition("-")
-    if number and item.isdigit():
+    if number and is_pk(item):
         condition |= Q(dossier__archive_number=number, item_number=int(item))
     return qs.filter(condition).order_by("dossier__archive_number", "item_number", "-pk")
 

@@ -1,11 +1,13 @@
 """Every write of the documents app except the handover (documents/handover.py)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from customers.permissions import require_on_dossier
 from customers.services import DomainError
 
 from .models import Box, Document, Shelf, StorageInspection
@@ -24,7 +26,7 @@ def document_record(*, dossier, data: dict, actor, upload=None, record=None) -> 
     """Record a document of a dossier; secrecy and retention default from its category (R12);
     a copy must say where the original is (R13); an electronic document of a category that
     needs paper says its paper counterpart exists (R14)."""
-    gate.require(actor, "documents.add_document")
+    require_on_dossier(actor, "documents.add_document", dossier)
     category = data["category"]
     document = Document(dossier=dossier, recorded_by=actor, **data)
     if record is not None:  # attached to a lease, a complaint … of the same dossier
@@ -61,8 +63,22 @@ def _check(document):
         )
 
 
+def require_documents(actor, perm, documents):
+    """The model permission and the sight of every one of ``documents`` (a confidential
+    document, or one of a dossier the actor may not see, is refused and logged: R17)."""
+    from .permissions import document_visible_to
+
+    gate.require(actor, perm)
+    ids = {d.pk for d in documents}
+    seen = set(document_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    for document in documents:
+        if document.pk not in seen:
+            gate.record_refusal(actor, perm, document)
+            raise PermissionDenied(_("You may not work on this document."))
+
+
 def document_attach_file(*, document, upload, actor) -> Document:
-    gate.require(actor, "documents.change_document")
+    require_documents(actor, "documents.change_document", [document])
     from .uploads import check_upload, store
 
     checked = check_upload(upload)
@@ -79,8 +95,8 @@ def document_attach_file(*, document, upload, actor) -> Document:
 def documents_file(*, box: Box, documents, actor) -> list[Document]:
     """归档 (R15): put documents into a box with item numbers in order. Refused, as a whole,
     while a document's pages or copies are missing or fewer than expected."""
-    gate.require(actor, "documents.file_document")
     documents = list(documents)
+    require_documents(actor, "documents.file_document", documents)
     if not documents:
         raise DomainError(_("Choose the documents to file."))
     problems = []

@@ -49,6 +49,9 @@ _TYPE_LABELS = {
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 ERROR_MESSAGES = {
+    "no_name": _(
+        "The file has no name of its own (only dots or spaces, or a folder); rename the file."
+    ),
     "name": _('The file name must not contain a folder, a drive or ".."; rename the file.'),
     "empty": _("The file is empty."),
     "size": _("The file is larger than %(limit)s MB."),
@@ -94,9 +97,12 @@ def check_upload(uploaded_file) -> CheckedUpload:
     """Accept ``uploaded_file`` or raise ValidationError (codes "name", "empty", "size",
     "type"). The file is read once, in chunks, and left rewound for whoever stores it."""
     name = uploaded_file.name or ""
+    # ".", "..", "   ": what the request parser leaves of "a/..", "dir/" (core.uploads)
+    if not name.replace(".", "").strip():
+        raise ValidationError(ERROR_MESSAGES["no_name"], code="name")
     # Django's UploadedFile already drops folders from the name; a File built elsewhere (a
     # script, an import) does not, and a name must never steer where we write.
-    if not name or _has_path_parts(name):
+    if _has_path_parts(name):
         raise ValidationError(ERROR_MESSAGES["name"], code="name")
 
     limit = _limit_bytes()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
+from core.validators import is_pk
 from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
@@ -130,7 +131,7 @@ def dossier_cover_pdf(request, dossier_pk):
         .with_current_occupants(),
     )
     unit = dossier.unit
-    catalog = selectors.dossier_catalog(dossier=dossier, user=request.user)
+    catalog = list(selectors.dossier_catalog(dossier=dossier, user=request.user))
     content = pdf.render_dossier_cover_pdf(
         {
             "archive_number": dossier.archive_number,
@@ -146,6 +147,10 @@ def dossier_cover_pdf(request, dossier_pk):
         [_catalog_row(d) for d in catalog],
     )
     log_access(request.user, dossier, AccessLog.Action.PRINT, detail="cover", request=request)
+    # R21: the catalog prints the titles of the documents; a confidential one is logged too
+    permissions.log_documents_shown(
+        request.user, catalog, action=AccessLog.Action.PRINT, request=request, dossier_logged=True
+    )
     return _pdf_response(content, f"cover-{dossier.pk}.pdf")
 
 
@@ -267,7 +272,7 @@ def location_index(request):
     rooms = Room.objects.prefetch_related("shelves").order_by("code")
     boxes = selectors.boxes(user=request.user)
     if room := request.GET.get("room"):
-        boxes = boxes.filter(shelf__room_id=room) if room.isdigit() else boxes.none()
+        boxes = boxes.filter(shelf__room_id=room) if is_pk(room) else boxes.none()
     from django.db.models import Count
 
     boxes = boxes.annotate(items=Count("documents")).order_by(
@@ -290,7 +295,9 @@ def location_index(request):
 def box_detail(request, pk):
     gate.require(request.user, "documents.view_box", request=request)
     box = gate.get_or_404(request.user, selectors.boxes(user=request.user), request=request, pk=pk)
-    contents = selectors.box_contents(box=box, user=request.user)
+    contents = list(selectors.box_contents(box=box, user=request.user))
+    # R21: a box holds documents of many dossiers; each confidential one shown is logged
+    permissions.log_documents_shown(request.user, contents, request=request)
     return render(request, "documents/box_detail.html", {"box": box, "contents": contents})
 
 
@@ -367,7 +374,7 @@ def gaps(request):
     gate.require(request.user, "documents.view_document", request=request)
     centres = ServiceCentre.objects.order_by("code")
     centre = None
-    if (value := request.GET.get("centre", "")).isdigit():
+    if is_pk(value := request.GET.get("centre", "")):
         centre = centres.filter(pk=value).first()
     rows = selectors.incomplete_dossiers(user=request.user, service_centre=centre)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

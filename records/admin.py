@@ -1,12 +1,13 @@
 """The records in the admin: read-only (every move goes through the services and their
-events), with history, only for the dossiers the admin user may see."""
+events), with history, only for the dossiers the admin user may see; opening a confidential
+record here is logged as on its page (R21)."""
 
 from django.contrib import admin
 
 from customers.admin import ArchiveHistoryAdmin, ReadOnlyAdminMixin
 
 from . import models
-from .permissions import record_visible_to
+from .permissions import is_confidential_record, record_visible_to
 
 
 def _fields(model):
@@ -23,6 +24,9 @@ class RecordAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
 
     def get_queryset(self, request):
         return record_visible_to(request.user, self.model, super().get_queryset(request))
+
+    def is_confidential_read(self, obj):  # R21: as on the record's own page
+        return is_confidential_record(obj)
 
 
 def _register(model, *, list_display, list_filter=(), search_fields=(), date_hierarchy=None):

@@ -12,7 +12,7 @@ not in the dossier that day: they are counted in ``late`` and, when asked for wi
 
 One query per history table, whatever the dossier holds: sections, leases, deposits, then the
 customers, household members and contacts of the people found. Personal data leaves this module
-already masked (``customers.selectors.mask_field``): the page never sees a raw ID number or
+already masked (``core.masking.mask_field``): the page never sees a raw ID number or
 phone number.
 """
 
@@ -23,8 +23,8 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from core.masking import mask_field
 from customers.models import Contact, Customer, HouseholdMember, Occupancy
-from customers.selectors import mask_field
 
 from .models import Deposit, Lease
 
@@ -115,7 +115,7 @@ def _masked_customer(row):
         is_enterprise=row.kind == Customer.Kind.ENTERPRISE,
         legal_representative=row.legal_representative,
         recorded_later=row.recorded_later,
-        **{name: mask_field(name, getattr(row, name)) for name in CUSTOMER_FIELDS},
+        **{name: mask_field(Customer, name, getattr(row, name)) for name in CUSTOMER_FIELDS},
     )
 
 
@@ -126,8 +126,8 @@ def _masked_member(row):
         relation=row.relation,
         joined_on=row.joined_on,
         left_on=row.left_on,
-        id_number=mask_field("id_number", row.id_number),
-        mobile=mask_field("mobile", row.mobile),
+        id_number=mask_field(HouseholdMember, "id_number", row.id_number),
+        mobile=mask_field(HouseholdMember, "mobile", row.mobile),
         recorded_later=row.recorded_later,
     )
 
@@ -140,8 +140,8 @@ def _masked_contact(row):
         relation=row.relation,
         valid_from=row.valid_from,
         valid_until=row.valid_until,
-        mobile=mask_field("mobile", row.mobile),
-        landline=mask_field("landline", row.landline),
+        mobile=mask_field(Contact, "mobile", row.mobile),
+        landline=mask_field(Contact, "landline", row.landline),
         recorded_later=row.recorded_later,
     )
 

@@ -2,16 +2,12 @@
 
 import re
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import IntegrityError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.roles import Role
 from customers.models import Occupancy
-from customers.permissions import users_who_see
+from customers.permissions import who_is_told
 from customers.services import DomainError
 from customers.timeline import Kind, record_event
 
@@ -32,19 +28,8 @@ __all__ = [
 
 def managers_who_see(dossier, *, exclude=None, perm=None):
     """The active managers who can open ``dossier`` (and hold ``perm``), to be told that
-    something there awaits them. Nobody is told about a dossier they may not see (R17)."""
-    users = get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True)
-    if exclude is not None:
-        users = users.exclude(pk=exclude.pk)
-    if perm:  # in SQL, as roles grant it: through a group, directly, or as superuser
-        app_label, codename = perm.split(".", 1)
-        holds = {"content_type__app_label": app_label, "codename": codename}
-        users = users.filter(
-            Q(groups__permissions__in=Permission.objects.filter(**holds))
-            | Q(user_permissions__in=Permission.objects.filter(**holds))
-            | Q(is_superuser=True)
-        )
-    return list(users_who_see(dossier, users))
+    something there awaits them (``customers.permissions.who_is_told``, R17)."""
+    return who_is_told(dossier, perm=perm, exclude=exclude)
 
 
 def current_section(dossier):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core.validators import is_pk
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
 from . import complaints
@@ -214,7 +215,7 @@ def visit_add(request, dossier_pk):
     if request.GET.get("kind") in Visit.Kind.values:
         initial["kind"] = request.GET["kind"]
     for name in ("complaint", "repair"):
-        if request.GET.get(name, "").isdigit():
+        if is_pk(request.GET.get(name, "")):
             initial[name] = int(request.GET[name])
             initial.setdefault("kind", Visit.Kind.RETURN_VISIT)
     form = VisitForm(request.POST or None, initial=initial, dossier=dossier, user=request.user)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from core.roles import Role
 from core.services import notify
 from customers.models import Building, Dossier
-from customers.permissions import dossier_visible_to
+from customers.permissions import dossier_visible_to, who_is_told
 
 from .common import (
     DomainError,
@@ -85,10 +85,6 @@ def close_blockers(complaint) -> list[str]:
 
 
 # --- Helpers -------------------------------------------------------------------------------
-def _managers():
-    return get_user_model().objects.filter(groups__name=Role.MANAGER, is_active=True).distinct()
-
-
 def _refuse_if_closed(complaint):
     if complaint.status == Status.CLOSED or complaint.locked:
         raise DomainError(_("The complaint is closed; it is kept as it is (R9)."))
@@ -126,12 +122,12 @@ def _notify_managers(complaint):
     link = reverse("records:complaint_detail", args=[complaint.pk])
     managers = managers_who_see(complaint.dossier)
     if managers:
-        notify(managers, message, link)
+        notify(managers, message, link, about=complaint.dossier)
     elif complaint.is_major:
         # R42 wants a manager told at once, R17 keeps a confidential dossier from those not
         # granted on it: they learn that there is one and where, not what it says.
         notify(
-            _managers(),
+            who_is_told(None),
             _("Major complaint in the confidential dossier %(number)s: ask for access at once.")
             % {"number": complaint.dossier.archive_number},
             link,

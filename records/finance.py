@@ -191,6 +191,7 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
             _("%(dossier)s: %(what)s; your approval is needed.")
             % {"dossier": deposit.dossier.archive_number, "what": title},
             reverse("records:deposit_detail", args=[deposit.pk]),
+            about=deposit.dossier,
         )
     return deposit
 
@@ -300,6 +301,7 @@ def deposit_decide(
             [requester],
             _("%(dossier)s: %(what)s") % {"dossier": deposit.dossier.archive_number, "what": title},
             reverse("records:deposit_detail", args=[deposit.pk]),
+            about=deposit.dossier,
         )
     return deposit
 

@@ -5,17 +5,17 @@ then the model permission (403); record pages do the same through ``access_recor
 Templates get ``can_*`` flags and never decide permissions.
 """
 
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core.exports import csv_response
 from core.models import AccessLog
 from core.services import log_access
 from customers.models import Occupancy
@@ -412,31 +412,27 @@ def _arrears_csv(request, rows, *, on, estate):
         detail=f"arrears {on.isoformat()} {estate or ''}".strip(),
         request=request,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="arrears-{on.isoformat()}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with its byte-order mark
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Archive number"),
+        _("Unit"),
+        _("Current occupants"),
+        _("Periods owed"),
+        _("Oldest period"),
+        _("Oldest due date"),
+        _("Total owed (yuan)"),
+    ]
+    # core.exports quotes text a spreadsheet would run as a formula (a name typed as
+    # "=HYPERLINK(…)"); the amounts go as Decimal and stay numbers, negative ones too.
+    lines = (
         [
-            _("Archive number"),
-            _("Unit"),
-            _("Current occupants"),
-            _("Periods owed"),
-            _("Oldest period"),
-            _("Oldest due date"),
-            _("Total owed (yuan)"),
+            row["archive_number"],
+            row["unit"],
+            "、".join(row["occupants"]),
+            row["periods"],
+            row["oldest_period"],
+            row["oldest_due"],
+            row["total"].quantize(Decimal("0.01")),
         ]
+        for row in finance.attach_occupants(rows)
     )
-    for row in finance.attach_occupants(rows):
-        writer.writerow(
-            [
-                row["archive_number"],
-                row["unit"],
-                "、".join(row["occupants"]),
-                row["periods"],
-                row["oldest_period"],
-                row["oldest_due"].isoformat(),
-                f"{row['total']:.2f}",
-            ]
-        )
-    return response
+    return csv_response(f"arrears-{on.isoformat()}.csv", header, lines)

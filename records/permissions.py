@@ -6,6 +6,7 @@ anywhere: lists, timelines, detail pages, admin.
 from django.db.models import Exists, OuterRef, Q
 
 from core import permissions as gate
+from core.choices import CONFIDENTIAL_LEVELS
 from core.models import AccessLog
 from core.services import log_access
 from customers.permissions import can_view_dossier, dossier_visible_to
@@ -28,11 +29,22 @@ def record_visible_to(user, model, queryset=None):
     return queryset.filter(dossier__in=visible)
 
 
+def is_confidential_record(record) -> bool:
+    """A record of a confidential dossier (level B or A). A collective complaint is a record of
+    every dossier it names, so it is confidential when one of them is, whichever dossier it
+    is read through (R21)."""
+    if record.dossier.is_confidential:
+        return True
+    if isinstance(record, Complaint):
+        return record.other_dossiers.filter(secrecy_level__in=CONFIDENTIAL_LEVELS).exists()
+    return False
+
+
 def access_record_or_404(user, model, pk, *, request=None, queryset=None):
     """Fetch a record the user may see (404 otherwise, the same for missing and forbidden);
-    opening a record of a confidential dossier is logged (R21)."""
+    opening a confidential record is logged (R21)."""
     record = gate.get_or_404(user, record_visible_to(user, model, queryset), request=request, pk=pk)
-    if record.dossier.is_confidential:
+    if is_confidential_record(record):
         log_access(user, record, AccessLog.Action.VIEW, request=request)
     return record
 

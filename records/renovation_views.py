@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core.validators import is_pk
+from customers import reveal
 from customers.permissions import access_dossier_or_404
 
 from . import renovations as services
@@ -88,6 +90,9 @@ def _render_renovation(request, renovation, *, start_form=None):
         acceptance_blocker=blocker,
         start_form=start_form,
         today=today,
+        # R16: the contractor's phone is masked unless the dossier's data was revealed
+        revealed=bool(renovation.contractor_phone)
+        and reveal.shown(request, renovation.dossier, what=f"renovation {renovation.pk}"),
         **flags,
     )
     return render(request, TEMPLATES + "renovation_detail.html", context)
@@ -279,7 +284,7 @@ def violation_add(request, dossier_pk):
     )
     initial = {}
     wanted = request.GET.get("renovation", "")
-    if wanted.isdigit() and renovations.filter(pk=wanted).exists():
+    if is_pk(wanted) and renovations.filter(pk=wanted).exists():
         initial = {"renovation": int(wanted), "category": Violation.Category.RENOVATION}
     form = ViolationForm(request.POST or None, renovations=renovations, initial=initial)
     return form_page(

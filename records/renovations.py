@@ -198,10 +198,13 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                     record=deposit,
                 )
             notify(
-                managers_who_see(renovation.dossier, exclude=actor),
+                managers_who_see(
+                    renovation.dossier, exclude=actor, perm="records.approve_renovation"
+                ),
                 _("A secondary renovation of %(number)s awaits your decision.")
                 % {"number": dossier.archive_number},
                 renovation.get_absolute_url(),
+                about=renovation.dossier,
             )
     except IntegrityError as exc:  # the receipt number taken by someone at the same moment
         raise DomainError(
@@ -277,6 +280,7 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
                 "reason": note,
             },
             renovation.get_absolute_url(),
+            about=renovation.dossier,
         )
     return renovation
 

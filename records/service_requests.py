@@ -324,10 +324,13 @@ def application_submit(*, dossier, data, actor) -> Application:
             record=application,
         )
         notify(
-            managers_who_see(application.dossier, exclude=actor),
+            managers_who_see(
+                application.dossier, exclude=actor, perm="records.approve_application"
+            ),
             _("An application for %(kind)s of %(number)s awaits your decision.")
             % {"kind": application.get_kind_display(), "number": dossier.archive_number},
             application.get_absolute_url(),
+            about=application.dossier,
         )
     return application
 
@@ -376,7 +379,12 @@ def application_decide(*, application, approve, note="", actor) -> Application:
             actor=actor,
             record=application,
         )
-        notify([application.recorded_by], message, application.get_absolute_url())
+        notify(
+            [application.recorded_by],
+            message,
+            application.get_absolute_url(),
+            about=application.dossier,
+        )
     return application
 
 

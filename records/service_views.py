@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core.validators import is_pk
 from customers.permissions import access_dossier_or_404
 
 from . import service_requests as services
@@ -197,7 +198,7 @@ def letter_add(request, dossier_pk):
     gate.require(request.user, "records.add_correspondence", request=request)
     initial, answered = {}, None
     wanted = request.GET.get("reply_to", "")
-    if wanted.isdigit():
+    if is_pk(wanted):
         answered = Correspondence.objects.filter(dossier=dossier, pk=int(wanted)).first()
     if answered is not None:
         incoming = answered.direction == Correspondence.Direction.INCOMING

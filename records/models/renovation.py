@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import masking
+from core.fields import PhoneField
+
 from .base import DossierRecord
 from .finance import Deposit
 
@@ -33,7 +36,8 @@ class Renovation(DossierRecord):
     contractor = models.CharField(_("contractor"), max_length=150)
     contractor_licence = models.CharField(_("contractor licence number"), max_length=60)
     contractor_contact = models.CharField(_("contractor contact"), max_length=100, blank=True)
-    contractor_phone = models.CharField(_("contractor phone"), max_length=30, blank=True)
+    # stored canonical when it is a mainland mobile or landline (core.fields), else as typed
+    contractor_phone = PhoneField(_("contractor phone"), blank=True)
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
     deposit = models.OneToOneField(
@@ -68,6 +72,8 @@ class Renovation(DossierRecord):
         related_name="+",
         verbose_name=_("accepted by"),
     )
+
+    PERSONAL_FIELDS = {"contractor_phone": masking.PHONE}  # R16
 
     class Meta:
         verbose_name = _("secondary renovation")

@@ -150,3 +150,104 @@ def test_browser_language_does_not_override_chinese_default(client):
     client.force_login(user_with_role(Role.MANAGER))
     html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert '<html lang="zh-hans">' in html.decode()
+
+
+# --- demo logins outside DEBUG (README: "Demo users are refused when DEBUG is off") ----
+def demo_refused_text():
+    from core.forms import DemoRefusalMixin
+
+    with translation.override("zh-hans"):  # the page is in Chinese
+        return str(DemoRefusalMixin.demo_refused_message)
+
+
+def _demo_user(username):
+    from core.management.commands.create_demo_users import DEMO_PASSWORD
+
+    user = user_with_role(Role.MANAGER, username=username)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user, DEMO_PASSWORD
+
+
+@pytest.mark.parametrize("username", ["manager", "li.jianguo"])  # a DEMO_USERS name or not
+def test_demo_password_is_refused_at_login_when_debug_is_off(client, settings, caplog, username):
+    settings.DEBUG = False
+    user, password = _demo_user(username)
+    with caplog.at_level("WARNING", logger="archive.security"):
+        response = login(client, user.username, password)
+    assert response.status_code == 200
+    assert response.redirect_chain == []
+    assert "_auth_user_id" not in client.session
+    assert demo_refused_text() in response.content.decode()
+    assert any(
+        r.name == "archive.security" and "demo" in r.getMessage() and username in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_demo_password_is_refused_at_the_admin_login_when_debug_is_off(client, settings):
+    settings.DEBUG = False
+    user, password = _demo_user("admin")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "admin", "password": password, "next": reverse("admin:index")},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert demo_refused_text() in response.content.decode()
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_demo_password_is_refused_by_authenticate_itself_when_debug_is_off(settings, rf):
+    from django.contrib.auth import authenticate
+
+    settings.DEBUG = False
+    user, password = _demo_user("frontdesk")
+    request = rf.post("/somewhere-else/")  # any path that calls authenticate() (axes needs one)
+    assert authenticate(request, username=user.username, password=password) is None
+    settings.DEBUG = True
+    assert authenticate(request, username=user.username, password=password) == user
+
+
+def test_demo_login_works_when_debug_is_on(client, settings):
+    settings.DEBUG = True
+    user, password = _demo_user("manager")
+    response = login(client, user.username, password)
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_demo_password_attempts_still_count_towards_the_axes_lockout(client, settings):
+    from axes.models import AccessAttempt
+
+    settings.DEBUG = False
+    user, password = _demo_user("manager")
+    for _ in range(4):
+        assert login(client, user.username, password).status_code == 200
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 4
+    assert login(client, user.username, password).status_code == 429
+    # locked now: even the real (non-demo) password of the account is refused
+    user.set_password(PASSWORD)
+    user.save()
+    assert login(client, user.username).status_code == 429
+
+
+def test_a_real_account_named_like_a_demo_user_logs_in_when_debug_is_off(client, settings):
+    settings.DEBUG = False
+    user = user_with_role(Role.ADMIN, username="admin")
+    response = login(client, user.username)
+    assert response.redirect_chain[-1][0] == reverse("core:home")
+
+
+def test_the_demo_password_cannot_be_given_to_an_account(settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from core.management.commands.create_demo_users import DEMO_PASSWORD
+
+    settings.DEBUG = False
+    with pytest.raises(ValidationError):
+        validate_password(DEMO_PASSWORD, user_with_role(Role.MANAGER))

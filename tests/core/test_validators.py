@@ -1,9 +1,11 @@
 """Rule R4: ID numbers and credit codes (and phone numbers) are checked on entry."""
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from stdnum.cn import uscc
 
 from core.validators import (
@@ -76,16 +78,22 @@ def test_wrong_checksum_is_rejected__R4():
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["", "1101051949123100", "1101051949123100200", "11010519491231002Y", "X10105194912310021"],
+    ("value", "code"),
+    [
+        ("", "length"),
+        ("1101051949123100", "length"),
+        ("1101051949123100200", "length"),
+        ("11010519491231002Y", "alphabet"),
+        ("X10105194912310021", "alphabet"),
+    ],
 )
-def test_malformed_resident_ids_are_rejected__R4(value):
-    assert error_code(validate_resident_id, value) == "format"
+def test_malformed_resident_ids_are_rejected__R4(value, code):
+    assert error_code(validate_resident_id, value) == code
 
 
-def test_non_ascii_digits_are_a_format_error__R4():
+def test_non_ascii_digits_are_refused__R4():
     arabic_indic = "١١٠١٠٥١٩٤٩١٢٣١٠٠٢X"  # str.isdigit() would accept these
-    assert error_code(validate_resident_id, arabic_indic) == "format"
+    assert error_code(validate_resident_id, arabic_indic) == "alphabet"
 
 
 def test_full_width_input_is_accepted__R4():
@@ -145,11 +153,18 @@ def test_credit_code_with_wrong_check_character_is_rejected__R4():
 
 
 @pytest.mark.parametrize(
-    "value",
-    ["", "91110000802100433", "91110000802100433BB", "9111000080210043IB", "A1110000802100433B"],
+    ("value", "code"),
+    [
+        ("", "length"),
+        ("91110000802100433", "length"),
+        ("91110000802100433BB", "length"),
+        ("9111000080210043IB", "alphabet"),
+        # "A" (registration authority 中央军委改革和编制办公室) is allowed; the check fails
+        ("A1110000802100433B", "checksum"),
+    ],
 )
-def test_malformed_credit_codes_are_rejected__R4(value):
-    assert error_code(validate_credit_code, value) == "format"
+def test_malformed_credit_codes_are_rejected__R4(value, code):
+    assert error_code(validate_credit_code, value) == code
 
 
 @pytest.mark.parametrize(
@@ -212,3 +227,184 @@ def test_mobile_is_not_a_landline_and_vice_versa__R4():
 
 def test_unrecognised_phone_is_only_stripped__R4():
     assert normalize_phone("  +1 415 555 0100 ") == "+1 415 555 0100"
+
+
+# --- One canonical form, and messages that say what is wrong ----------
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+USCC_WEIGHTS = [3**i % 31 for i in range(17)]  # 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, ...
+
+
+def make_credit_code(first17: str) -> str:
+    """Append the GB 32100-2015 check character, computed independently of the module."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return first17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def message_of(validator, value):
+    """The message in its English source form."""
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+        validator(value)
+    with translation.override("en"):
+        return " ".join(excinfo.value.messages)
+
+
+def test_credit_code_weights_are_the_standard_ones__R4():
+    assert USCC_WEIGHTS == [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    # the standard's own example (GB 32100-2015, appendix): check character "B"
+    assert make_credit_code("91110000802100433") == "91110000802100433B"
+
+
+LETTERED_CREDIT_CODES = [
+    make_credit_code("N2330106MF0123456"),  # 农业 (rural collective), kind 2: village level
+    make_credit_code("Y1110000MA01ABC2D"),  # 其他 registration authority
+    make_credit_code("A1100000MB1234567"),  # 中央军委改革和编制办公室
+    make_credit_code("11100000000013127"),  # 机构编制, all digits
+    make_credit_code("53110000500021676"),  # 民政 (social organisation)
+    make_credit_code("91310000MA1FL0000"),  # 工商 (enterprise), letters in the organisation code
+]
+
+
+@pytest.mark.parametrize("code", LETTERED_CREDIT_CODES)
+def test_credit_codes_with_letters_where_gb32100_allows_them_pass__R4(code):
+    validate_credit_code(code)
+    validate_credit_code(code.lower())
+    validate_credit_code(f" {code[:2]}-{code[2:8]}-{code[8:]} ")
+
+
+def test_stdnum_refuses_a_real_lettered_credit_code_that_we_accept__R4():
+    code = LETTERED_CREDIT_CODES[0]
+    assert code.startswith("N2")
+    assert not uscc.is_valid(code)  # python-stdnum wants digits in positions 1 to 8
+    validate_credit_code(code)
+
+
+def test_credit_code_check_character_is_ours__R4():
+    from core.validators import credit_code_check_char
+
+    for code in LETTERED_CREDIT_CODES:
+        assert credit_code_check_char(code[:17]) == code[17]
+
+
+@pytest.mark.parametrize("code", LETTERED_CREDIT_CODES)
+def test_every_wrong_check_character_is_refused__R4(code):
+    for wrong in USCC_ALPHABET.replace(code[17], ""):
+        assert error_code(validate_credit_code, code[:17] + wrong) == "checksum"
+
+
+def test_credit_code_messages_say_what_is_wrong__R4():
+    assert "17" in message_of(validate_credit_code, "91110000802100433")
+    assert "18" in message_of(validate_credit_code, "91110000802100433")
+    # I, O, S, V and Z are not in the alphabet: the message names the character and where
+    message = message_of(validate_credit_code, "9111000080210043IB")
+    assert "“I”" in message and "17" in message
+    assert error_code(validate_credit_code, "9111000080210043IB") == "alphabet"
+    assert error_code(validate_credit_code, "91110000802100433") == "length"
+    assert error_code(validate_credit_code, "911100008021004333B") == "length"
+    # characters 3 to 8 are the region code (GB/T 2260): digits
+    assert error_code(validate_credit_code, make_credit_code("9111A000802100433")) == "region"
+    checksum = message_of(validate_credit_code, "91110000802100433A")
+    assert "check character" in checksum
+    # deliberately not said: which character would be right (it would let a typo elsewhere
+    # be "fixed" by changing the last character)
+    assert "“B”" not in checksum and " B" not in checksum
+
+
+def test_resident_id_messages_say_what_is_wrong__R4():
+    assert error_code(validate_resident_id, "1101051949123100") == "length"
+    message = message_of(validate_resident_id, "11010519491231002")
+    assert "17" in message and "18" in message
+    assert error_code(validate_resident_id, "1101051949123100A2") == "alphabet"
+    message = message_of(validate_resident_id, "1101051949123100A2")
+    assert "“A”" in message and "17" in message
+    assert error_code(validate_resident_id, "X10105194912310021") == "alphabet"
+    assert "last" in message_of(validate_resident_id, "X10105194912310021")
+    checksum = message_of(validate_resident_id, "11010519491231002Y"[:17] + "3")
+    assert "check character" in checksum
+
+
+DASHES = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Pd"] + ["\u2212"]
+
+
+def test_every_unicode_dash_separates_like_a_hyphen__R4():
+    from core.validators import normalize_credit_code
+
+    for dash in DASHES:
+        assert normalize_resident_id(f"110105{dash}19491231{dash}002x") == "11010519491231002X"
+        assert normalize_credit_code(f"91110000{dash}802100433b") == "91110000802100433B"
+        assert normalize_phone(f"138{dash}1234{dash}5678") == "13812345678", repr(dash)
+        assert normalize_phone(f"021{dash}12345678") == "021-12345678", repr(dash)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "１１０１０５１９４９１２３１００２ｘ",  # full-width, as a Chinese input method types it
+        "110105 19491231 002x",
+        "110105\u300019491231\u3000002X",  # ideographic space
+        "110105-19491231-002X",
+        "\u200b11010519491231002X\ufeff",  # zero-width characters pasted from a web page
+        "110105\u00a019491231002X",  # no-break space
+    ],
+)
+def test_resident_id_canonical_form__R4(typed):
+    assert normalize_resident_id(typed) == "11010519491231002X"
+    validate_resident_id(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("+86 138 1234 5678", "13812345678"),
+        ("+86-138-1234-5678", "13812345678"),
+        ("(+86) 138 1234 5678", "13812345678"),
+        ("０086 １３８１２３４５６７８", "13812345678"),
+        ("＋８６ １３８－１２３４－５６７８", "13812345678"),
+        ("86 13812345678", "13812345678"),
+        ("138\u20141234\u20145678", "13812345678"),  # em dash
+    ],
+)
+def test_mobile_canonical_form__R4(typed, canonical):
+    from core.validators import normalize_mobile
+
+    assert normalize_mobile(typed) == canonical
+    assert normalize_phone(typed) == canonical
+    validate_mobile(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("(021)12345678", "021-12345678"),
+        ("（021）1234-5678", "021-12345678"),
+        ("(021) 1234 5678", "021-12345678"),
+        ("021-1234-5678", "021-12345678"),
+        ("(0755)8765432", "0755-8765432"),
+        ("+86 21 1234 5678", "021-12345678"),
+        ("+86 (0)21 12345678", "021-12345678"),
+        ("0086-755-8765432", "0755-8765432"),
+        ("021-12345678-808", "021-12345678-808"),
+        ("021-1234-5678-808", "021-12345678-808"),
+        ("02112345678-808", "021-12345678-808"),
+        ("(021)12345678转808", "021-12345678-808"),
+        ("021 12345678 ext. 808", "021-12345678-808"),
+        ("0755-1234567-8", "0755-1234567-8"),
+        ("０７５５—８７６５４３２", "0755-8765432"),
+    ],
+)
+def test_landline_canonical_form__R4(typed, canonical):
+    from core.validators import normalize_landline
+
+    assert normalize_landline(typed) == canonical
+    assert normalize_phone(typed) == canonical
+    validate_landline(typed)
+
+
+def test_phone_messages_say_what_is_wrong__R4():
+    assert "10" in message_of(validate_mobile, "1381234567")
+    assert "11" in message_of(validate_mobile, "1381234567")
+    assert "“a”" in message_of(validate_mobile, "138a2345678")
+    assert "13" in message_of(validate_mobile, "12812345678")
+    assert "+86" in message_of(validate_mobile, "+1 415 555 0100")
+    assert "area code" in message_of(validate_landline, "12345678")
+    message = message_of(validate_landline, "021-123456")
+    assert "021" in message and "6" in message and "7 or 8" in message

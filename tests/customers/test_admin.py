@@ -523,7 +523,7 @@ def test_nothing_with_a_history_is_deleted_in_admin(staff_client, settled, root)
 
 
 # --- (e) archive number -----------------------------------------------------------------
-def test_archive_number_cannot_be_changed_in_admin__R2(staff_client, estate, root):
+def test_archive_number_cannot_be_changed_in_admin__R2(staff_client, estate, root, client):
     dossier = open_dossier(make_unit(estate, "1201"), root)
     other = make_unit(estate, "1202")
     url = reverse("admin:customers_dossier_change", args=[dossier.pk])
@@ -532,17 +532,18 @@ def test_archive_number_cannot_be_changed_in_admin__R2(staff_client, estate, roo
     page = staff_client.get(url)
     assert 'name="archive_number"' not in page.content.decode()
     assert number in page.content.decode()
+    data = {
+        "archive_number": "HACKED-1",
+        "unit": other.pk,
+        "secrecy_level": "C",
+        "retention": "long",
+        "opened_on": "2000-01-01",
+    }
+    # the administrator role does not set secrecy and retention: a manager's decision
+    assert staff_client.post(url, data).status_code == 403
 
-    response = staff_client.post(
-        url,
-        {
-            "archive_number": "HACKED-1",
-            "unit": other.pk,
-            "secrecy_level": "C",
-            "retention": "long",
-            "opened_on": "2000-01-01",
-        },
-    )
+    client.force_login(root)  # a superuser may, and still only through the service
+    response = client.post(url, data)
 
     assert response.status_code == 302
     dossier.refresh_from_db()

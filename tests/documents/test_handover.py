@@ -29,7 +29,7 @@ from documents.models import (
 from documents.services import document_record, documents_file
 
 from ..customers.factories import CustomerFactory
-from ..factories import PASSWORD, user_with_role
+from ..factories import PASSWORD, UserFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +216,12 @@ def test_an_incomplete_dossier_needs_a_managers_reason__R30(client, centre, peop
         services.handover_add_dossier(
             handover=handover, dossier=dossier, actor=people["front"], override_reason="急需"
         )
+    # and the refusal is kept in the log, not rolled back with the move (R21)
+    assert AccessLog.objects.filter(
+        action=AccessLog.Action.DENIED,
+        user=people["front"],
+        detail="documents.override_handover",
+    ).exists()
     client.force_login(people["front"])
     url = reverse("documents:handover_add_dossier", args=[handover.pk])
     page = client.post(url, {"archive_number": dossier.archive_number})
@@ -279,7 +285,9 @@ def test_a_wrong_password_refuses_the_signature_and_changes_nothing__R30(client,
 
 
 def test_the_same_person_cannot_sign_for_both_sides__R30(centre, people):
-    archivist = user_with_role(Role.ADMIN)  # may act for both sides
+    # someone who holds both roles may act for either side (the administrator no longer signs:
+    # segregation of duties)
+    archivist = UserFactory(roles=[Role.FRONT_DESK, Role.ARCHIVIST])
     handover = checked(centre, people)
     services.handover_sign(handover=handover, side="centre", actor=archivist, password=PASSWORD)
     with pytest.raises(services.DomainError):

@@ -10,6 +10,7 @@ def test_every_scheduled_task_exists__R30__R45():
     assert names == {
         "documents.tasks.check_document_files",
         "documents.handover_tasks.remind_half_yearly_handover",
+        "core.tasks.send_unsent_notification_emails",
     }
     assert names <= set(app.tasks)
 
@@ -21,4 +22,8 @@ def test_the_schedule_is_loaded_into_django_celery_beat():
 
     DatabaseScheduler(app=app)
     tasks = set(PeriodicTask.objects.values_list("name", flat=True))
-    assert {"documents-integrity-weekly", "documents-handover-reminder"} <= tasks
+    assert {
+        "documents-integrity-weekly",
+        "documents-handover-reminder",
+        "core-unsent-notification-emails",
+    } <= tasks

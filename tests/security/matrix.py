@@ -41,6 +41,10 @@ def only(*roles, others=403, **extra):
 
 VIEWERS = (Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE, Role.ADMIN)
 FRONT = (Role.FRONT_DESK, Role.MANAGER, Role.ADMIN)  # who records move-ins and edits
+# Segregation of duties: verifications, approvals and signatures are the named
+# roles' and never the administrator's (core.roles.DUTIES), so the admin is refused those pages.
+VERIFIERS = (Role.FRONT_DESK, Role.MANAGER)  # R4: a second front-desk user or a manager
+CENTRE = (Role.FRONT_DESK, Role.MANAGER)  # R30: the service centre prepares and signs its list
 
 
 def dossier_page(*roles, kwargs, forbidden=403):
@@ -74,6 +78,23 @@ def _member(o):
 
 def _change(o):
     return {"pk": o["change_request"].pk}
+
+
+def _referral(o):
+    """A move-in of the fixture's customer into another unit, referred by the dossier's
+    opener (a front-desk user none of the matrix's users is)."""
+    from customers.models import MoveInReferral
+    from tests.customers.factories import UnitFactory
+
+    referral = MoveInReferral.objects.create(
+        unit=UnitFactory(),
+        role="tenant",
+        moved_in=o["occupancy"].moved_in,
+        customer=o["customer"],
+        typed={"name": o["customer"].name},
+        requested_by=o["dossier"].opened_by,
+    )
+    return {"pk": referral.pk}
 
 
 def _dossier_docs(o):
@@ -158,10 +179,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "customers:dossier_detail": dossier_page(*VIEWERS, kwargs=_dossier),
     "customers:dossier_history": dossier_page(*VIEWERS, kwargs=_dossier),
     "customers:dossier_reveal": Expect(default=405, kwargs=_dossier),  # POST only
-    "customers:dossier_secrecy": dossier_page(Role.MANAGER, Role.ADMIN, kwargs=_dossier),
+    # secrecy and retention: a manager's decision; the administrator lost it (segregation)
+    "customers:dossier_secrecy": dossier_page(Role.MANAGER, kwargs=_dossier),
     "customers:move_in": only(*FRONT, users={"ungranted": 200, "granted": 200}),
     "customers:unit_options": only(*VIEWERS, users={"ungranted": 200, "granted": 200}),
-    "customers:verification_list": only(*FRONT, users={"ungranted": 200, "granted": 200}),
+    "customers:verification_list": only(*VERIFIERS, users={"ungranted": 200, "granted": 200}),
     "customers:occupancy_verify": Expect(default=405, kwargs=_occupancy),  # POST only
     "customers:occupancy_move_out": dossier_page(*FRONT, kwargs=_occupancy),
     "customers:customer_edit": dossier_page(*FRONT, kwargs=_customer),
@@ -169,6 +191,20 @@ EXPECTATIONS: dict[str, Expect] = {
     "customers:contact_replace": dossier_page(*FRONT, kwargs=_contact),
     "customers:member_add": dossier_page(*FRONT, kwargs=_customer),
     "customers:member_leave": Expect(default=405, kwargs=_member),  # POST only
+    # referred move-ins (R17): who records move-ins sees their own, a manager who may see the
+    # customer on file decides; the admin records move-ins but decides none
+    "customers:referral_list": only(*FRONT, users={"ungranted": 200, "granted": 200}),
+    "customers:referral_detail": Expect(
+        default=403,
+        users={
+            Role.FRONT_DESK.value: 404,  # not theirs
+            Role.ADMIN.value: 404,
+            Role.MANAGER.value: 200,
+            "ungranted": 404,
+            "granted": 404,
+        },
+        kwargs=_referral,
+    ),
     "customers:change_request_list": only(*VIEWERS, users={"ungranted": 200, "granted": 200}),
     "customers:change_request_detail": Expect(
         default=403,
@@ -196,14 +232,14 @@ EXPECTATIONS: dict[str, Expect] = {
     "documents:inspection_add": only(*ARCHIVE_STAFF),
     # handovers (R30): the service centre prepares and signs, the archive room checks and signs
     "documents:handover_list": only(*VIEWERS, users=ANY_VIEWER),
-    "documents:handover_create": only(*FRONT, users=ANY_VIEWER),
+    "documents:handover_create": only(*CENTRE, users=ANY_VIEWER),
     "documents:handover_detail": only(*VIEWERS, users=ANY_VIEWER, kwargs=_handover()),
-    "documents:handover_add_dossier": only(*FRONT, users=ANY_VIEWER, kwargs=_handover()),
+    "documents:handover_add_dossier": only(*CENTRE, users=ANY_VIEWER, kwargs=_handover()),
     "documents:handover_remove_item": Expect(default=405, kwargs=_handover_item),
     "documents:handover_check_item": Expect(default=405, kwargs=_handover_item),
     "documents:handover_submit": Expect(default=405, kwargs=_handover()),
     "documents:handover_mark_checked": Expect(default=405, kwargs=_handover()),
-    "documents:handover_sign": only(Role.ARCHIVIST, Role.ADMIN, kwargs=_handover_sign),
+    "documents:handover_sign": only(Role.ARCHIVIST, kwargs=_handover_sign),  # archive side
     "documents:handover_send_back": Expect(default=405, kwargs=_handover()),
     "documents:handover_cancel": Expect(default=405, kwargs=_handover()),
     "documents:handover_pdf": only(*VIEWERS, users=ANY_VIEWER, kwargs=_handover()),

@@ -110,10 +110,9 @@ EXPECTATIONS: dict[str, Expect] = {
     "records:deposit_add": dossier_page(*FRONT, kwargs=_dossier_pk),
     "records:deposit_detail": dossier_page(*VIEWERS, kwargs=_deposit()),
     "records:deposit_settle": dossier_page(*FRONT, kwargs=_deposit()),
-    # R5: only a manager (or an administrator) decides a requested refund or forfeit
-    "records:deposit_decide": dossier_page(
-        Role.MANAGER, Role.ADMIN, kwargs=_deposit("refund_requested")
-    ),
+    # R5: only a manager decides a requested refund or forfeit (no longer the administrator:
+    # segregation of duties)
+    "records:deposit_decide": dossier_page(Role.MANAGER, kwargs=_deposit("refund_requested")),
     "records:charge_add": dossier_page(*FRONT, kwargs=_dossier_pk),
     "records:charge_detail": dossier_page(*VIEWERS, kwargs=_charge),
     "records:payment_add": dossier_page(*FRONT, kwargs=_charge),

@@ -9,7 +9,8 @@ import datetime
 
 from .matrix import FRONT, VIEWERS, Expect, Role, dossier_page, only  # noqa: F401
 
-DECIDERS = (Role.MANAGER, Role.ADMIN)  # records.approve_renovation
+# records.approve_renovation: managers only; the administrator lost it (segregation of duties)
+DECIDERS = (Role.MANAGER,)
 
 
 def _saved(model, **fields):
@@ -42,6 +43,7 @@ def _renovation(status="applied", **fields):
             scope="厨房改造",
             contractor="深圳市美家装饰工程有限公司",
             contractor_licence="D244030123",
+            contractor_phone="13612345678",  # personal data: masked on every page (R16)
             planned_start=datetime.date(2024, 4, 1),
             planned_end=datetime.date(2024, 6, 30),
             status=status,

@@ -97,6 +97,8 @@ def matrix_objects(role_users, settings, tmp_path):
         occupancy = moved_in(dossier)
         customer = occupancy.customer
         actor = user_with_role(Role.FRONT_DESK)
+        if dossier.is_confidential:  # services write only where the actor may see (R17)
+            permissions.grant_dossier(actor, dossier)
         contact = services.contact_add(
             customer=customer,
             data={"kind": "emergency", "name": "李娜", "mobile": "13912345678"},

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -15,6 +13,7 @@ from . import health, permissions, services
 from .filters import AccessLogFilter
 from .models import AccessLog, Notification
 from .roles import roles_of
+from .validators import is_pk
 
 set_language = login_not_required(django_set_language)
 
@@ -61,13 +60,10 @@ def notification_list(request):
     return render(request, "core/notification_list.html", {"page_obj": page})
 
 
-_NOTIFICATION_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits: int() also reads "١"; bigint
-
-
 @require_POST
 def notification_mark_read(request):
     typed = request.POST.getlist("id")
-    if not all(_NOTIFICATION_ID.fullmatch(i) for i in typed):  # a forged or mangled form
+    if not all(is_pk(i) for i in typed):  # a forged or mangled form
         messages.error(
             request, _("Nothing was marked as read: the form named no valid notification.")
         )

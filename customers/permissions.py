@@ -181,17 +181,25 @@ def users_who_see(dossier, users):
     """Of ``users`` (a queryset), those who may see ``dossier``: one query, no loop over
     ``has_perm``. A level-C dossier is seen by every holder of the view permission (through a
     group, the way roles grant it); a confidential one only by its grantees (R17)."""
-    granted = Q(
+    return _who_see(
+        users, Dossier.objects.filter(pk=dossier.pk), ordinary=not dossier.is_confidential
+    )
+
+
+def _who_see(users, dossiers, *, ordinary):
+    """Of ``users``, those granted on any of ``dossiers`` (a queryset), superusers, and, when
+    ``ordinary`` (one of them is level C), every holder of the view permission."""
+    condition = Q(
         pk__in=DossierUserObjectPermission.objects.filter(
-            content_object=dossier, permission__codename="view_dossier"
+            content_object__in=dossiers, permission__codename="view_dossier"
         ).values("user_id")
     ) | Q(
         groups__in=DossierGroupObjectPermission.objects.filter(
-            content_object=dossier, permission__codename="view_dossier"
+            content_object__in=dossiers, permission__codename="view_dossier"
         ).values("group_id")
     )
-    condition = granted | Q(is_superuser=True)
-    if not dossier.is_confidential:
+    condition |= Q(is_superuser=True)
+    if ordinary:
         condition |= Q(
             groups__permissions__codename="view_dossier",
             groups__permissions__content_type__app_label="customers",
@@ -212,10 +220,11 @@ def _holding(users, perm):
     ).distinct()
 
 
-def who_is_told(dossier, *, roles=(Role.MANAGER,), perm=None, exclude=None):
+def who_is_told(dossier, *, roles=(Role.MANAGER,), perm=None, exclude=None, customer=None):
     """The one "who is told" of every app: the active holders of ``roles`` (and of ``perm``)
-    who may see ``dossier``. Nobody is told anything about a dossier they may not see (R17).
-    ``dossier`` None: a matter of no dossier in particular, told to the role holders."""
+    who may see ``dossier`` (and ``customer``, through any dossier of theirs). Nobody is told
+    anything about a dossier or customer they may not see (R17). ``dossier`` None: a matter
+    of no dossier in particular, told to the role holders."""
     users = get_user_model().objects.filter(groups__name__in=list(roles), is_active=True)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
@@ -223,16 +232,16 @@ def who_is_told(dossier, *, roles=(Role.MANAGER,), perm=None, exclude=None):
         users = _holding(users, perm)
     if dossier is not None:
         users = users_who_see(dossier, users)
+    if customer is not None:
+        users = who_may_see_customer(customer, users)
     return list(users.distinct())
 
 
 def who_may_see_customer(customer, users):
-    """Of ``users``, those who may see ``customer`` (through any dossier of theirs)."""
-    dossiers = Dossier.objects.filter(occupancies__customer=customer).distinct()
-    seen = set()
-    for dossier in dossiers:
-        seen.update(users_who_see(dossier, users).values_list("pk", flat=True))
-    return users.filter(Q(pk__in=seen) | Q(is_superuser=True)).distinct()
+    """Of ``users``, those who may see ``customer`` through any dossier of theirs: one query."""
+    dossiers = Dossier.objects.filter(occupancies__customer=customer)
+    ordinary = dossiers.filter(secrecy_level=SecrecyLevel.C).exists()
+    return _who_see(users, dossiers, ordinary=ordinary)
 
 
 def units_open_to(user, queryset=None):

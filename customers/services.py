@@ -6,7 +6,6 @@ Views, admin actions, commands and tasks call these; nothing else saves these mo
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -558,18 +557,13 @@ def personal_data_reveal(*, dossier: Dossier, reason: str, actor, request=None):
 # --- Move-ins of customers on file elsewhere (R17) -------------------------------------------
 def _referral_deciders(referral):
     """The managers who may decide ``referral``: they hold the permission and may see the
-    customer on file (and the unit's dossier, when it has one)."""
-    deciders = get_user_model().objects.filter(
-        pk__in=[
-            u.pk
-            for u in permissions.who_is_told(
-                Dossier.objects.filter(unit=referral.unit).first(),
-                perm="customers.decide_moveinreferral",
-                exclude=referral.requested_by,
-            )
-        ]
+    customer on file and the unit's dossier, when it has one."""
+    return permissions.who_is_told(
+        Dossier.objects.filter(unit=referral.unit).first(),
+        perm="customers.decide_moveinreferral",
+        exclude=referral.requested_by,
+        customer=referral.customer,
     )
-    return list(permissions.who_may_see_customer(referral.customer, deciders))
 
 
 def move_in_refer(

@@ -5,7 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import DateField
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +13,6 @@ from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -21,7 +20,7 @@ from core import permissions as gate
 from core.masking import mask_changes, mask_field
 from core.models import AccessLog
 from core.services import log_access
-from core.validators import is_pk, normalize_resident_id
+from core.validators import is_pk, normalize_credit_code, normalize_resident_id
 
 from . import panels, permissions, reveal, selectors, services, timeline
 from .forms import (
@@ -254,9 +253,6 @@ def move_in(request):
                     )
             except services.DomainError as exc:
                 move_form.add_error(None, str(exc))
-            except IntegrityError:
-                # two people registering the same new customer at the same moment
-                move_form.add_error(None, _REGISTERED_MEANWHILE)
             else:
                 if existing:
                     messages.info(
@@ -278,19 +274,13 @@ def move_in(request):
     )
 
 
-_REGISTERED_MEANWHILE = gettext_lazy(
-    "This ID number or credit code has just been registered by someone else. "
-    "Submit the form again to use that record."
-)
-
-
 def _customer_on_file(user, data, prefix):
     """The customer on file with the typed ID number or credit code, as ``(visible, hidden)``:
     one the user may see is reused (R11); one they may not see (R17) is never shown to them
     and the move-in goes to a manager (``_refer_move_in``)."""
     kind = data.get(f"{prefix}-kind")
     id_number = normalize_resident_id(data.get(f"{prefix}-id_number", ""))
-    credit_code = normalize_resident_id(data.get(f"{prefix}-credit_code", ""))
+    credit_code = normalize_credit_code(data.get(f"{prefix}-credit_code", ""))
     if id_number and kind != Customer.Kind.ENTERPRISE:
         found = Customer.objects.filter(id_number=id_number).first()
     elif credit_code and kind != Customer.Kind.INDIVIDUAL:
@@ -539,11 +529,16 @@ def member_leave(request, dossier_pk, pk):
 
 
 # --- Change requests (R9) ---------------------------------------------------------------------
+def _status_tab(request, statuses):
+    """The status tab of a list (components/status_tabs.html): one of ``statuses`` or "all";
+    anything else, and no choice, is the first status (the one awaiting a decision)."""
+    status = request.GET.get("status", "")
+    return status if status in statuses.values or status == "all" else statuses.values[0]
+
+
 def change_request_list(request):
     gate.require(request.user, "customers.view_changerequest", request=request)
-    status = request.GET.get("status", ChangeRequest.Status.REQUESTED)
-    if status not in ChangeRequest.Status.values and status != "all":
-        status = ChangeRequest.Status.REQUESTED
+    status = _status_tab(request, ChangeRequest.Status)
     rows = selectors.change_requests_for(
         user=request.user, status=None if status == "all" else status
     )
@@ -631,9 +626,7 @@ def referral_list(request):
         .select_related("unit__building__estate", "requested_by", "decided_by")
         .order_by("-requested_at", "-pk")
     )
-    status = request.GET.get("status", MoveInReferral.Status.REQUESTED)
-    if status not in MoveInReferral.Status.values and status != "all":
-        status = MoveInReferral.Status.REQUESTED
+    status = _status_tab(request, MoveInReferral.Status)
     if status != "all":
         rows = rows.filter(status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

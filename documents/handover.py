@@ -24,8 +24,8 @@ from customers.permissions import require_on_dossier
 from customers.services import DomainError
 
 from .models import Document, Handover, HandoverItem
+from .permissions import require_documents
 from .selectors import dossier_gaps
-from .services import require_documents
 
 __all__ = [
     "DomainError",

@@ -1,7 +1,9 @@
 """Who may see and handle documents. A document inherits its dossier's visibility (R17); a
 document whose own secrecy level is B or A is visible only to those granted on the dossier."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core.choices import CONFIDENTIAL_LEVELS
@@ -49,6 +51,19 @@ def log_documents_shown(
             log_access(user, document, action, request=request)
             shown.append(document)
     return shown
+
+
+def require_documents(actor, perm, documents):
+    """Services call this: the model permission and the sight of every one of ``documents``
+    (a confidential document, or one of a dossier the actor may not see, is refused and
+    logged: R17)."""
+    gate.require(actor, perm)
+    ids = {d.pk for d in documents}
+    seen = set(document_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+    for document in documents:
+        if document.pk not in seen:
+            gate.record_refusal(actor, perm, document)
+            raise PermissionDenied(_("You may not work on this document."))
 
 
 def box_visible_to(user, queryset=None):

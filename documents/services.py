@@ -1,6 +1,5 @@
 """Every write of the documents app except the handover (documents/handover.py)."""
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -11,6 +10,7 @@ from customers.permissions import require_on_dossier
 from customers.services import DomainError
 
 from .models import Box, Document, Shelf, StorageInspection
+from .permissions import require_documents
 
 __all__ = [
     "DomainError",
@@ -61,20 +61,6 @@ def _check(document):
             _("%(category)s needs a paper counterpart: file the paper original as well.")
             % {"category": document.category.name}
         )
-
-
-def require_documents(actor, perm, documents):
-    """The model permission and the sight of every one of ``documents`` (a confidential
-    document, or one of a dossier the actor may not see, is refused and logged: R17)."""
-    from .permissions import document_visible_to
-
-    gate.require(actor, perm)
-    ids = {d.pk for d in documents}
-    seen = set(document_visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
-    for document in documents:
-        if document.pk not in seen:
-            gate.record_refusal(actor, perm, document)
-            raise PermissionDenied(_("You may not work on this document."))
 
 
 def document_attach_file(*, document, upload, actor) -> Document:

@@ -37,7 +37,7 @@ __all__ = [
     "deposits_on",
 ]
 
-CUSTOMER_FIELDS = ("id_number", "credit_code", "mobile", "landline", "address")
+CUSTOMER_FIELDS = tuple(Customer.PERSONAL_FIELDS)  # the personal ones, shown masked
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Occupancy
-from customers.permissions import who_is_told
 from customers.services import DomainError
 from customers.timeline import Kind, record_event
 
@@ -18,18 +17,11 @@ __all__ = [
     "current_section",
     "check_move",
     "set_status",
-    "managers_who_see",
     "lock",
     "stamp",
     "save_with_history",
     "not_in_future",
 ]
-
-
-def managers_who_see(dossier, *, exclude=None, perm=None):
-    """The active managers who can open ``dossier`` (and hold ``perm``), to be told that
-    something there awaits them (``customers.permissions.who_is_told``, R17)."""
-    return who_is_told(dossier, perm=perm, exclude=exclude)
 
 
 def current_section(dossier):

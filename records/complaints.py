@@ -34,7 +34,6 @@ from .common import (
     Kind,
     current_section,
     lock,
-    managers_who_see,
     record_event,
     set_status,
 )
@@ -120,7 +119,7 @@ def _notify_managers(complaint):
     else:
         message = _("Complaint reported to you: %(complaint)s") % {"complaint": about}
     link = reverse("records:complaint_detail", args=[complaint.pk])
-    managers = managers_who_see(complaint.dossier)
+    managers = who_is_told(complaint.dossier)
     if managers:
         notify(managers, message, link, about=complaint.dossier)
     elif complaint.is_major:

@@ -28,6 +28,7 @@ from core import permissions as gate
 from core.services import notify
 from core.templatetags.core_tags import yuan
 from customers.models import Occupancy
+from customers.permissions import who_is_told
 
 from .common import (
     DomainError,
@@ -35,7 +36,6 @@ from .common import (
     check_move,
     current_section,
     lock,
-    managers_who_see,
     record_event,
     save_with_history,
     set_status,
@@ -187,7 +187,7 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
             record=deposit,
         )
         notify(
-            managers_who_see(deposit.dossier, exclude=actor, perm="records.approve_deposit"),
+            who_is_told(deposit.dossier, exclude=actor, perm="records.approve_deposit"),
             _("%(dossier)s: %(what)s; your approval is needed.")
             % {"dossier": deposit.dossier.archive_number, "what": title},
             reverse("records:deposit_detail", args=[deposit.pk]),

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.services import notify
+from customers.permissions import who_is_told
 
 from .common import (
     DomainError,
@@ -25,7 +26,6 @@ from .common import (
     check_move,
     current_section,
     drawing_again,
-    managers_who_see,
     next_number,
     record_event,
     set_status,
@@ -198,9 +198,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                     record=deposit,
                 )
             notify(
-                managers_who_see(
-                    renovation.dossier, exclude=actor, perm="records.approve_renovation"
-                ),
+                who_is_told(renovation.dossier, exclude=actor, perm="records.approve_renovation"),
                 _("A secondary renovation of %(number)s awaits your decision.")
                 % {"number": dossier.archive_number},
                 renovation.get_absolute_url(),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import notify
+from customers.permissions import who_is_told
 
 from .common import (
     DomainError,
@@ -27,7 +28,6 @@ from .common import (
     check_move,
     current_section,
     drawing_again,
-    managers_who_see,
     next_number,
     record_event,
     set_status,
@@ -324,9 +324,7 @@ def application_submit(*, dossier, data, actor) -> Application:
             record=application,
         )
         notify(
-            managers_who_see(
-                application.dossier, exclude=actor, perm="records.approve_application"
-            ),
+            who_is_told(application.dossier, exclude=actor, perm="records.approve_application"),
             _("An application for %(kind)s of %(number)s awaits your decision.")
             % {"kind": application.get_kind_display(), "number": dossier.archive_number},
             application.get_absolute_url(),

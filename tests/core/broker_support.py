@@ -72,7 +72,7 @@ def broker_at(url: str):
 
 # --- a real worker ----------------------------------------------------------------------
 def start_worker(queue: str, **env_overrides) -> subprocess.Popen:
-    """A worker on its own queue, started as tests/core/test_deploy.py's fixture does."""
+    """A worker process on its own queue (output discarded: an unread pipe would fill)."""
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
     env.update(env_overrides)

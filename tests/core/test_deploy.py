@@ -112,41 +112,14 @@ def test_ping_runs_in_process_without_a_broker():
 @pytest.fixture
 def celery_worker_process(tmp_path):
     """A real worker process on a queue of its own, started and stopped by the test."""
+    from .broker_support import start_worker, stop_worker
+
     queue = f"test-{os.getpid()}-{tmp_path.name}"
-    env = dict(os.environ)
-    env.setdefault("DEBUG", "1")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "archive_project",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_worker(queue)
     try:
         yield queue
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_worker(proc)
 
 
 @pytest.mark.redis

@@ -55,9 +55,6 @@ GET_PAGES = sorted(
     name for name, expect in EXPECTATIONS.items() if expect.kwargs and expect.method == "get"
 )
 SECRET_TITLE = "保密附件：业主授权委托书"
-# Pages of the customers app that the lead edits (customers/views.py): they show a record of a
-# confidential dossier without logging the read. Strict: the entry fails once the page logs.
-CUSTOMERS_VIEWS_PENDING: set[str] = set()
 
 
 def _text(response):
@@ -123,13 +120,10 @@ def _walk(client, name, objects, users, *, shows, logged):
 @pytest.mark.parametrize("name", GET_PAGES)
 def test_every_page_that_shows_a_confidential_dossier_logs_the_read__R21(
     name,
-    request,
     client,
     role_users,
     matrix_objects,  # noqa: F811
 ):
-    if name in CUSTOMERS_VIEWS_PENDING:
-        request.applymarker(pytest.mark.xfail(reason="customers/views.py: the lead's", strict=True))
     secret = matrix_objects["confidential"]
     dossier = secret["dossier"]
     shown, failures = _walk(

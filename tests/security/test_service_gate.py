@@ -431,7 +431,6 @@ NOT_ABOUT_A_DOSSIER = {
     "handover_sign": "moves the whole handover",
     "handover_send_back": "moves the whole handover",
     "handover_cancel": "moves the whole handover",
-    "require_documents": "the gate itself",
 }
 
 SERVICE_MODULES = [

@@ -274,6 +274,10 @@ SESSION_COOKIE_HTTPONLY = True
 # ticks "stay signed in" at the login.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+
+# A time typed from a clock a few minutes fast (a phone, the wall clock) is not "in the
+# future": how many minutes ahead of the server it may be (core.workflow.clock_slack).
+CLOCK_SLACK_MINUTES = env.int("CLOCK_SLACK_MINUTES", default=5)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,7 +7,7 @@ value is simply not shown as selected; the form field, which checks the value to
 "Select a valid choice" beside the field.
 
 ``SafeAutocompleteAdminMixin`` goes first in the bases of a ``ModelAdmin`` (the archive's
-admins get it from ``customers.admin.ArchiveHistoryAdmin``).
+admins get it from ``core.admin_base.ArchiveHistoryAdmin``).
 """
 
 from django.contrib.admin import widgets

@@ -31,6 +31,8 @@ class CoreConfig(AppConfig):
         # Each app's model permissions exist only after its own post_migrate has run
         # create_permissions (connected earlier, by django.contrib.auth), so the roles are
         # given their permissions app by app, every time migrate runs: idempotent.
+        # every app's ``roles.py`` adds its rows to the role table (core.roles.register)
+        roles.discover()
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
 
         # Every log-in starts the session clock (core.auth), whichever page logged the user in

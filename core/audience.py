@@ -24,6 +24,20 @@ def register(model, narrow: Callable, visible_to: Callable) -> None:
     _VISIBLE[model] = visible_to
 
 
+# functions(obj) -> bool: is reading obj a confidential read (R21)? customers registers the
+# dossier's secrecy levels; an object no function claims is ordinary.
+_CONFIDENTIAL: list[Callable] = []
+
+
+def register_confidential(test: Callable) -> None:
+    if test not in _CONFIDENTIAL:
+        _CONFIDENTIAL.append(test)
+
+
+def is_confidential(obj) -> bool:
+    return obj is not None and any(test(obj) for test in _CONFIDENTIAL)
+
+
 def visible_condition(user) -> Q:
     """A filter on Notification: about nothing in particular, or about something ``user``
     may see (each registered kind of object asked through its own visibility query)."""

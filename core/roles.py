@@ -1,8 +1,9 @@
 """The roles of the archive (domain rules, "Roles") as Django groups.
 
 The group *name* is the stable code below; people see the translated label. Model permissions
-per role are declared here in one table and applied by ``sync_role_permissions`` after every
-migrate; object permissions (which dossier) are granted separately through core.permissions.
+per role are one table, to which each app adds its own rows from its ``roles.py``
+(``register``), applied by ``sync_role_permissions`` after every migrate; object permissions
+(which dossier) are granted separately through core.permissions.
 """
 
 from django.db import models
@@ -18,192 +19,48 @@ class Role(models.TextChoices):
     EXECUTIVE = "executive", _("Executive")
 
 
-_DOCUMENTS_READ = [
-    "documents.view_document",
-    "documents.view_documentcategory",
-    "documents.view_requireddocument",
-    "documents.view_room",
-    "documents.view_shelf",
-    "documents.view_box",
-    "documents.view_handover",
-    "documents.view_handoveritem",
-    "documents.view_storageinspection",
-]
-_DOCUMENTS_FRONT_DESK = [
-    "documents.view_document",
-    "documents.add_document",
-    "documents.change_document",
-    "documents.download_document",
-    "documents.view_documentcategory",
-    "documents.view_requireddocument",
-    "documents.view_handover",
-    "documents.add_handover",
-    "documents.change_handover",
-    "documents.view_handoveritem",
-]
-_DOCUMENTS_ARCHIVIST = [
-    *_DOCUMENTS_READ,
-    "documents.add_document",
-    "documents.change_document",
-    "documents.download_document",
-    "documents.file_document",
-    "documents.check_handover",  # the archive room's side only: not change_handover
-    "documents.add_room",
-    "documents.change_room",
-    "documents.add_shelf",
-    "documents.change_shelf",
-    "documents.add_box",
-    "documents.change_box",
-    "documents.add_storageinspection",
-    "documents.change_storageinspection",
-]
-
-_FRONT_DESK_CUSTOMERS = [
-    "customers.view_estate",
-    "customers.view_building",
-    "customers.view_unit",
-    "customers.view_dossier",
-    "customers.add_dossier",
-    "customers.view_customer",
-    "customers.add_customer",
-    "customers.change_customer",
-    "customers.view_occupancy",
-    "customers.add_occupancy",
-    "customers.change_occupancy",
-    "customers.verify_occupancy",
-    "customers.view_contact",
-    "customers.add_contact",
-    "customers.view_householdmember",
-    "customers.add_householdmember",
-    "customers.change_householdmember",
-    "customers.view_changerequest",
-    "customers.add_changerequest",
-]
-_READ_CUSTOMERS = [
-    "customers.view_servicecentre",
-    "customers.view_estate",
-    "customers.view_building",
-    "customers.view_unit",
-    "customers.view_dossier",
-    "customers.view_customer",
-    "customers.view_occupancy",
-    "customers.view_contact",
-    "customers.view_householdmember",
-    "customers.view_changerequest",
-]
-
-_RECORD_MODELS = [
-    "lease",
-    "deposit",
-    "charge",
-    "payment",
-    "renovation",
-    "renovationinspection",
-    "violation",
-    "complaint",
-    "complaintstep",
-    "repair",
-    "visit",
-    "correspondence",
-    "application",
-]
-_RECORDS_READ = [f"records.view_{m}" for m in _RECORD_MODELS]
-# the front desk records everything a dossier holds (R5); managers also decide
-_RECORDS_FRONT_DESK = [
-    *_RECORDS_READ,
-    *(f"records.add_{m}" for m in _RECORD_MODELS),
-    *(f"records.change_{m}" for m in _RECORD_MODELS),
-]
-_RECORDS_MANAGER = [
-    *_RECORDS_FRONT_DESK,
-    "records.approve_deposit",
-    "records.approve_renovation",
-    "records.approve_application",
-]
-
 # Segregation of duties: each approval, verification, decision and signature belongs to the
 # roles that the rules name (domain rules, "Roles") and to no other. The administrator keeps
-# users, groups, settings, master data and the Django admin, never these: a wildcard row takes
-# every one of them back (tests/security/test_segregation.py holds the table to this).
-DUTIES: dict[str, tuple[Role, ...]] = {
-    # R4: 信息核实 by a second person (never the recorder): a front-desk colleague or a manager
-    "customers.verify_occupancy": (Role.FRONT_DESK, Role.MANAGER),
-    # R9: edits of locked records need a manager's consent
-    "customers.approve_changerequest": (Role.MANAGER,),
-    # R12, R17: a dossier's secrecy level decides who reads it; a manager sets it
-    "customers.change_dossier": (Role.MANAGER,),
-    # R17: a move-in of a customer on file in a dossier the recorder may not see
-    "customers.decide_moveinreferral": (Role.MANAGER,),
-    # R5: refunds and forfeits of deposits, renovations and their acceptance, applications
-    "records.approve_deposit": (Role.MANAGER,),
-    "records.approve_renovation": (Role.MANAGER,),
-    "records.approve_application": (Role.MANAGER,),
-    # R30: a manager accepts an incomplete dossier; the archive room checks and signs its side;
-    # the service centre prepares its list and signs its side (``change_handover``)
-    "documents.override_handover": (Role.MANAGER,),
-    "documents.check_handover": (Role.ARCHIVIST,),
-    "documents.change_handover": (Role.FRONT_DESK, Role.MANAGER),
-}
-_NOT_ADMIN_DUTIES = [f"!{perm}" for perm in DUTIES]
+# users, groups, settings, master data and the Django admin, never these: every duty that an
+# app declares is taken back from the administrator ("!perm" in its row; the test
+# tests/security/test_segregation.py holds the table to this).
+DUTIES: dict[str, tuple[Role, ...]] = {}
 
 # "app_label.codename" per role; "app_label.*" means every permission of that app and
-# "!app_label.codename" takes one back. Apps add their rows as they arrive; a permission that
-# does not exist (yet) is skipped. The table is the whole truth: a permission it no longer gives
-# a role is taken from the role's group on the next migrate.
+# "!app_label.codename" takes one back. Each app declares its own rows in its ``roles.py``
+# (found by ``discover``, run from CoreConfig.ready) with ``register``; core knows none of them.
+# A permission that does not exist (yet) is skipped. The table is the whole truth: a permission
+# it no longer gives a role is taken from the role's group on the next migrate.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.FRONT_DESK: [
-        "core.view_notification",
-        *_FRONT_DESK_CUSTOMERS,
-        *_DOCUMENTS_FRONT_DESK,
-        *_RECORDS_FRONT_DESK,
-    ],
-    Role.MANAGER: [
-        "core.view_notification",
-        "core.view_accesslog",
-        *_FRONT_DESK_CUSTOMERS,
-        *_READ_CUSTOMERS,
-        "customers.change_dossier",
-        "customers.reveal_dossier",
-        "customers.approve_changerequest",
-        "customers.decide_moveinreferral",
-        *_DOCUMENTS_READ,
-        *_DOCUMENTS_FRONT_DESK,
-        "documents.override_handover",
-        *_RECORDS_MANAGER,
-    ],
-    Role.ARCHIVIST: [
-        "core.view_notification",
-        *_READ_CUSTOMERS,
-        *_DOCUMENTS_ARCHIVIST,
-        *_RECORDS_READ,
-    ],
-    Role.WITNESS: [
-        "core.view_notification",
-    ],
-    Role.ADMIN: [
-        "auth.*",
-        "core.*",
-        "axes.*",
-        "django_celery_beat.*",
-        "customers.*",
-        # administrators keep the system; reading personal data is not part of that (R16)
-        "!customers.reveal_dossier",
-        "!customers.reveal_customer",
-        "documents.*",
-        "!documents.download_document",
-        "!documents.add_handover",  # the service centre prepares its handover list (R30)
-        "records.*",
-        # segregation of duties: no approval, verification, decision or signature
-        *_NOT_ADMIN_DUTIES,
-    ],
-    Role.EXECUTIVE: [
-        "core.view_notification",
-        "core.view_accesslog",
-        *_READ_CUSTOMERS,
-        *_DOCUMENTS_READ,
-        *_RECORDS_READ,
-    ],
+    Role.FRONT_DESK: ["core.view_notification"],
+    Role.MANAGER: ["core.view_notification", "core.view_accesslog"],
+    Role.ARCHIVIST: ["core.view_notification"],
+    Role.WITNESS: ["core.view_notification"],
+    Role.ADMIN: ["auth.*", "core.*", "axes.*", "django_celery_beat.*"],
+    Role.EXECUTIVE: ["core.view_notification", "core.view_accesslog"],
 }
+
+
+def register(permissions: dict, duties: dict | None = None) -> None:
+    """Add an app's rows to the table: ``permissions`` {role: [perm, …]} and ``duties``
+    {perm: (roles, …)}, each duty taken back from the administrator. Registering the same
+    row twice changes nothing."""
+    for role, perms in permissions.items():
+        row = ROLE_PERMISSIONS.setdefault(Role(role), [])
+        row.extend(p for p in perms if p not in row)
+    for perm, roles in (duties or {}).items():
+        if perm in DUTIES and set(DUTIES[perm]) != set(roles):
+            raise ValueError(f"duty {perm} declared twice with different roles")
+        DUTIES[perm] = tuple(roles)
+        if f"!{perm}" not in ROLE_PERMISSIONS[Role.ADMIN]:
+            ROLE_PERMISSIONS[Role.ADMIN].append(f"!{perm}")
+
+
+def discover() -> None:
+    """Import every installed app's ``roles`` module, which registers its rows."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("roles")
 
 
 def ensure_groups(group_model):

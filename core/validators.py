@@ -89,7 +89,8 @@ def normalize_resident_id(value) -> str:
     return _compact(value).replace("-", "").upper()
 
 
-def _resident_id_check_char(first17: str) -> str:
+def resident_id_check_char(first17: str) -> str:
+    """The 18th character of a resident ID whose first 17 digits are ``first17`` (GB 11643)."""
     total = sum(int(c) * w for c, w in zip(first17, _RESIDENT_ID_WEIGHTS, strict=True))
     return _RESIDENT_ID_CHECK_CHARS[total % 11]
 
@@ -116,7 +117,7 @@ def validate_resident_id(value) -> None:
         raise ValidationError(RESIDENT_ID_MESSAGES["x_not_last"], code="alphabet")
     # The right check character is not told: it would invite "fixing" a typo elsewhere by
     # changing the last character, and store a wrong number that passes every check.
-    if _resident_id_check_char(number[:17]) != number[17]:
+    if resident_id_check_char(number[:17]) != number[17]:
         raise ValidationError(RESIDENT_ID_MESSAGES["checksum"], code="checksum")
     if int(number[:2]) not in _REGIONS:
         raise ValidationError(RESIDENT_ID_MESSAGES["region"], code="region")
@@ -182,6 +183,20 @@ def credit_code_check_char(first17: str) -> str:
         for c, w in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True)
     )
     return _CREDIT_CODE_ALPHABET[-total % 31]
+
+
+# GB 11714 organisation code (characters 9-17 of a credit code): 8 characters and a check one
+_ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def organisation_code_check_char(first8: str) -> str:
+    """The GB 11714 check character of an organisation code's first 8 characters."""
+    total = sum(
+        _ORG_CODE_ALPHABET.index(c) * w for c, w in zip(first8, _ORG_CODE_WEIGHTS, strict=True)
+    )
+    value = 11 - total % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
 
 
 def validate_credit_code(value) -> None:

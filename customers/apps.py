@@ -10,12 +10,16 @@ class CustomersConfig(AppConfig):
         from core import audience
         from core.navigation import NavItem, register
 
-        from .models import Dossier
-        from .permissions import dossier_visible_to, users_who_see
+        from . import event_kinds
+        from .models import Dossier, DossierEvent
+        from .permissions import dossier_visible_to, is_confidential_object, users_who_see
 
         # notify(..., about=dossier) tells only those who may see the dossier, and the lists
         # of notifications show only what is about dossiers the reader may see (R17)
         audience.register(Dossier, users_who_see, dossier_visible_to)
+        # opening a confidential dossier, or anything in one, is logged in the admin (R21)
+        audience.register_confidential(is_confidential_object)
+        event_kinds.register(DossierEvent.Kind)
 
         register(
             NavItem(

@@ -17,6 +17,8 @@ from core.choices import CONFIDENTIAL_LEVELS, Retention, SecrecyLevel
 from core.fields import CreditCodeField, LandlineField, MobileField, ResidentIdField
 from core.validators import resident_id_birth_date, resident_id_sex, validate_resident_id
 
+from . import event_kinds
+
 # --- Property structure ----------------------------------------------------------------
 
 
@@ -588,6 +590,9 @@ class Occupancy(models.Model):
 class ChangeRequest(models.Model):
     """An edit of a locked record (R9): proposed, then approved or rejected by a manager."""
 
+    # the admin's history masks ``changes`` ({field: [old, new]}) as these fields (R16)
+    CHANGES_MASKED_AS = Customer
+
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Awaiting approval")
         APPROVED = "approved", _("Approved and applied")
@@ -742,20 +747,12 @@ class DossierEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
+        """The customers app's own kinds; the other apps register theirs (event_kinds)."""
+
         OCCUPANCY = "occupancy", _("Move-in and move-out")
         HOUSEHOLD = "household", _("Household change")
         CONTACT = "contact", _("Contact change")
         CUSTOMER = "customer", _("Customer data change")
-        LEASE = "lease", _("Lease")
-        DEPOSIT = "deposit", _("Deposit")
-        PAYMENT = "payment", _("Payment and arrears")
-        RENOVATION = "renovation", _("Secondary renovation")
-        COMPLAINT = "complaint", _("Complaint")
-        REPAIR = "repair", _("Repair")
-        VIOLATION = "violation", _("Violation")
-        VISIT = "visit", _("Visit and return visit")
-        CORRESPONDENCE = "correspondence", _("Correspondence")
-        APPLICATION = "application", _("Application")
 
     dossier = models.ForeignKey(
         Dossier, on_delete=models.PROTECT, related_name="events", verbose_name=_("dossier")
@@ -768,7 +765,7 @@ class DossierEvent(models.Model):
         related_name="events",
         verbose_name=_("section"),
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=event_kinds.choices)
     occurred_on = models.DateField(_("date"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     title = models.CharField(_("title"), max_length=200)

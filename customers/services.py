@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access, notify
+from core.workflow import DomainError
 
 from . import permissions
 from .models import (
@@ -30,10 +31,6 @@ from .models import (
     Occupancy,
     Unit,
 )
-
-
-class DomainError(Exception):
-    """A refused action; the message says why and is shown to the user."""
 
 
 def _event(**kwargs):

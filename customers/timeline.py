@@ -12,14 +12,28 @@ from django.utils import timezone
 
 from .models import DossierEvent
 
-Kind = DossierEvent.Kind
+Kind = DossierEvent.Kind  # the customers app's own kinds; see event_kinds for the others
 
 # model label ("records.lease") -> URL name taking the record's pk
 _links: dict[str, str] = {}
+# model label -> the code of the document category an attachment of it starts with ("" none)
+_attachable: dict[str, str] = {}
 
 
 def register_link(model_label: str, url_name: str):
     _links[model_label.lower()] = url_name
+
+
+def register_record(model_label: str, url_name: str, *, category: str = ""):
+    """A kind of dossier record, registered by the app that owns it: its page (opened from
+    the timeline) and, as a record papers may be attached to, the category they start with."""
+    register_link(model_label, url_name)
+    _attachable[model_label.lower()] = category
+
+
+def attachable_records() -> dict[str, str]:
+    """``{model label: category code}`` of the records papers may be attached to."""
+    return dict(_attachable)
 
 
 def record_event(

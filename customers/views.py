@@ -22,7 +22,7 @@ from core.models import AccessLog
 from core.services import log_access
 from core.validators import is_pk, normalize_credit_code, normalize_resident_id
 
-from . import panels, permissions, reveal, selectors, services, timeline
+from . import event_kinds, panels, permissions, reveal, selectors, services, timeline
 from .forms import (
     ContactForm,
     ContactReplaceForm,
@@ -41,7 +41,6 @@ from .models import (
     ChangeRequest,
     Contact,
     Customer,
-    DossierEvent,
     HouseholdMember,
     MoveInReferral,
     Occupancy,
@@ -105,7 +104,7 @@ def dossier_detail(request, pk):
 def _timeline_context(request, dossier):
     """R6: the dossier's events newest first, one kind or all, a page at a time."""
     kind = request.GET.get("kind", "")
-    if kind not in DossierEvent.Kind.values:
+    if kind not in event_kinds.values():
         kind = ""
     events = timeline.dossier_timeline(dossier=dossier, kind=kind)
     page = Paginator(events, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -114,7 +113,7 @@ def _timeline_context(request, dossier):
     return {
         "timeline_page": page,
         "timeline_kind": kind,
-        "timeline_kinds": DossierEvent.Kind.choices,
+        "timeline_kinds": event_kinds.choices(),
     }
 
 

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 
-from customers.admin import ArchiveHistoryAdmin, ReadOnlyAdminMixin
+from core.admin_base import ArchiveHistoryAdmin, ReadOnlyAdminMixin
 
 from . import permissions
 from .models import (

@@ -6,26 +6,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core.validators import is_pk
-from records.apps import LINKS
+from customers.timeline import attachable_records
 
 from . import permissions, selectors
 from .models import DocumentCategory
 
-# the category a new attachment of each kind of record starts with
-CATEGORY_OF = {
-    "records.lease": "lease",
-    "records.deposit": "deposit_receipt",
-    "records.charge": "payment",
-    "records.payment": "payment",
-    "records.renovation": "renovation",
-    "records.renovationinspection": "renovation",
-    "records.violation": "violation",
-    "records.complaint": "complaint",
-    "records.repair": "repair",
-    "records.visit": "visit",
-    "records.correspondence": "correspondence",
-    "records.application": "application",
-}
+# The records papers may be attached to are registered by the apps that own them
+# (customers.timeline.register_record): documents names none of them.
 
 
 def record_token(record):
@@ -35,14 +22,14 @@ def record_token(record):
 def resolve_record(token, *, dossier):
     """The record named by ``"records.lease:12"`` in ``dossier``, or None."""
     label, _sep, pk = (token or "").partition(":")
-    if label not in LINKS or not is_pk(pk):
+    if label not in attachable_records() or not is_pk(pk):
         return None
     model = apps.get_model(label)
     return model._default_manager.filter(pk=int(pk), dossier=dossier).first()
 
 
 def suggested_category(record):
-    code = CATEGORY_OF.get(record._meta.label_lower)
+    code = attachable_records().get(record._meta.label_lower)
     return DocumentCategory.objects.filter(code=code).first() if code else None
 
 
@@ -56,7 +43,9 @@ def attachments(*, record, user):
 
 def record_documents_panel(*, record, user):
     """The record page's attachments (registered in DocumentsConfig.ready)."""
-    if not user.has_perm("documents.view_document") or record._meta.label_lower not in LINKS:
+    if record._meta.label_lower not in attachable_records():
+        return None
+    if not user.has_perm("documents.view_document"):
         return None
     add_url = ""
     if user.has_perm("documents.add_document"):

@@ -4,7 +4,7 @@ record here is logged as on its page (R21)."""
 
 from django.contrib import admin
 
-from customers.admin import ArchiveHistoryAdmin, ReadOnlyAdminMixin
+from core.admin_base import ArchiveHistoryAdmin, ReadOnlyAdminMixin
 
 from . import models
 from .permissions import is_confidential_record, record_visible_to

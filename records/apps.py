@@ -1,20 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# the page that opens each kind of record from the dossier's timeline
-LINKS = {
-    "records.lease": "records:lease_detail",
-    "records.deposit": "records:deposit_detail",
-    "records.charge": "records:charge_detail",
-    "records.payment": "records:charge_detail_by_payment",
-    "records.renovation": "records:renovation_detail",
-    "records.renovationinspection": "records:renovation_detail_by_inspection",
-    "records.violation": "records:violation_detail",
-    "records.complaint": "records:complaint_detail",
-    "records.repair": "records:repair_detail",
-    "records.visit": "records:visit_detail",
-    "records.correspondence": "records:letter_detail",
-    "records.application": "records:application_detail",
+# each kind of record: the page that opens it (from the dossier's timeline, and as the record
+# papers are attached to) and the document category an attachment of it starts with
+RECORDS = {
+    "records.lease": ("records:lease_detail", "lease"),
+    "records.deposit": ("records:deposit_detail", "deposit_receipt"),
+    "records.charge": ("records:charge_detail", "payment"),
+    "records.payment": ("records:charge_detail_by_payment", "payment"),
+    "records.renovation": ("records:renovation_detail", "renovation"),
+    "records.renovationinspection": ("records:renovation_detail_by_inspection", "renovation"),
+    "records.violation": ("records:violation_detail", "violation"),
+    "records.complaint": ("records:complaint_detail", "complaint"),
+    "records.repair": ("records:repair_detail", "repair"),
+    "records.visit": ("records:visit_detail", "visit"),
+    "records.correspondence": ("records:letter_detail", "correspondence"),
+    "records.application": ("records:application_detail", "application"),
 }
 
 
@@ -24,13 +25,15 @@ class RecordsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavItem, register
-        from customers import panels, timeline
+        from customers import event_kinds, panels, timeline
 
         from .panels import records_panel
+        from .timeline import Kind
 
+        event_kinds.register(Kind)
         panels.register(records_panel, order=5)
-        for label, url_name in LINKS.items():
-            timeline.register_link(label, url_name)
+        for label, (url_name, category) in RECORDS.items():
+            timeline.register_record(label, url_name, category=category)
         register(
             NavItem(
                 _("Complaints"),

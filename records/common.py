@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from customers.models import Occupancy
 from customers.services import DomainError
-from customers.timeline import Kind, record_event
+from customers.timeline import record_event
+
+from .timeline import Kind
 
 __all__ = [
     "DomainError",

@@ -44,6 +44,6 @@ class DossierRecord(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        from records.apps import LINKS
+        from records.apps import RECORDS
 
-        return reverse(LINKS[self._meta.label_lower], args=[self.pk])
+        return reverse(RECORDS[self._meta.label_lower][0], args=[self.pk])

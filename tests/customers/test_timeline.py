@@ -13,6 +13,7 @@ from django.urls import reverse
 from core.roles import Role
 from customers import services, timeline
 from customers.models import DossierEvent
+from records.timeline import Kind as RecordKind
 
 from ..factories import user_with_role
 from .factories import EnterpriseFactory, UnitFactory, dossier_for, moved_in
@@ -93,9 +94,15 @@ def test_timeline_is_newest_first_and_filtered_by_kind__R6(client):
     actor = user_with_role(Role.FRONT_DESK)
     for day in (datetime.date(2025, 5, 1), datetime.date(2024, 8, 1), datetime.date(2026, 1, 1)):
         timeline.record_event(
-            dossier=dossier, kind=Kind.REPAIR, title=f"报修 {day}", actor=actor, occurred_on=day
+            dossier=dossier,
+            kind=RecordKind.REPAIR,
+            title=f"报修 {day}",
+            actor=actor,
+            occurred_on=day,
         )
-    dates = [e.occurred_on for e in timeline.dossier_timeline(dossier=dossier, kind=Kind.REPAIR)]
+    dates = [
+        e.occurred_on for e in timeline.dossier_timeline(dossier=dossier, kind=RecordKind.REPAIR)
+    ]
     assert dates == sorted(dates, reverse=True)
     assert dates[0] == datetime.date(2026, 1, 1)
 
@@ -134,7 +141,7 @@ def test_timeline_pages_with_a_constant_number_of_queries__R6(client):
         for i in range(n):
             timeline.record_event(
                 dossier=dossier,
-                kind=Kind.VISIT,
+                kind=RecordKind.VISIT,
                 title=f"拜访 {start + i}",
                 actor=actor,
                 occurred_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=start + i),

@@ -17,6 +17,7 @@ from customers.models import DossierEvent
 from records import complaints
 from records.models import Complaint, ComplaintStep, Visit
 from records.permissions import record_visible_to
+from records.timeline import Kind as RecordKind
 
 from ..factories import user_with_role
 from .factories import front_desk, manager, occupied_dossier
@@ -122,7 +123,7 @@ def test_intake_records_heard_step_and_timeline_line(dossier, desk):
     assert not complaint.is_major and complaint.reported_at is None
     step = ComplaintStep.objects.get(complaint=complaint)
     assert (step.step, step.by) == ("heard", desk)
-    event = DossierEvent.objects.get(dossier=dossier, kind=DossierEvent.Kind.COMPLAINT)
+    event = DossierEvent.objects.get(dossier=dossier, kind=RecordKind.COMPLAINT)
     assert event.record_id == complaint.pk and "楼上装修噪音" in event.title
     assert event.occurred_on == TODAY
 
@@ -220,7 +221,7 @@ def test_collective_complaint_is_major_and_filed_in_every_dossier__R42(dossier, 
     assert complaint.is_major and complaint.reported_at is not None
     assert set(complaint.other_dossiers.all()) == set(others)
     for d in [dossier, *others]:
-        events = DossierEvent.objects.filter(dossier=d, kind=DossierEvent.Kind.COMPLAINT)
+        events = DossierEvent.objects.filter(dossier=d, kind=RecordKind.COMPLAINT)
         assert events.filter(record_id=complaint.pk).exists()
         # each line is filed under that dossier's own section, never another dossier's
         assert all(e.section is None or e.section.dossier_id == d.pk for e in events)

@@ -16,6 +16,7 @@ from records import finance, finance_leases
 from records.common import DomainError
 from records.models import Charge, Deposit, Lease, Payment
 from records.panels import dossier_balances
+from records.timeline import Kind as RecordKind
 from tests.customers.factories import CustomerFactory, UnitFactory, dossier_for, moved_in
 from tests.factories import user_with_role
 
@@ -93,8 +94,8 @@ def test_lease_recorded_with_its_new_deposit__R5(dossier, tenant, front_desk):
     assert deposit.payer == tenant.name and deposit.received_on == lease.signed_on
     assert deposit.section == lease.section
     assert dossier_balances(dossier)[0] == Decimal("9000.00")
-    assert any("HT-2026-001" in t for t in events(dossier, DossierEvent.Kind.LEASE))
-    assert any("YJ-1" in t for t in events(dossier, DossierEvent.Kind.DEPOSIT))
+    assert any("HT-2026-001" in t for t in events(dossier, RecordKind.LEASE))
+    assert any("YJ-1" in t for t in events(dossier, RecordKind.DEPOSIT))
     assert lease.history.first().history_user == front_desk
 
 
@@ -237,7 +238,7 @@ def test_renewal_is_a_new_lease_and_locks_the_old__R10(lease, front_desk):
     assert new.tenant == lease.tenant and new.rent == Decimal("4800.00")
     assert new.deposit is None
     assert finance_leases.lease_deposit_in_force(new) == lease.deposit  # carried over
-    titles = events(lease.dossier, DossierEvent.Kind.LEASE)
+    titles = events(lease.dossier, RecordKind.LEASE)
     assert any("HT-2026-001" in t and "2027年12月31日" in t for t in titles)
     assert lease.history.first().history_change_reason
 
@@ -280,7 +281,7 @@ def test_termination_locks_the_lease_with_its_reason(lease, front_desk):
     )
     assert done.status == Lease.Status.TERMINATED and done.locked
     assert done.terminated_on == datetime.date(2026, 9, 30)
-    event = DossierEvent.objects.filter(kind=DossierEvent.Kind.LEASE).order_by("-pk").first()
+    event = DossierEvent.objects.filter(kind=RecordKind.LEASE).order_by("-pk").first()
     assert event.detail == "租户提前退租" and event.occurred_on == datetime.date(2026, 9, 30)
     assert done.deposit.status == Status.HELD  # the deposit waits for its own settlement
 
@@ -315,7 +316,7 @@ def test_deposit_received_and_held_in_the_dossier__R5(dossier, front_desk):
     )
     assert deposit.status == Status.HELD and deposit.section is not None
     assert dossier_balances(dossier)[0] == Decimal("3000.00")
-    assert events(dossier, DossierEvent.Kind.DEPOSIT)
+    assert events(dossier, RecordKind.DEPOSIT)
 
 
 def test_deposit_amount_and_receipt_are_checked(dossier, front_desk):
@@ -405,7 +406,7 @@ def test_manager_approves_a_refund__R5(deposit, front_desk, manager):
     assert done.settled_on == TODAY and done.refund_receipt_number == "TK-9"
     assert done.forfeited_amount == Decimal("1000.00")
     assert dossier_balances(deposit.dossier)[0] == 0
-    assert any("¥4,000.00" in t for t in events(deposit.dossier, DossierEvent.Kind.DEPOSIT))
+    assert any("¥4,000.00" in t for t in events(deposit.dossier, RecordKind.DEPOSIT))
     assert Notification.objects.filter(recipient=front_desk).exists()
     with pytest.raises(DomainError):  # settled: nothing more to decide
         finance.deposit_decide(deposit=deposit, approve=False, note="x", actor=manager)
@@ -443,7 +444,7 @@ def test_rejected_request_holds_the_deposit_again(deposit, front_desk, manager):
     )
     assert done.status == Status.HELD and not done.locked
     assert done.refund_amount is None and done.settlement_requested_by is None
-    event = DossierEvent.objects.filter(kind=DossierEvent.Kind.DEPOSIT).order_by("-pk").first()
+    event = DossierEvent.objects.filter(kind=RecordKind.DEPOSIT).order_by("-pk").first()
     assert event.detail == "墙面损坏未核实"
     assert done.history.filter(status=Status.REFUND_REQUESTED).exists()  # the request is kept
 
@@ -530,7 +531,7 @@ def test_charge_added_once_per_item_and_period(dossier, front_desk):
         dossier=dossier, data=charge_data(period="2026年10月"), actor=front_desk
     )
     assert charge.period == "2026-10" and charge.paid_amount == 0
-    assert events(dossier, DossierEvent.Kind.PAYMENT)
+    assert events(dossier, RecordKind.PAYMENT)
     with pytest.raises(ValidationError) as exc:  # not an IntegrityError
         finance.charge_add(dossier=dossier, data=charge_data(period="2026/10"), actor=front_desk)
     assert "period" in exc.value.error_dict
@@ -589,7 +590,7 @@ def test_payments_settle_a_charge(dossier, front_desk):
     assert payment.charge == charge and payment.section is not None
     assert charge.history.count() == 3  # created, and one line per payment
     assert charge.history.first().history_user == front_desk
-    titles = events(dossier, DossierEvent.Kind.PAYMENT)
+    titles = events(dossier, RecordKind.PAYMENT)
     assert any("SK-2" in t for t in titles)
     assert dossier_balances(dossier)[1] == 0
 

@@ -17,12 +17,12 @@ from customers.models import DossierEvent
 from records import renovations as services
 from records.common import DomainError
 from records.models import Deposit, Renovation, RenovationInspection, Violation
+from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
 from .factories import front_desk, manager, occupied_dossier
 
 pytestmark = pytest.mark.django_db
-Kind = DossierEvent.Kind
 Status = Renovation.Status
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
@@ -132,8 +132,8 @@ def test_an_application_is_held_in_the_dossier_with_its_deposit__R5(
     )
     assert deposit.received_on == datetime.date(2026, 5, 10)
     assert (deposit.dossier, deposit.section) == (dossier, section)
-    assert len(events(renovation, Kind.RENOVATION)) == 1
-    [deposit_event] = events(deposit, Kind.DEPOSIT)
+    assert len(events(renovation, RecordKind.RENOVATION)) == 1
+    [deposit_event] = events(deposit, RecordKind.DEPOSIT)
     assert "YJ-0001" in deposit_event.title
     # every active manager is asked to decide, by inbox and e-mail
     asked = Notification.objects.filter(link=renovation.get_absolute_url())
@@ -193,7 +193,7 @@ def test_approval_issues_the_next_permit_number_of_the_year():
     assert second.permit_number == "ZX-2026-0002"
     assert first.decided_by is not None and first.decided_at is not None
     assert not first.locked
-    [_applied, decided] = events(first, Kind.RENOVATION)
+    [_applied, decided] = events(first, RecordKind.RENOVATION)
     assert "ZX-2026-0001" in decided.title
     note = Notification.objects.filter(recipient=recorder, link=first.get_absolute_url()).get()
     assert "ZX-2026-0001" in note.message
@@ -216,7 +216,7 @@ def test_a_generated_number_taken_at_the_same_moment_is_drawn_again(monkeypatch)
     monkeypatch.setattr(services, "next_permit_number", lambda day: next(draws))
     renovation = approved()
     assert renovation.permit_number == "ZX-2026-0002"
-    assert len(events(renovation, Kind.RENOVATION)) == 2
+    assert len(events(renovation, RecordKind.RENOVATION)) == 2
 
 
 def test_numbers_follow_the_highest_of_the_year_and_restart_each_year():
@@ -279,7 +279,7 @@ def test_approved_works_start():
     )
     assert started.status == Status.IN_PROGRESS
     assert started.started_on == datetime.date(2026, 5, 16)
-    assert events(started, Kind.RENOVATION)[-1].occurred_on == datetime.date(2026, 5, 16)
+    assert events(started, RecordKind.RENOVATION)[-1].occurred_on == datetime.date(2026, 5, 16)
 
 
 @pytest.mark.parametrize("state", ["applied", "in_progress"])
@@ -311,7 +311,7 @@ def test_an_inspection_is_recorded_on_the_renovation():
     assert done.renovation == renovation
     assert done.result == RenovationInspection.Result.PASSED
     assert done.dossier == renovation.dossier
-    assert "李工" in events(renovation, Kind.RENOVATION)[-1].title
+    assert "李工" in events(renovation, RecordKind.RENOVATION)[-1].title
 
 
 def test_an_inspection_that_finds_problems_records_the_violation_with_it__R5():
@@ -326,7 +326,7 @@ def test_an_inspection_that_finds_problems_records_the_violation_with_it__R5():
         "ZG-2026-007",
         datetime.date(2026, 6, 1),
     )
-    assert len(events(violation, Kind.VIOLATION)) == 1
+    assert len(events(violation, RecordKind.VIOLATION)) == 1
 
 
 def test_a_violation_is_recorded_only_when_problems_were_found():
@@ -358,7 +358,7 @@ def test_works_are_accepted_and_the_renovation_locked():
     assert accepted.status == Status.ACCEPTED
     assert (accepted.accepted_on, accepted.accepted_by) == (TODAY, boss)
     assert accepted.locked
-    last = events(accepted, Kind.RENOVATION)[-1]
+    last = events(accepted, RecordKind.RENOVATION)[-1]
     assert last.detail == "验收合格"
 
 
@@ -434,7 +434,7 @@ def test_a_violation_is_recorded_in_any_dossier__R5():
     )
     assert (violation.dossier, violation.section, violation.renovation) == (dossier, section, None)
     assert violation.status == Violation.Status.OPEN
-    [event] = events(violation, Kind.VIOLATION)
+    [event] = events(violation, RecordKind.VIOLATION)
     assert event.occurred_on == datetime.date(2026, 5, 19)
     assert "ZG-2026-011" in event.detail
 
@@ -486,7 +486,7 @@ def test_rectification_closes_and_locks_the_violation():
     )
     assert done.status == Violation.Status.RECTIFIED
     assert (done.rectified_on, done.rectification, done.locked) == (TODAY, "已恢复原状", True)
-    assert len(events(done, Kind.VIOLATION)) == 2
+    assert len(events(done, RecordKind.VIOLATION)) == 2
     assert done.history.first().history_user == actor
     with pytest.raises(DomainError):
         services.violation_rectify(

@@ -18,12 +18,12 @@ from customers.permissions import grant_dossier
 from records import service_requests as services
 from records.common import DomainError, current_section
 from records.models import Application, Correspondence, Deposit, Renovation, Repair
+from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
 from .factories import front_desk, manager, occupied_dossier
 
 pytestmark = pytest.mark.django_db
-Kind = DossierEvent.Kind
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
 TODAY = NOW.date()
@@ -99,7 +99,7 @@ def test_a_repair_is_held_in_the_dossier_through_its_four_steps__R5():
     assert repair.feedback == "维修及时"
     assert repair.locked
 
-    lines = events(repair, Kind.REPAIR)
+    lines = events(repair, RecordKind.REPAIR)
     assert len(lines) == 4
     assert "厨房" in lines[0].title
     assert "WX20260520-001" in lines[1].title
@@ -155,7 +155,7 @@ def test_a_generated_number_taken_at_the_same_moment_is_drawn_again(monkeypatch)
     monkeypatch.setattr(services, "next_work_order_number", lambda day: next(draws))
     repair = ordered()
     assert repair.work_order_number == "WX20260520-002"
-    assert len(events(repair, Kind.REPAIR)) == 2
+    assert len(events(repair, RecordKind.REPAIR)) == 2
 
 
 def test_a_work_order_needs_someone_to_do_the_work():
@@ -276,10 +276,10 @@ def test_letters_in_and_out_are_held_in_the_dossier_with_their_replies__R5():
     )
     assert (received.dossier, received.section) == (dossier, section)
     assert list(received.replies.all()) == [answer]
-    [line] = events(received, Kind.CORRESPONDENCE)
+    [line] = events(received, RecordKind.CORRESPONDENCE)
     assert "王先生" in line.title and "LH-2026-031" in line.detail
     assert line.occurred_on == datetime.date(2026, 5, 12)
-    [reply_line] = events(answer, Kind.CORRESPONDENCE)
+    [reply_line] = events(answer, RecordKind.CORRESPONDENCE)
     assert "关于地下车位的来函" in reply_line.detail
 
 
@@ -331,7 +331,7 @@ def test_an_application_is_held_in_the_dossier_and_asks_the_managers__R5(
         application = submitted(dossier, recorder, kind=Application.Kind.NAMEPLATE)
     assert application.status == Application.Status.SUBMITTED
     assert (application.dossier, application.section) == (dossier, section)
-    [line] = events(application, Kind.APPLICATION)
+    [line] = events(application, RecordKind.APPLICATION)
     assert "王先生" in line.title
     asked = Notification.objects.filter(link=application.get_absolute_url())
     notified = set(asked.values_list("recipient_id", flat=True))
@@ -394,7 +394,7 @@ def test_a_manager_approves_and_the_recorder_is_told(django_capture_on_commit_ca
     told = Notification.objects.get(recipient=recorder, link=application.get_absolute_url())
     assert "approved" in told.message or "批准" in told.message
     assert any(m.to == ["desk@example.com"] for m in mail.outbox)
-    [_submitted, decided] = events(application, Kind.APPLICATION)
+    [_submitted, decided] = events(application, RecordKind.APPLICATION)
     assert decided.actor == decider and decided.detail == "周末施工须报备"
 
 
@@ -465,7 +465,7 @@ def test_the_recorder_withdraws_while_it_awaits_a_decision():
     assert application.status == Application.Status.WITHDRAWN
     assert application.locked
     assert application.decided_by is None
-    [_submitted, withdrawn] = events(application, Kind.APPLICATION)
+    [_submitted, withdrawn] = events(application, RecordKind.APPLICATION)
     assert withdrawn.detail == "业主改变主意"
 
 

@@ -15,6 +15,7 @@ from customers import permissions as customer_permissions
 from customers.models import DossierEvent
 from records import complaints
 from records.models import Repair, Visit
+from records.timeline import Kind as RecordKind
 from tests.customers.factories import UnitFactory, dossier_for, moved_in
 
 from ..factories import user_with_role
@@ -75,7 +76,7 @@ def test_visit_is_recorded_with_its_timeline_line(dossier, desk):
 
     assert (v.visitor, v.recorded_by, v.kind) == (boss, desk, Visit.Kind.VISIT)
     assert v.section is not None and v.section.dossier_id == dossier.pk
-    event = DossierEvent.objects.get(dossier=dossier, kind=DossierEvent.Kind.VISIT)
+    event = DossierEvent.objects.get(dossier=dossier, kind=RecordKind.VISIT)
     assert event.record_id == v.pk and "经理年度拜访" in event.title
     assert event.occurred_on == TODAY
 

@@ -39,8 +39,12 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 from pypinyin import Style, lazy_pinyin
-from stdnum.cn import uscc
 
+from core.validators import (
+    credit_code_check_char,
+    organisation_code_check_char,
+    resident_id_check_char,
+)
 from customers.models import (
     ArchiveNumber,
     Building,
@@ -176,23 +180,7 @@ TRADE_NAME_2 = list("盛达信通丰泰源昌业隆成美辉科亚威捷益")
 COMPANY_FORMS = ["有限公司", "有限公司", "有限公司", "股份有限公司"]
 CONTACT_RELATIONS = ["配偶", "子女", "兄弟", "姐妹", "朋友", "亲属"]
 ENTERPRISE_CONTACT_ROLES = ["行政主管", "财务经理", "办公室主任", "总经理助理"]
-# GB 11714 organisation code: the characters' values and weights.
-_ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id_check_char(first17: str) -> str:
-    """ISO 7064 MOD 11-2, as GB 11643 prescribes."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
-
-
-def _org_code_check_char(first8: str) -> str:
-    total = sum(_ORG_ALPHABET.index(c) * w for c, w in zip(first8, _ORG_WEIGHTS, strict=True))
-    value = 11 - total % 11
-    return {10: "X", 11: "0"}.get(value, str(value))
 
 
 def _suffix(n: int) -> str:
@@ -312,9 +300,9 @@ class _Seeder:
                 body = "MA" + "".join(self.rng.choice(_USCC_ALPHABET) for _ in range(6))
             else:  # an older organisation code: eight digits
                 body = f"{self.rng.randrange(10**8):08d}"
-            org = body + _org_code_check_char(body)
+            org = body + organisation_code_check_char(body)
             first17 = "91" + self.rng.choice(USCC_REGIONS) + org
-            code = first17 + uscc.calc_check_digit(first17)
+            code = first17 + credit_code_check_char(first17)
             if code not in self.used_codes:
                 self.used_codes.add(code)
                 return code

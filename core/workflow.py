@@ -1,0 +1,276 @@
+"""The one way a record changes state (docs/ARCHITECTURE.md, "The move").
+
+Every workflow of the archive — a change request, a move-in and its verification, a handover,
+a deposit, a renovation, a complaint, a loan — is a model with a ``status`` field and a
+``TRANSITIONS`` table (``{status: {statuses it may become}}``), plus one declaration of its
+moves: which move, to which status, by which permission, under which guard::
+
+    WORKFLOW = workflow.declare(
+        Renovation,
+        workflow.Move("approve", Status.APPROVED, perm="records.approve_renovation",
+                      gate=can_act_on_dossier, guard=not_own_application),
+        ...
+    )
+
+Views ask ``allowed_moves(user, obj)`` for their buttons; services call ``require_move``
+before the transaction (so a refusal's log row stays) and ``transition`` inside it. The same
+declaration answers both, so a button is never shown for a move the service would refuse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+__all__ = [
+    "DomainError",
+    "Move",
+    "Workflow",
+    "declare",
+    "workflow_of",
+    "allowed_moves",
+    "require_move",
+    "refuse_move",
+    "transition",
+    "lock",
+    "stamp",
+    "save_with_history",
+    "not_in_future",
+    "moment_not_in_future",
+]
+
+
+class DomainError(Exception):
+    """A business rule refused the action; the message says why and is shown to the user."""
+
+
+# --- The declaration ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Move:
+    """One move of a workflow. ``target`` None: a step that keeps the status (a reply, a
+    reminder) but is still offered and refused by the same table of rights.
+
+    - ``perm``: the model permission the move needs (``"records.approve_renovation"``).
+    - ``source``: the statuses it starts from; empty means every status that ``TRANSITIONS``
+      lets become ``target`` (or every status, for a step without a target).
+    - ``guard(user, obj)``: None when allowed, else the reason it is refused (shown to the user);
+      a guard that returns ``False`` refuses without a reason (the button is hidden).
+    """
+
+    name: str
+    target: object = None
+    perm: str | None = None
+    source: tuple = ()
+    guard: Callable | None = None
+
+    def starts_from(self, obj, status_field: str) -> bool:
+        status = getattr(obj, status_field)
+        if self.source:
+            return status in self.source
+        if self.target is None:
+            return True
+        return self.target in type(obj).TRANSITIONS.get(status, ())
+
+
+@dataclass
+class Workflow:
+    """The moves of one model, with the object-level right they all need.
+
+    ``gate(user, obj, perm)`` answers whether ``user`` may use ``perm`` on this object: for a
+    dossier's records, the right on the dossier (``records.permissions``). Without a gate the
+    model permission alone decides."""
+
+    model: type
+    moves: dict[str, Move] = field(default_factory=dict)
+    gate: Callable | None = None
+    status_field: str = "status"
+
+    def permitted(self, user, obj, move: Move) -> bool:
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if move.perm and not user.has_perm(move.perm):
+            return False
+        return self.gate is None or bool(self.gate(user, obj, move.perm))
+
+    def refusal(self, user, obj, name: str):
+        """Why ``user`` may not make move ``name`` on ``obj`` now: None when allowed, else
+        ``(kind, message)`` with kind "perm", "state" or "guard"."""
+        move = self.moves[name]
+        if not self.permitted(user, obj, move):
+            return "perm", move.perm or name
+        if not move.starts_from(obj, self.status_field):
+            return "state", _refused_message(obj, move.target, self.status_field)
+        if move.guard is not None:
+            reason = move.guard(user, obj)
+            if reason is False:
+                return "guard", _("This action is not available now.")
+            if reason not in (None, True):
+                return "guard", str(reason)
+        return None
+
+    def allowed(self, user, obj) -> set[str]:
+        return {name for name in self.moves if self.refusal(user, obj, name) is None}
+
+
+_WORKFLOWS: dict[type, Workflow] = {}
+
+
+def declare(model, *moves: Move, gate=None, status_field="status") -> Workflow:
+    """Declare (once, in the module that owns ``model``'s services) the moves of ``model``."""
+    wf = Workflow(
+        model=model, moves={m.name: m for m in moves}, gate=gate, status_field=status_field
+    )
+    _WORKFLOWS[model] = wf
+    return wf
+
+
+def workflow_of(obj_or_model) -> Workflow:
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    return _WORKFLOWS[model._meta.concrete_model]
+
+
+def allowed_moves(user, obj) -> set[str]:
+    """The names of the moves ``user`` may make on ``obj`` now: what the page offers."""
+    return workflow_of(obj).allowed(user, obj)
+
+
+def require_move(user, obj, name: str, *, request=None):
+    """Refuse move ``name`` unless it is allowed: PermissionDenied (logged) for a missing right,
+    DomainError with the reason for a state or a guard. Call it before the transaction, so the
+    refusal's log row is kept, and let ``transition`` check the state again under the lock."""
+    from .permissions import record_refusal
+
+    refused = workflow_of(obj).refusal(user, obj, name)
+    if refused is None:
+        return
+    kind, message = refused
+    if kind == "perm":
+        from django.core.exceptions import PermissionDenied
+
+        record_refusal(user, message, obj, request=request)
+        raise PermissionDenied(_("You do not have permission to do this."))
+    raise DomainError(message)
+
+
+# --- The move -----------------------------------------------------------------------------
+def _label(model, status) -> str:
+    try:
+        return str(model.Status(status).label)
+    except (AttributeError, ValueError):
+        return str(status)
+
+
+def _refused_message(obj, target, status_field="status") -> str:
+    model = type(obj)
+    status = getattr(obj, status_field)
+    if target is None:
+        return _("This %(what)s is “%(status)s”: this step is not possible now.") % {
+            "what": model._meta.verbose_name,
+            "status": _label(model, status),
+        }
+    return _("This %(what)s is “%(status)s” and cannot become “%(target)s”.") % {
+        "what": model._meta.verbose_name,
+        "status": _label(model, status),
+        "target": _label(model, target),
+    }
+
+
+def refuse_move(obj, target, *, status_field="status"):
+    """Raise DomainError unless the model's ``TRANSITIONS`` let ``obj`` become ``target``."""
+    if target not in type(obj).TRANSITIONS.get(getattr(obj, status_field), ()):
+        raise DomainError(_refused_message(obj, target, status_field))
+
+
+def lock(model, pk, *, related=()):
+    """The row locked for a move (only its own row, not the rows it joins)."""
+    qs = model._default_manager.select_for_update(no_key=True, of=("self",))
+    if related:
+        qs = qs.select_related(*related)
+    return qs.get(pk=pk)
+
+
+def stamp(obj, actor, reason):
+    """The history row of the next save names who and why (from the service, whatever called
+    it: a view, the admin, the shell or a Celery task)."""
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    obj._change_reason = str(reason)[:100]
+
+
+def save_with_history(obj, *, actor, reason, **kwargs):
+    stamp(obj, actor, reason)
+    obj.save(**kwargs)
+    return obj
+
+
+def transition(
+    obj,
+    to,
+    *,
+    actor,
+    reason,
+    status_field: str = "status",
+    tell: Iterable = (),
+    locked: bool = False,
+    **fields,
+):
+    """Move ``obj`` to status ``to``, in the caller's transaction (or one of its own).
+
+    Locks the row (unless ``locked``: the caller has locked it), refuses a stale ``obj`` (the
+    row changed since the caller read it) and a move ``TRANSITIONS`` does not allow, sets the
+    status by compare-and-set (SQLite has no row locks), saves the status and ``fields`` with
+    ``update_fields`` and one history row naming ``actor`` and ``reason``. ``tell``: pairs of
+    (users, message, link[, about]) passed to ``core.services.notify``, whose e-mails go after
+    the commit. Returns the moved object (``obj`` itself, brought up to date)."""
+    from .services import notify
+
+    model = type(obj)
+    with transaction.atomic():
+        seen = getattr(obj, status_field)
+        if not locked:
+            current = lock(model, obj.pk)
+            if getattr(current, status_field) != seen:
+                raise DomainError(stale_message(obj))
+        refuse_move(obj, to, status_field=status_field)
+        updated = model._default_manager.filter(pk=obj.pk, **{status_field: seen}).update(
+            **{status_field: to}
+        )
+        if updated != 1:
+            raise DomainError(stale_message(obj))
+        setattr(obj, status_field, to)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        save_with_history(obj, actor=actor, reason=reason, update_fields=[status_field, *fields])
+        for told in tell:
+            notify(*told[:3], about=told[3] if len(told) > 3 else None)
+    return obj
+
+
+def stale_message(obj) -> str:
+    return _("Someone else has just changed this %(what)s; reload the page.") % {
+        "what": type(obj)._meta.verbose_name
+    }
+
+
+# --- Dates typed for a move ---------------------------------------------------------------
+def clock_slack():
+    """How far a typed time may run ahead of the server's clock (a phone or a wall clock a few
+    minutes fast is not "in the future"): the one setting ``CLOCK_SLACK_MINUTES``."""
+    return timezone.timedelta(minutes=getattr(settings, "CLOCK_SLACK_MINUTES", 5))
+
+
+def not_in_future(day, label):
+    """Refuse a date after today (a date has no slack: today is allowed, tomorrow is not)."""
+    if day is not None and day > timezone.localdate():
+        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+
+
+def moment_not_in_future(moment, label):
+    """Refuse a time later than now by more than the clock slack."""
+    if moment is not None and moment > timezone.now() + clock_slack():
+        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})

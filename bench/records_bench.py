@@ -565,8 +565,8 @@ def arrears_page(user, on, estate=None, page=1):
     """``records.finance_views.arrears_list``: the sum and count, the page, its occupants."""
     from django.core.paginator import Paginator
 
-    from records import finance
-    from records.finance_views import PAGE_SIZE
+    from records.finance import services as finance
+    from records.finance.views import PAGE_SIZE
 
     rows = finance.arrears(user=user, on=on, estate=estate)
     summary = finance.arrears_summary(user=user, on=on, estate=estate)
@@ -603,8 +603,8 @@ def complaint_page(user, status="", page=1):
     """``records.complaint_views.complaint_list``: one page and its count."""
     from django.core.paginator import Paginator
 
-    from records import complaints
-    from records.complaint_views import PAGE_SIZE
+    from records.complaints import services as complaints
+    from records.complaints.views import PAGE_SIZE
 
     rows = complaints.complaint_list(user=user, status=status)
     current = Paginator(rows, PAGE_SIZE).get_page(page)

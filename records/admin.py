@@ -5,8 +5,8 @@ record here is logged as on its page (R21)."""
 from django.contrib import admin
 
 from core.admin_base import ArchiveHistoryAdmin, ReadOnlyAdminMixin
+from records import models
 
-from . import models
 from .permissions import is_confidential_record, record_visible_to
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from core import permissions as gate
 from core.validators import is_pk
 from customers.permissions import access_dossier_or_404
+from records import service_requests as services
 
-from . import service_requests as services
 from .common import DomainError, current_section
 from .models import Application, Correspondence, Repair
 from .permissions import access_record_or_404, can_approve

@@ -1,6 +1,10 @@
 """One namespace, ``records``; each concept keeps its own URL module."""
 
-from . import asof_urls, complaint_urls, finance_urls, renovation_urls, service_urls
+from records import service_urls
+from records.asof import urls as asof_urls
+from records.complaints import urls as complaint_urls
+from records.finance import urls as finance_urls
+from records.renovations import urls as renovation_urls
 
 app_name = "records"
 

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from core.roles import Role
 from customers.models import Occupancy
-from records import complaints
+from records.complaints import services as complaints
 from records.models import (
     Application,
     Charge,

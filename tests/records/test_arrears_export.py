@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from customers.models import Customer, Dossier, Estate
-from records import finance
+from records.finance import services as finance
 from records.models import Charge
 
 from .factories import front_desk, occupied_dossier

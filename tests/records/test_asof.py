@@ -14,7 +14,7 @@ from core.models import AccessLog
 from core.roles import Role
 from customers import services
 from customers.permissions import grant_dossier
-from records.asof import deposits_on, dossier_as_of, end_of_day, leases_on, occupants_on
+from records.asof.selectors import deposits_on, dossier_as_of, end_of_day, leases_on, occupants_on
 from records.models import Deposit, Lease
 from tests.customers.factories import CustomerFactory, dossier_for, moved_in
 from tests.factories import user_with_role

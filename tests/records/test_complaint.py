@@ -14,7 +14,7 @@ from core.models import Notification
 from core.roles import Role
 from customers import permissions as customer_permissions
 from customers.models import DossierEvent
-from records import complaints
+from records.complaints import services as complaints
 from records.models import Complaint, ComplaintStep, Visit
 from records.permissions import record_visible_to
 from records.timeline import Kind as RecordKind

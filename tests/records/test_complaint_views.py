@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.models import Notification
 from core.roles import Role
 from customers import permissions as customer_permissions
-from records import complaints
+from records.complaints import services as complaints
 from records.models import Complaint
 
 from ..factories import user_with_role

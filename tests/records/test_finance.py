@@ -12,8 +12,9 @@ from core.models import Notification
 from core.roles import Role
 from customers.models import DossierEvent, Occupancy
 from customers.permissions import grant_dossier
-from records import finance, finance_leases
 from records.common import DomainError
+from records.finance import leases as finance_leases
+from records.finance import services as finance
 from records.models import Charge, Deposit, Lease, Payment
 from records.panels import dossier_balances
 from records.timeline import Kind as RecordKind

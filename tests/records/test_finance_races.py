@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.roles import Role
-from records import finance
 from records.common import DomainError
+from records.finance import services as finance
 from records.models import Charge, Deposit, Payment
 from tests.customers.test_races import race
 from tests.factories import user_with_role

@@ -12,7 +12,8 @@ from django.urls import reverse
 from core.models import AccessLog, Notification
 from core.roles import Role
 from customers.models import Occupancy
-from records import finance, finance_leases
+from records.finance import leases as finance_leases
+from records.finance import services as finance
 from records.models import Charge, Deposit, Lease, Payment
 from tests.customers.factories import moved_in
 from tests.factories import user_with_role

@@ -8,7 +8,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from records import renovations, service_requests
+from records import service_requests
+from records.renovations import services as renovations
 from tests.customers.test_races import race
 
 from .factories import front_desk, manager, occupied_dossier

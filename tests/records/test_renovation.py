@@ -14,9 +14,9 @@ from django.core.exceptions import PermissionDenied
 from core.models import Notification
 from core.roles import Role
 from customers.models import DossierEvent
-from records import renovations as services
 from records.common import DomainError
 from records.models import Deposit, Renovation, RenovationInspection, Violation
+from records.renovations import services
 from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 

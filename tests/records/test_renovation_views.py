@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from core.roles import Role
 from customers.permissions import grant_dossier
-from records import renovations as services
 from records.models import Deposit, Renovation, RenovationInspection, Violation
+from records.renovations import services
 from tests.factories import user_with_role
 
 from .factories import front_desk, manager, occupied_dossier

@@ -13,7 +13,7 @@ from django.urls import reverse
 from core.roles import Role
 from customers import permissions as customer_permissions
 from customers.models import DossierEvent
-from records import complaints
+from records.complaints import services as complaints
 from records.models import Repair, Visit
 from records.timeline import Kind as RecordKind
 from tests.customers.factories import UnitFactory, dossier_for, moved_in

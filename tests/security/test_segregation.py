@@ -28,8 +28,10 @@ from customers.models import ChangeRequest, Occupancy
 from documents import handover as handover_services
 from documents.models import DocumentCategory, Handover, HandoverItem
 from documents.services import document_record
-from records import finance, renovations, service_requests
+from records import service_requests
+from records.finance import services as finance
 from records.models import Application, Deposit, Renovation
+from records.renovations import services as renovations
 from tests.customers.factories import dossier_for, moved_in
 from tests.factories import PASSWORD, UserFactory, user_with_role
 

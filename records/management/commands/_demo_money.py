@@ -8,7 +8,8 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from customers import services as customer_services
-from records import finance, finance_leases
+from records.finance import leases as finance_leases
+from records.finance import services as finance
 from records.models import Deposit, Lease
 
 MONTHS = 6  # of management-fee charges

@@ -4,8 +4,10 @@ visits, letters and applications, each in every state, through their services.""
 import datetime
 from decimal import Decimal
 
-from records import complaints, renovations, service_requests
+from records import service_requests
+from records.complaints import services as complaints
 from records.models import Application, Complaint, Deposit, Visit
+from records.renovations import services as renovations
 
 from . import _demo_texts as texts
 

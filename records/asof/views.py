@@ -3,9 +3,8 @@
 from django.shortcuts import render
 
 from customers.permissions import access_dossier_or_404
-
-from .asof import dossier_as_of
-from .asof_forms import AsOfForm
+from records.asof.forms import AsOfForm
+from records.asof.selectors import dossier_as_of
 
 
 def dossier_as_of_page(request, pk):

@@ -12,10 +12,9 @@ from django.views.decorators.http import require_POST
 from core import permissions as gate
 from core.validators import is_pk
 from customers.permissions import access_dossier_or_404, dossier_visible_to
-
-from . import complaints
-from .common import DomainError
-from .complaint_forms import (
+from records.common import DomainError
+from records.complaints import services as complaints
+from records.complaints.forms import (
     ComplaintFilterForm,
     ComplaintForm,
     ComplaintReplyForm,
@@ -23,9 +22,9 @@ from .complaint_forms import (
     VisitForm,
     VisitScheduleForm,
 )
-from .models import Complaint, ComplaintStep, Visit
-from .permissions import access_record_or_404, record_visible_to
-from .views_common import detail_context, form_page
+from records.models import Complaint, ComplaintStep, Visit
+from records.permissions import access_record_or_404, record_visible_to
+from records.views_common import detail_context, form_page
 
 PAGE_SIZE = 25
 Status = Complaint.Status

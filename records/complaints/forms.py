@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from core.roles import Role
 from customers.models import Estate
 from customers.permissions import dossier_visible_to
-
-from . import complaints
-from .models import Complaint, ComplaintStep, Repair, Visit
-from .permissions import record_visible_to
+from records.complaints import services as complaints
+from records.models import Complaint, ComplaintStep, Repair, Visit
+from records.permissions import record_visible_to
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -29,8 +29,7 @@ from core.services import notify
 from core.templatetags.core_tags import yuan
 from customers.models import Occupancy
 from customers.permissions import who_is_told
-
-from .common import (
+from records.common import (
     DomainError,
     Kind,
     check_move,
@@ -40,8 +39,8 @@ from .common import (
     save_with_history,
     set_status,
 )
-from .models import Charge, Deposit, Payment
-from .permissions import can_approve, record_visible_to, require_record
+from records.models import Charge, Deposit, Payment
+from records.permissions import can_approve, record_visible_to, require_record
 
 __all__ = [
     "DomainError",

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer, Estate, Occupancy
-
-from .finance import FORFEIT, REFUND, parse_period
-from .finance_leases import linkable_lease_deposits, tenant_choices
-from .models import Charge, Deposit, Lease, Payment
+from records.finance.leases import linkable_lease_deposits, tenant_choices
+from records.finance.services import FORFEIT, REFUND, parse_period
+from records.models import Charge, Deposit, Lease, Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

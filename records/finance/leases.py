@@ -16,11 +16,18 @@ from django.utils.translation import gettext as _
 from core import permissions as gate
 from core.templatetags.core_tags import yuan
 from customers.models import Customer, Dossier, Occupancy
-
-from .common import DomainError, Kind, check_move, lock, record_event, save_with_history, set_status
-from .finance import deposit_record
-from .models import Deposit, Lease
-from .permissions import require_record
+from records.common import (
+    DomainError,
+    Kind,
+    check_move,
+    lock,
+    record_event,
+    save_with_history,
+    set_status,
+)
+from records.finance.services import deposit_record
+from records.models import Deposit, Lease
+from records.permissions import require_record
 
 __all__ = [
     "tenant_choices",

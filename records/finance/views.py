@@ -20,9 +20,9 @@ from core.models import AccessLog
 from core.services import log_access
 from customers.models import Occupancy
 from customers.permissions import access_dossier_or_404
-
-from . import finance, finance_leases
-from .finance_forms import (
+from records.finance import leases as finance_leases
+from records.finance import services as finance
+from records.finance.forms import (
     ArrearsFilterForm,
     ChargeForm,
     DepositDecideForm,
@@ -33,10 +33,10 @@ from .finance_forms import (
     LeaseTerminateForm,
     PaymentForm,
 )
-from .models import Charge, Deposit, Lease, Payment, Renovation
-from .panels import dossier_balances
-from .permissions import access_record_or_404
-from .views_common import detail_context, form_page
+from records.models import Charge, Deposit, Lease, Payment, Renovation
+from records.panels import dossier_balances
+from records.permissions import access_record_or_404
+from records.views_common import detail_context, form_page
 
 PAGE_SIZE = 25
 REQUESTED = (Deposit.Status.REFUND_REQUESTED, Deposit.Status.FORFEIT_REQUESTED)

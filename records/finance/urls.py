@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import finance_views as views
+from records.finance import views
 
 urlpatterns = [
     path("dossiers/<int:dossier_pk>/leases/add/", views.lease_add, name="lease_add"),

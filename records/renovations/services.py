@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.services import notify
 from customers.permissions import who_is_told
-
-from .common import (
+from records.common import (
     DomainError,
     Kind,
     check_move,
@@ -30,11 +29,11 @@ from .common import (
     record_event,
     set_status,
 )
-from .common import lock as _lock
-from .common import not_in_future as _not_in_future
-from .common import stamp as _stamp
-from .models import Deposit, Renovation, RenovationInspection, Violation
-from .permissions import can_approve, require_record
+from records.common import lock as _lock
+from records.common import not_in_future as _not_in_future
+from records.common import stamp as _stamp
+from records.models import Deposit, Renovation, RenovationInspection, Violation
+from records.permissions import can_approve, require_record
 
 __all__ = [
     "DomainError",

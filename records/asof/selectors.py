@@ -25,8 +25,7 @@ from django.utils import timezone
 
 from core.masking import mask_field
 from customers.models import Contact, Customer, HouseholdMember, Occupancy
-
-from .models import Deposit, Lease
+from records.models import Deposit, Lease
 
 __all__ = [
     "DossierAsOf",

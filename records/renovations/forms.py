@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Deposit, Renovation, RenovationInspection, Violation
+from records.models import Deposit, Renovation, RenovationInspection, Violation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import renovation_views as views
+from records.renovations import views
 
 urlpatterns = [
     path("dossiers/<int:dossier_pk>/renovations/add/", views.renovation_add, name="renovation_add"),

@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from customers.models import Customer
-
-from .base import MONEY, DossierRecord
+from records.base import MONEY, DossierRecord
 
 
 class Deposit(DossierRecord):

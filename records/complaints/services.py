@@ -28,8 +28,7 @@ from core.roles import Role
 from core.services import notify
 from customers.models import Building, Dossier
 from customers.permissions import dossier_visible_to, who_is_told
-
-from .common import (
+from records.common import (
     DomainError,
     Kind,
     current_section,
@@ -37,8 +36,8 @@ from .common import (
     record_event,
     set_status,
 )
-from .models import Complaint, ComplaintStep, Visit
-from .permissions import record_visible_to, require_record
+from records.models import Complaint, ComplaintStep, Visit
+from records.permissions import record_visible_to, require_record
 
 Status = Complaint.Status
 Step = ComplaintStep.Step

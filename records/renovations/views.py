@@ -15,12 +15,11 @@ from core import permissions as gate
 from core.validators import is_pk
 from customers import reveal
 from customers.permissions import access_dossier_or_404
-
-from . import renovations as services
-from .common import DomainError, current_section
-from .models import Renovation, RenovationInspection, Violation
-from .permissions import access_record_or_404, can_approve
-from .renovation_forms import (
+from records.common import DomainError, current_section
+from records.models import Renovation, RenovationInspection, Violation
+from records.permissions import access_record_or_404, can_approve
+from records.renovations import services
+from records.renovations.forms import (
     AcceptForm,
     DecisionForm,
     InspectionForm,
@@ -29,7 +28,7 @@ from .renovation_forms import (
     StartForm,
     ViolationForm,
 )
-from .views_common import back, detail_context, form_page
+from records.views_common import back, detail_context, form_page
 
 Status = Renovation.Status
 APPROVE = services.APPROVE

@@ -7,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import masking
 from core.fields import PhoneField
-
-from .base import DossierRecord
-from .finance import Deposit
+from records.base import DossierRecord
+from records.finance.models import Deposit
 
 
 class Renovation(DossierRecord):

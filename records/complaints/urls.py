@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views as views
+from records.complaints import views
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),

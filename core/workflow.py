@@ -116,6 +116,21 @@ class Workflow:
     def allowed(self, user, obj) -> set[str]:
         return {name for name in self.moves if self.refusal(user, obj, name) is None}
 
+    def require(self, user, obj, name: str, *, request=None):
+        """``require_move`` with this declaration."""
+        from django.core.exceptions import PermissionDenied
+
+        from .permissions import record_refusal
+
+        refused = self.refusal(user, obj, name)
+        if refused is None:
+            return
+        kind, message = refused
+        if kind == "perm":
+            record_refusal(user, message, obj, request=request)
+            raise PermissionDenied(_("You do not have permission to do this."))
+        raise DomainError(message)
+
 
 _WORKFLOWS: dict[type, Workflow] = {}
 
@@ -143,18 +158,7 @@ def require_move(user, obj, name: str, *, request=None):
     """Refuse move ``name`` unless it is allowed: PermissionDenied (logged) for a missing right,
     DomainError with the reason for a state or a guard. Call it before the transaction, so the
     refusal's log row is kept, and let ``transition`` check the state again under the lock."""
-    from .permissions import record_refusal
-
-    refused = workflow_of(obj).refusal(user, obj, name)
-    if refused is None:
-        return
-    kind, message = refused
-    if kind == "perm":
-        from django.core.exceptions import PermissionDenied
-
-        record_refusal(user, message, obj, request=request)
-        raise PermissionDenied(_("You do not have permission to do this."))
-    raise DomainError(message)
+    workflow_of(obj).require(user, obj, name, request=request)
 
 
 # --- The move -----------------------------------------------------------------------------

@@ -8,3 +8,6 @@ class Stamp(models.Model):
 
     class Meta:
         permissions = [("put_stamp", "Can put a stamp on a dossier")]
+
+    def __str__(self):
+        return f"Stamp on {self.dossier_id}"

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from archive_project.celery import app as celery_app
 from core.roles import Role
@@ -23,6 +24,23 @@ def _tasks_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """The clock stopped where ``@pytest.mark.frozen_at(moment, tick=False)`` says.
+
+    The marker may sit on a module (``pytestmark``), a class or a test; the closest one wins.
+    ``moment`` is handed to ``time_machine.travel`` as it is: give it a timezone (a naive
+    datetime is taken as UTC, not as Asia/Shanghai). Without the marker the clock runs and the
+    fixture yields None; with it, the traveller (``frozen_clock.shift(...)``).
+    """
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        yield None
+        return
+    with time_machine.travel(*marker.args, tick=marker.kwargs.get("tick", False)) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -108,6 +126,10 @@ def screenshot():
 
 def pytest_configure(config):
     from django.conf import settings
+
+    config.addinivalue_line(
+        "markers", "frozen_at(moment, tick=False): the clock stopped at moment (frozen_clock)"
+    )
 
     # Hashing a password properly takes a tenth of a second; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

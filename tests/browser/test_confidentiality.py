@@ -12,7 +12,7 @@ from customers.models import Customer, MoveInReferral, Occupancy
 
 from ..customers.factories import CustomerFactory, UnitFactory, dossier_for, moved_in, resident_id
 from ..factories import user_with_role
-from .test_home import log_in
+from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

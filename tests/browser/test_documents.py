@@ -9,7 +9,7 @@ from documents.models import Document, Handover
 from ..customers.factories import moved_in
 from ..documents.factories import box, category, document_for
 from ..factories import PASSWORD, user_with_role
-from .test_home import log_in
+from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from customers.models import Occupancy
 
 from ..customers.factories import UnitFactory, resident_id
 from ..factories import user_with_role
-from .test_home import log_in
+from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

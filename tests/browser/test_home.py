@@ -4,16 +4,10 @@ import pytest
 
 from core.roles import Role
 
-from ..factories import PASSWORD, user_with_role
+from ..factories import user_with_role
+from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username, password=PASSWORD):
-    page.goto(page.base_url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
 
 
 def test_log_in_and_see_the_home_page(page, screenshot):

@@ -39,7 +39,7 @@ from ..customers.factories import CustomerFactory, moved_in
 from ..documents.factories import category
 from ..factories import user_with_role
 from ..records.factories import occupied_dossier
-from .test_home import log_in
+from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

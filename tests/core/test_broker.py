@@ -28,8 +28,7 @@ from core.roles import Role
 from core.services import notify
 from customers.models import Occupancy
 
-from ..customers.factories import UnitFactory
-from ..customers.test_customers import move_in_post
+from ..customers.factories import UnitFactory, move_in_post
 from ..factories import user_with_role
 from .broker_support import (
     broker_at,

@@ -22,6 +22,16 @@ def resident_id(birth=datetime.date(1985, 6, 15), sex="M", region="110101"):
     return body + resident_id_check_char(body)
 
 
+def resident_id_of(first17):
+    """``first17`` completed with its ISO 7064 MOD 11-2 check character."""
+    return first17 + resident_id_check_char(first17)
+
+
+def credit_code_of(first17):
+    """``first17`` completed with its GB 32100-2015 check character."""
+    return first17 + credit_code_check_char(first17)
+
+
 def credit_code(n=None):
     n = next(_sequence) if n is None else n
     body = f"91440300{n:09d}"[:17]
@@ -130,3 +140,22 @@ def moved_in(
     for person in lent:
         revoke_dossier(person, dossier)
     return occupancy
+
+
+def move_in_post(unit, **customer):
+    data = {
+        "move-estate": unit.building.estate_id,
+        "move-building": unit.building_id,
+        "move-unit": unit.pk,
+        "move-role": "owner",
+        "move-moved_in": "2026-11-01",
+        "customer-kind": "individual",
+        "customer-name": "陈静",
+        "customer-sex": "F",
+        "customer-birth_date": "1990-03-07",
+        "customer-id_number": resident_id(datetime.date(1990, 3, 7), "F"),
+        "customer-mobile": "13812345678",
+        "customer-address": "深圳市南山区科技园路1号",
+    }
+    data.update({f"customer-{k}": v for k, v in customer.items()})
+    return data

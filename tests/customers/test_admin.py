@@ -29,18 +29,11 @@ from customers.models import (
 )
 from tests.factories import UserFactory, user_with_role
 
+from .factories import resident_id_of
+
 pytestmark = pytest.mark.django_db
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def resident_id(first17: str) -> str:
-    """``first17`` completed with its ISO 7064 MOD 11-2 check character."""
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
-    return first17 + "10X98765432"[total % 11]
-
-
-RAW_ID = resident_id("11010119900307451")  # born 1990-03-07, male (odd 17th digit)
+RAW_ID = resident_id_of("11010119900307451")  # born 1990-03-07, male (odd 17th digit)
 RAW_MOBILE = "13812345678"
 RAW_ADDRESS = "上海市浦东新区世纪大道100号"
 
@@ -309,7 +302,7 @@ def settled(estate, root):
         customer=customer,
         name="张小明",
         relation="子",
-        id_number=resident_id("11010120150101002"),
+        id_number=resident_id_of("11010120150101002"),
     )
     return dossier, customer
 

@@ -15,30 +15,12 @@ from ..factories import user_with_role
 from .factories import (
     UnitFactory,
     credit_code,
+    move_in_post,
     moved_in,
     resident_id,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def move_in_post(unit, **customer):
-    data = {
-        "move-estate": unit.building.estate_id,
-        "move-building": unit.building_id,
-        "move-unit": unit.pk,
-        "move-role": "owner",
-        "move-moved_in": "2026-11-01",
-        "customer-kind": "individual",
-        "customer-name": "陈静",
-        "customer-sex": "F",
-        "customer-birth_date": "1990-03-07",
-        "customer-id_number": resident_id(datetime.date(1990, 3, 7), "F"),
-        "customer-mobile": "13812345678",
-        "customer-address": "深圳市南山区科技园路1号",
-    }
-    data.update({f"customer-{k}": v for k, v in customer.items()})
-    return data
 
 
 def test_register_and_move_in_in_one_flow__R3__R4(client):

@@ -14,17 +14,23 @@ from core.roles import Role
 from customers import selectors, services
 from customers.forms import ContactForm, CustomerForm, HouseholdMemberForm
 from customers.models import Contact, Customer, HouseholdMember
-from tests.core.test_validators import make_credit_code, make_id
 from tests.factories import user_with_role
 
-from .factories import CustomerFactory, EnterpriseFactory, dossier_for, moved_in
+from .factories import (
+    CustomerFactory,
+    EnterpriseFactory,
+    credit_code_of,
+    dossier_for,
+    moved_in,
+    resident_id_of,
+)
 
 pytestmark = pytest.mark.django_db
 
 ID = "11010519491231002X"  # the worked example of GB 11643-1999: born 1949-12-31, female
 FULL_WIDTH_ID = "１１０１０５１９４９１２３１００２ｘ"
-MEMBER_ID = make_id("11010120100501001")
-LETTERED_CODE = make_credit_code("N2330106MF0123456")  # python-stdnum refuses it
+MEMBER_ID = resident_id_of("11010120100501001")
+LETTERED_CODE = credit_code_of("N2330106MF0123456")  # python-stdnum refuses it
 
 
 @pytest.fixture(autouse=True)

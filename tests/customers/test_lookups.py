@@ -13,8 +13,7 @@ from customers import permissions, services
 from customers.models import Customer, Dossier, MoveInReferral, Occupancy
 
 from ..factories import user_with_role
-from .factories import CustomerFactory, UnitFactory, dossier_for, moved_in
-from .test_customers import move_in_post
+from .factories import CustomerFactory, UnitFactory, dossier_for, move_in_post, moved_in
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from customers import services
 from customers.models import ChangeRequest, Dossier, Occupancy
 
 from ..factories import user_with_role
+from ..races import race
 from .factories import UnitFactory, moved_in
 
 pytestmark = [
@@ -18,28 +19,6 @@ pytestmark = [
     pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="needs PostgreSQL"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(*moves):
-    """Run the moves in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(moves))
-    results = [None] * len(moves)
-
-    def run(i, move):
-        try:
-            barrier.wait()
-            results[i] = move()
-        except Exception as exc:  # the loser's refusal is the point of the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, m)) for i, m in enumerate(moves)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_two_verifiers_at_once_one_verifies__R4():
@@ -100,7 +79,7 @@ def test_two_move_ins_registering_the_same_new_id_number_give_a_message_not_a_50
 
     from customers.models import Customer
 
-    from .test_customers import move_in_post
+    from .factories import move_in_post
 
     first_unit, second_unit = UnitFactory(), UnitFactory()
     first, second = user_with_role(Role.FRONT_DESK), user_with_role(Role.FRONT_DESK)

@@ -1,10 +1,14 @@
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from core.roles import Role
 from documents import services
 from documents.models import Box, DocumentCategory, Room, Shelf
 
 from ..factories import user_with_role
+
+PDF = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def category(code="id_copy"):
@@ -38,3 +42,12 @@ def box(*, dossier=None, room_code="A1"):
     shelf, _ = Shelf.objects.get_or_create(room=room, number=1)
     number = (shelf.boxes.count() or 0) + 1
     return Box.objects.create(shelf=shelf, number=number, dossier=dossier)
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    """A SimpleUploadedFile whose name is kept exactly as given."""
+    file = SimpleUploadedFile("placeholder", content, content_type=content_type)
+    # UploadedFile's name setter already drops folders; a File made by a script or an import
+    # does not, so check_upload must refuse such names on its own.
+    file._name = name
+    return file

@@ -17,8 +17,7 @@ from documents.uploads import ERROR_MESSAGES, check_upload
 
 from ..customers.factories import moved_in
 from ..factories import user_with_role
-from .factories import category
-from .test_uploads import PDF, upload
+from .factories import PDF, category, upload
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = "----archive-test-boundary"

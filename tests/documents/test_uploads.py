@@ -12,7 +12,8 @@ from django.utils import translation
 from documents.models import Document
 from documents.uploads import CheckedUpload, check_upload, sniff_type, storage_name, store
 
-PDF = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from .factories import PDF, upload
+
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
 TIFF_LE = b"II*\x00\x08\x00\x00\x00\x00\x00"
@@ -29,15 +30,6 @@ def media(settings, tmp_path):
 
 def written(media):
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
-
-
-def upload(name, content, content_type="application/octet-stream"):
-    """A SimpleUploadedFile whose name is kept exactly as given."""
-    file = SimpleUploadedFile("placeholder", content, content_type=content_type)
-    # UploadedFile's name setter already drops folders; a File made by a script or an import
-    # does not, so check_upload must refuse such names on its own.
-    file._name = name
-    return file
 
 
 def check_and_store(file):

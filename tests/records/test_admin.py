@@ -121,7 +121,7 @@ def test_records_panel_shows_deposits_held_and_arrears_due(client):
 
 
 def test_records_panel_counts_own_and_collective_open_complaints(client):
-    from tests.records.test_complaint import record_complaint
+    from tests.records.factories import record_complaint
 
     dossier, neighbour, third = dossier_for(), dossier_for(), dossier_for()
     for each in (dossier, neighbour, third):

@@ -7,7 +7,6 @@ import io
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from customers.models import Customer, Dossier, Estate
@@ -16,15 +15,9 @@ from records.models import Charge
 
 from .factories import front_desk, occupied_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 11, 16, 10, 0))]
 
 FORMULA = '=HYPERLINK("http://x","点此")'
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0), tick=False):
-        yield
 
 
 def test_the_arrears_csv_writes_formulas_as_text_and_amounts_as_numbers(client):

@@ -5,7 +5,6 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -20,87 +19,22 @@ from records.permissions import record_visible_to
 from records.timeline import Kind as RecordKind
 
 from ..factories import user_with_role
-from .factories import front_desk, manager, occupied_dossier
-
-pytestmark = pytest.mark.django_db
+from .factories import (
+    fill_steps,
+    front_desk,
+    manager,
+    occupied_dossier,
+    ready_to_close,
+    record_complaint,
+    return_visit,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=TZ)
 TODAY = NOW.date()
 Status = Complaint.Status
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-# --- Helpers shared with test_complaint_views.py and test_visits.py -------------------------
-def complaint_data(**overrides):
-    return {
-        "complainant": "王先生",
-        "channel": Complaint.Channel.PHONE,
-        "category": Complaint.Category.NOISE,
-        "received_at": NOW - datetime.timedelta(hours=1),
-        "subject": "楼上装修噪音",
-        "heard": "晚上十点后仍在施工，影响休息",
-        "is_written": False,
-        "households": 1,
-        "other_dossiers": [],
-        **overrides,
-    }
-
-
-def record_complaint(dossier, actor, **overrides):
-    return complaints.complaint_record(
-        dossier=dossier, data=complaint_data(**overrides), actor=actor
-    )
-
-
-def fill_steps(complaint, actor, steps=Complaint.STEPS):
-    for step in steps:
-        if step != "heard":
-            complaints.complaint_step(
-                complaint=complaint, step=step, note=f"{step} 完成", actor=actor
-            )
-    complaint.refresh_from_db()
-    return complaint
-
-
-def return_visit(complaint, actor, dossier=None, **overrides):
-    data = {
-        "kind": Visit.Kind.RETURN_VISIT,
-        "method": Visit.Method.PHONE,
-        "visited_on": TODAY,
-        "visitor": actor,
-        "visited_person": "王先生",
-        "purpose": "投诉回访",
-        "notes": "对处理结果满意",
-        "satisfaction": 5,
-        "complaint": complaint,
-        "repair": None,
-        **overrides,
-    }
-    return complaints.visit_record(dossier=dossier or complaint.dossier, data=data, actor=actor)
-
-
-def ready_to_close(dossier, actor, **overrides):
-    """A complaint with its five clears, handled, with a return visit."""
-    complaint = fill_steps(record_complaint(dossier, actor, **overrides), actor)
-    if complaint.is_written:
-        complaints.complaint_reply(
-            complaint=complaint,
-            written_reply="已书面答复",
-            replied_on=TODAY,
-            reply_reference="HF-001",
-            actor=actor,
-        )
-    else:
-        complaints.complaint_mark_handled(complaint=complaint, actor=actor)
-    return_visit(complaint, actor)
-    complaint.refresh_from_db()
-    return complaint
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ list."""
 import datetime
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,17 +16,21 @@ from records.complaints import services as complaints
 from records.models import Complaint
 
 from ..factories import user_with_role
-from .factories import front_desk, manager, occupied_dossier
-from .test_complaint import NOW, TODAY, fill_steps, ready_to_close, record_complaint, return_visit
+from .factories import COMPLAINTS_NOW as NOW
+from .factories import COMPLAINTS_TODAY as TODAY
+from .factories import (
+    fill_steps,
+    front_desk,
+    manager,
+    occupied_dossier,
+    ready_to_close,
+    record_complaint,
+    return_visit,
+)
 
-pytestmark = pytest.mark.django_db
 Status = Complaint.Status
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 @pytest.fixture

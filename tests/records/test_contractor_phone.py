@@ -10,11 +10,9 @@ from django.urls import reverse
 
 from records.models import Renovation
 
-from .factories import front_desk, occupied_dossier
-from .test_renovation import _frozen, applied  # noqa: F401 - the frozen clock
-from .test_renovation_views import form_data
+from .factories import REQUESTS_NOW, applied, front_desk, occupied_dossier, renovation_form_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(REQUESTS_NOW)]
 
 
 @pytest.mark.parametrize(
@@ -30,7 +28,8 @@ def test_the_application_form_stores_the_contractor_phone_canonical__R4(client, 
     dossier, _section = occupied_dossier()
     client.force_login(front_desk())
     response = client.post(
-        reverse("records:renovation_add", args=[dossier.pk]), form_data(contractor_phone=typed)
+        reverse("records:renovation_add", args=[dossier.pk]),
+        renovation_form_data(contractor_phone=typed),
     )
     assert response.status_code == 302
     assert Renovation.objects.values_list("contractor_phone", flat=True).get() == canonical

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -23,16 +22,10 @@ from tests.factories import user_with_role
 
 from .factories import occupied_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 11, 16, 10, 0))]
 
 TODAY = datetime.date(2026, 11, 16)
 Status = Deposit.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from core.roles import Role
 from records.common import DomainError
 from records.finance import services as finance
 from records.models import Charge, Deposit, Payment
-from tests.customers.test_races import race
 from tests.factories import user_with_role
+from tests.races import race
 
 from .factories import occupied_dossier
 

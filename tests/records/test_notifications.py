@@ -10,8 +10,7 @@ from customers.permissions import users_who_see
 from records.models import Complaint
 from tests.factories import UserFactory, user_with_role
 
-from .factories import front_desk, manager, occupied_dossier
-from .test_complaint import record_complaint
+from .factories import front_desk, manager, occupied_dossier, record_complaint
 
 pytestmark = pytest.mark.django_db
 

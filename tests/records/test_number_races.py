@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from records import service_requests
 from records.renovations import services as renovations
-from tests.customers.test_races import race
+from tests.races import race
 
-from .factories import front_desk, manager, occupied_dossier
-from .test_renovation import applied
+from .factories import applied, front_desk, manager, occupied_dossier
 
 pytestmark = [
     pytest.mark.postgres,

@@ -6,7 +6,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -20,79 +19,24 @@ from records.renovations import services
 from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
-from .factories import front_desk, manager, occupied_dossier
+from .factories import (
+    FOUND,
+    application,
+    applied,
+    approved,
+    front_desk,
+    in_progress,
+    inspection,
+    manager,
+    occupied_dossier,
+)
 
-pytestmark = pytest.mark.django_db
 Status = Renovation.Status
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def application(**overrides):
-    data = {
-        "applicant": "张伟",
-        "applied_on": datetime.date(2026, 5, 10),
-        "scope": "厨房、卫生间改造，不动承重墙",
-        "contractor": "深圳市美家装饰工程有限公司",
-        "contractor_licence": "D244030123",
-        "contractor_contact": "王师傅",
-        "contractor_phone": "13812345678",
-        "planned_start": datetime.date(2026, 5, 15),
-        "planned_end": datetime.date(2026, 7, 31),
-        "deposit_amount": None,
-        "deposit_receipt": "",
-    }
-    return {**data, **overrides}
-
-
-def applied(dossier=None, recorder=None, **overrides):
-    dossier = dossier or occupied_dossier()[0]
-    return services.renovation_apply(
-        dossier=dossier, data=application(**overrides), actor=recorder or front_desk()
-    )
-
-
-def approved(renovation=None, decider=None, **kwargs):
-    renovation = renovation or applied()
-    return services.renovation_decide(
-        renovation=renovation, approve=True, actor=decider or manager(), **kwargs
-    )
-
-
-def in_progress(renovation=None):
-    renovation = approved(renovation)
-    return services.renovation_start(
-        renovation=renovation, started_on=datetime.date(2026, 5, 16), actor=front_desk()
-    )
-
-
-def inspection(renovation, *, result="passed", violation=None, actor=None):
-    return services.inspection_record(
-        renovation=renovation,
-        data={
-            "inspected_on": datetime.date(2026, 5, 18),
-            "inspector": "李工",
-            "result": result,
-            "findings": "" if result == "passed" else "拆除了非承重墙以外的隔墙",
-        },
-        violation=violation,
-        actor=actor or front_desk(),
-    )
-
-
-FOUND = {
-    "category": Violation.Category.STRUCTURE,
-    "description": "擅自拆改阳台墙体",
-    "notice_number": "ZG-2026-007",
-    "rectify_by": datetime.date(2026, 6, 1),
-}
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def events(record, kind):

@@ -5,7 +5,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,37 +16,25 @@ from records.models import Deposit, Renovation, RenovationInspection, Violation
 from records.renovations import services
 from tests.factories import user_with_role
 
-from .factories import front_desk, manager, occupied_dossier
-from .test_renovation import FOUND, applied, approved, in_progress, inspection
+from .factories import (
+    FOUND,
+    applied,
+    approved,
+    front_desk,
+    in_progress,
+    inspection,
+    manager,
+    occupied_dossier,
+    renovation_form_data,
+)
 
-pytestmark = pytest.mark.django_db
 Status = Renovation.Status
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def form_data(**overrides):
-    data = {
-        "applicant": "张伟",
-        "applied_on": "2026-05-10",
-        "scope": "厨房改造",
-        "contractor": "深圳市美家装饰工程有限公司",
-        "contractor_licence": "D244030123",
-        "contractor_contact": "王师傅",
-        "contractor_phone": "13812345678",
-        "planned_start": "2026-05-15",
-        "planned_end": "2026-07-31",
-        "deposit_amount": "3000",
-        "deposit_receipt": "YJ-0009",
-    }
-    return {**data, **overrides}
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def _messages(response):
@@ -62,7 +49,7 @@ def test_the_application_form_records_the_renovation_and_its_deposit(client):
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["form"]["applicant"].initial == section.customer.name
-    response = client.post(url, form_data())
+    response = client.post(url, renovation_form_data())
     renovation = Renovation.objects.get()
     assert response.status_code == 302
     assert response.url == renovation.get_absolute_url()
@@ -76,7 +63,10 @@ def test_the_application_form_shows_errors_beside_the_fields_and_keeps_the_input
     client.force_login(front_desk())
     url = reverse("records:renovation_add", args=[dossier.pk])
     response = client.post(
-        url, form_data(planned_end="2026-05-01", contractor_licence="", applied_on="2026-06-01")
+        url,
+        renovation_form_data(
+            planned_end="2026-05-01", contractor_licence="", applied_on="2026-06-01"
+        ),
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -91,11 +81,11 @@ def test_a_deposit_needs_both_amount_and_receipt(client):
     dossier, _section = occupied_dossier()
     client.force_login(front_desk())
     url = reverse("records:renovation_add", args=[dossier.pk])
-    response = client.post(url, form_data(deposit_receipt=""))
+    response = client.post(url, renovation_form_data(deposit_receipt=""))
     assert "deposit_receipt" in response.context["form"].errors
-    response = client.post(url, form_data(deposit_amount=""))
+    response = client.post(url, renovation_form_data(deposit_amount=""))
     assert "deposit_amount" in response.context["form"].errors
-    response = client.post(url, form_data(deposit_amount="-5"))
+    response = client.post(url, renovation_form_data(deposit_amount="-5"))
     assert "deposit_amount" in response.context["form"].errors
     assert not Renovation.objects.exists()
 

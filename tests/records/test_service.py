@@ -7,7 +7,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
@@ -16,23 +15,31 @@ from core.roles import Role
 from customers.models import DossierEvent
 from customers.permissions import grant_dossier
 from records import service_requests as services
-from records.common import DomainError, current_section
+from records.common import DomainError
 from records.models import Application, Correspondence, Deposit, Renovation, Repair
 from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
-from .factories import front_desk, manager, occupied_dossier
+from .factories import (
+    closed,
+    completed,
+    front_desk,
+    letter,
+    manager,
+    occupied_dossier,
+    ordered,
+    reported,
+    submitted,
+    waiting_deposit,
+    waiting_renovation,
+)
 
-pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
 TODAY = NOW.date()
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def events(record, kind):
@@ -44,35 +51,6 @@ def events(record, kind):
 
 
 # --- Repairs -------------------------------------------------------------------------------------
-def reported(dossier=None, actor=None, **overrides):
-    dossier = dossier or occupied_dossier()[0]
-    data = {
-        "reported_by_name": "王先生",
-        "reported_at": NOW - datetime.timedelta(hours=3),
-        "location": "厨房",
-        "description": "水槽下水管漏水",
-        **overrides,
-    }
-    return services.repair_report(dossier=dossier, data=data, actor=actor or front_desk())
-
-
-def ordered(repair=None, **kwargs):
-    kwargs.setdefault("assigned_to", "李师傅")
-    return services.repair_order(repair=repair or reported(), actor=front_desk(), **kwargs)
-
-
-def completed(repair=None, **kwargs):
-    kwargs.setdefault("completed_at", NOW - datetime.timedelta(hours=1))
-    kwargs.setdefault("work_done", "更换下水管及密封圈")
-    return services.repair_complete(repair=repair or ordered(), actor=front_desk(), **kwargs)
-
-
-def closed(repair=None, **kwargs):
-    kwargs.setdefault("satisfaction", 5)
-    kwargs.setdefault("feedback", "维修及时")
-    return services.repair_feedback(repair=repair or completed(), actor=front_desk(), **kwargs)
-
-
 def test_a_repair_is_held_in_the_dossier_through_its_four_steps__R5():
     dossier, section = occupied_dossier()
     recorder = front_desk()
@@ -248,21 +226,6 @@ def test_an_archivist_cannot_close_a_repair():
 
 
 # --- Correspondence ------------------------------------------------------------------------------
-def letter(dossier=None, actor=None, **overrides):
-    dossier = dossier or occupied_dossier()[0]
-    data = {
-        "direction": Correspondence.Direction.INCOMING,
-        "dated": datetime.date(2026, 5, 12),
-        "reference": "LH-2026-031",
-        "counterpart": "王先生",
-        "subject": "关于地下车位的来函",
-        "summary": "申请租用地下车位一个",
-        "in_reply_to": None,
-        **overrides,
-    }
-    return services.letter_record(dossier=dossier, data=data, actor=actor or front_desk())
-
-
 def test_letters_in_and_out_are_held_in_the_dossier_with_their_replies__R5():
     dossier, section = occupied_dossier()
     received = letter(dossier)
@@ -307,20 +270,6 @@ def test_an_archivist_cannot_record_a_letter():
 
 
 # --- Applications --------------------------------------------------------------------------------
-def submitted(dossier=None, actor=None, **overrides):
-    dossier = dossier or occupied_dossier()[0]
-    data = {
-        "kind": Application.Kind.DOOR_LOCK,
-        "applicant": "王先生",
-        "applied_on": datetime.date(2026, 5, 18),
-        "details": "更换入户门锁芯",
-        "valid_from": None,
-        "valid_until": None,
-        **overrides,
-    }
-    return services.application_submit(dossier=dossier, data=data, actor=actor or front_desk())
-
-
 def test_an_application_is_held_in_the_dossier_and_asks_the_managers__R5(
     django_capture_on_commit_callbacks,
 ):
@@ -491,49 +440,6 @@ def test_a_decided_application_is_not_withdrawn():
 
 
 # --- The approvals inbox -------------------------------------------------------------------------
-def _saved(model, **fields):
-    obj = model(**fields)
-    obj._history_user = fields["recorded_by"]
-    obj.save()
-    return obj
-
-
-def waiting_deposit(dossier, *, status=Deposit.Status.REFUND_REQUESTED, n=1):
-    recorder = dossier.opened_by
-    return _saved(
-        Deposit,
-        dossier=dossier,
-        section=current_section(dossier),
-        recorded_by=recorder,
-        kind=Deposit.Kind.KEYS,
-        payer="王先生",
-        amount=Decimal("200"),
-        received_on=datetime.date(2025, 1, 1),
-        receipt_number=f"YJ-{dossier.pk}-{n}-{status}",
-        status=status,
-        refund_amount=Decimal("200") if status == Deposit.Status.REFUND_REQUESTED else None,
-        settlement_reason="退还钥匙",
-        settlement_requested_by=recorder,
-    )
-
-
-def waiting_renovation(dossier, status=Renovation.Status.APPLIED):
-    return _saved(
-        Renovation,
-        dossier=dossier,
-        section=current_section(dossier),
-        recorded_by=dossier.opened_by,
-        applicant="张伟",
-        applied_on=datetime.date(2026, 5, 10),
-        scope="厨房改造",
-        contractor="美家装饰",
-        contractor_licence="D244030123",
-        planned_start=datetime.date(2026, 6, 1),
-        planned_end=datetime.date(2026, 6, 30),
-        status=status,
-    )
-
-
 def test_the_inbox_holds_what_awaits_a_manager_in_the_dossiers_seen():
     dossier, _section = occupied_dossier()
     secret, _section = occupied_dossier(secrecy="B")

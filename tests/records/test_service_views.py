@@ -6,7 +6,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,11 +18,13 @@ from records import service_requests as services
 from records.models import Application, Correspondence, Deposit, Repair
 from tests.factories import user_with_role
 
-from .factories import front_desk, manager, occupied_dossier
-from .test_service import (
+from .factories import (
     closed,
     completed,
+    front_desk,
     letter,
+    manager,
+    occupied_dossier,
     ordered,
     reported,
     submitted,
@@ -31,15 +32,11 @@ from .test_service import (
     waiting_renovation,
 )
 
-pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def _messages(response):

@@ -4,7 +4,6 @@ or twice a year, staff every area each quarter, and every complaint gets a retur
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,16 +18,11 @@ from records.timeline import Kind as RecordKind
 from tests.customers.factories import UnitFactory, dossier_for, moved_in
 
 from ..factories import user_with_role
-from .factories import front_desk, manager, occupied_dossier
-from .test_complaint import NOW, TODAY, record_complaint, return_visit
+from .factories import COMPLAINTS_NOW as NOW
+from .factories import COMPLAINTS_TODAY as TODAY
+from .factories import front_desk, manager, occupied_dossier, record_complaint, return_visit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 def visit(dossier, visitor, *, day=TODAY, actor=None, **overrides):

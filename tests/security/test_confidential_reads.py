@@ -45,7 +45,6 @@ from tests.documents.factories import document_for
 from tests.factories import user_with_role
 
 from .matrix import EXPECTATIONS
-from .test_matrix import matrix_objects  # noqa: F401  (the matrix's fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.roles import Role
 
 from .matrix import EXPECTATIONS
-from .test_matrix import admin_urls, matrix_objects  # noqa: F401  (the fixture)
+from .url_walk import admin_urls
 
 pytestmark = pytest.mark.django_db
 

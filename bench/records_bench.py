@@ -9,10 +9,10 @@ so a second run starts at once): 24 monthly management-fee charges per dossier w
 payments (about 5% of the dossiers in arrears, some charges partly paid), about 1,000,000
 timeline events of which 5,000 are in one dossier, 50,000 complaints with their return visits,
 and deposits, renovations and applications, some awaiting a manager. Then it times, for a
-manager, what the pages run: the arrears list (``records.finance.arrears``, paginated, with
-``attach_occupants`` and ``arrears_summary``), the dossier's timeline
+manager, what the pages run: the arrears list (``records.finance.selectors.arrears``,
+paginated, with ``attach_occupants`` and ``arrears_summary``), the dossier's timeline
 (``customers.timeline.dossier_timeline``, paginated), the approvals inbox
-(``records.service_requests.approvals_waiting``), the complaint list
+(``records.approvals.selectors.approvals_waiting``), the complaint list
 (``records.complaints.complaint_list``, paginated) and the dossier's records panel
 (``records.panels.records_panel``). Prints the median of ``--runs`` runs of each and its ratio
 to a primary-key lookup; exits 1 if a median is over ``--limit`` ms (default 50).
@@ -565,7 +565,7 @@ def arrears_page(user, on, estate=None, page=1):
     """``records.finance_views.arrears_list``: the sum and count, the page, its occupants."""
     from django.core.paginator import Paginator
 
-    from records.finance import services as finance
+    from records.finance import selectors as finance
     from records.finance.views import PAGE_SIZE
 
     rows = finance.arrears(user=user, on=on, estate=estate)
@@ -592,8 +592,8 @@ def timeline_page(dossier, kind="", page=1):
 
 
 def approvals(user):
-    """``records.service_views.approval_list``: the three lists."""
-    from records.service_requests import approvals_waiting
+    """``records.approvals.views.approval_list``: the three lists."""
+    from records.approvals.selectors import approvals_waiting
 
     waiting = approvals_waiting(user=user)
     return sum(len(list(waiting[name])) for name in ("deposits", "renovations", "applications"))

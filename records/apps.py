@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# the modules that declare the records' workflows (core.workflow), loaded with the app so that
+# every page, the admin and the other apps find the moves of a record
+WORKFLOWS = [
+    "records.finance.services",  # deposits
+    "records.finance.leases",  # leases
+    "records.applications.services",
+]
+
 # each kind of record: the page that opens it (from the dossier's timeline, and as the record
 # papers are attached to) and the document category an attachment of it starts with
 RECORDS = {
@@ -24,12 +32,16 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Dossier records")
 
     def ready(self):
+        from importlib import import_module
+
         from core.navigation import NavItem, register
         from customers import event_kinds, panels, timeline
 
         from .panels import records_panel
         from .timeline import Kind
 
+        for module in WORKFLOWS:
+            import_module(module)
         event_kinds.register(Kind)
         panels.register(records_panel, order=5)
         for label, (url_name, category) in RECORDS.items():

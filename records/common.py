@@ -1,13 +1,16 @@
-"""What every records service shares: the refusal, the state-machine step, the section."""
+"""What every records service shares: the section, the generated numbers, and the move.
+
+``check_move``, ``set_status``, ``lock``, ``stamp``, ``save_with_history`` and
+``not_in_future`` are the ones of ``core.workflow`` (there is one implementation); services
+ported to ``core.workflow`` call it directly."""
 
 import re
 
 from django.db import IntegrityError
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from core import workflow
+from core.workflow import DomainError
 from customers.models import Occupancy
-from customers.services import DomainError
 from customers.timeline import record_event
 
 from .timeline import Kind
@@ -18,6 +21,7 @@ __all__ = [
     "record_event",
     "current_section",
     "check_move",
+    "move",
     "set_status",
     "lock",
     "stamp",
@@ -32,56 +36,44 @@ def current_section(dossier):
 
 
 def check_move(record, target):
-    """Refuse a move the record's TRANSITIONS table does not allow."""
-    if target not in record.TRANSITIONS[record.status]:
-        raise DomainError(
-            _("A record that is “%(status)s” cannot become “%(target)s”.")
-            % {
-                "status": record.get_status_display(),
-                "target": type(record).Status(target).label,
-            }
-        )
+    """Refuse a move the record's TRANSITIONS table does not allow (``core.workflow``)."""
+    workflow.refuse_move(record, target)
+
+
+def move(record, target, *, actor, reason, close=False, **fields):
+    """``core.workflow.transition`` on a row the caller has locked (``workflow.lock``):
+    compare-and-set the status, save it and ``fields`` with one history row naming ``actor``.
+    ``close``: the record is locked once moved (R9; its ``locked`` field, which is not
+    ``transition``'s ``locked``), in the same history row."""
+    if close:
+        record.locked = True
+    workflow.transition(record, target, actor=actor, reason=reason, locked=True, **fields)
+    if close:
+        type(record)._default_manager.filter(pk=record.pk).update(locked=True)
+    return record
 
 
 def set_status(record, target, **fields):
-    """Compare-and-set the status (SQLite ignores select_for_update), then save the other
-    fields with the history row. Call inside transaction.atomic with the row locked."""
-    check_move(record, target)
-    model = type(record)
-    if model.objects.filter(pk=record.pk, status=record.status).update(status=target) != 1:
-        raise DomainError(_("Someone else has just changed this record."))
-    record.status = target
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.save(update_fields=["status", *fields])
-    return record
+    """``move`` for a row the caller has locked and stamped (who and why are taken from the
+    stamp); ``locked=True`` among ``fields`` closes the record."""
+    return move(
+        record,
+        target,
+        actor=getattr(record, "_history_user", None),
+        reason=getattr(record, "_change_reason", ""),
+        close=bool(fields.pop("locked", False)),
+        **fields,
+    )
 
 
 def lock(model, pk):
     """The record's row locked for the move (not its dossier's), with its dossier joined."""
-    return (
-        model.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("dossier")
-        .get(pk=pk)
-    )
+    return workflow.lock(model, pk, related=("dossier",))
 
 
-def stamp(record, actor, reason):
-    """The history row of the next save names who and why."""
-    record._history_user = actor
-    record._change_reason = str(reason)[:100]
-
-
-def save_with_history(record, *, actor, reason, **kwargs):
-    """Save with the history row naming who and why."""
-    stamp(record, actor, reason)
-    record.save(**kwargs)
-    return record
-
-
-def not_in_future(day, label):
-    if day > timezone.localdate():
-        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+stamp = workflow.stamp
+save_with_history = workflow.save_with_history
+not_in_future = workflow.not_in_future
 
 
 def next_number(model, field, prefix, width):

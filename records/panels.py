@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Application, Charge, Complaint, Deposit, Renovation, Repair, Violation
+from .permissions import addable, sees_records_panel
 
 ZERO = Value(0, output_field=DecimalField(max_digits=12, decimal_places=2))
 
@@ -38,7 +39,7 @@ def dossier_balances(dossier, *, on=None):
 
 
 def records_panel(*, dossier, user):
-    if not user.has_perm("records.view_complaint"):
+    if not sees_records_panel(user):
         return None
     held, arrears = dossier_balances(dossier)
     # the dossier's own complaints and the collective ones naming it, each found by its index
@@ -73,9 +74,5 @@ def records_panel(*, dossier, user):
         "deposits_held": held,
         "arrears": arrears,
         "open_counts": open_counts,
-        "add_links": [
-            (label, url_name, icon)
-            for label, url_name, perm, icon in RECORD_KINDS
-            if user.has_perm(perm)
-        ],
+        "add_links": addable(user, RECORD_KINDS),
     }

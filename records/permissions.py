@@ -40,12 +40,15 @@ def is_confidential_record(record) -> bool:
     return False
 
 
-def access_record_or_404(user, model, pk, *, request=None, queryset=None):
+def access_record_or_404(user, model, pk, *, perm=None, request=None, queryset=None):
     """Fetch a record the user may see (404 otherwise, the same for missing and forbidden);
-    opening a confidential record is logged (R21)."""
+    opening a confidential record is logged (R21). ``perm``: the page's model permission too
+    (403, logged, to whoever sees the dossier but lacks it)."""
     record = gate.get_or_404(user, record_visible_to(user, model, queryset), request=request, pk=pk)
     if is_confidential_record(record):
         log_access(user, record, AccessLog.Action.VIEW, request=request)
+    if perm:
+        gate.require(user, perm, request=request)
     return record
 
 
@@ -61,4 +64,39 @@ def require_record(user, perm, dossier, *, request=None):
 
 def can_approve(user, perm, record, *, requested_by_id):
     """A manager decides, and never on what they asked for themselves."""
-    return user.has_perm(perm) and requested_by_id != user.pk
+    return gate.can(user, perm) and requested_by_id != user.pk
+
+
+def can(user, perm) -> bool:
+    """The model permission alone (the dossier is checked where the record is fetched)."""
+    return gate.can(user, perm)
+
+
+def on_dossier(user, record, perm=None) -> bool:
+    """The gate of every records workflow (``core.workflow``): the right on the record's
+    dossier. Asked once per user and record (a page asks it for each of its buttons)."""
+    seen = record.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, record.dossier)
+    return seen[user.pk]
+
+
+def not_requested_by(field, message):
+    """A guard: the user decides only what somebody else asked for (``field`` names the one
+    who asked: ``recorded_by_id``, ``settlement_requested_by_id``); ``message`` says so."""
+
+    def guard(user, record):
+        return str(message) if getattr(record, field) == user.pk else None
+
+    return guard
+
+
+# --- The dossier page's records panel ----------------------------------------------------------
+def sees_records_panel(user) -> bool:
+    return gate.can(user, "records.view_complaint")
+
+
+def addable(user, kinds):
+    """The kinds of record ``user`` may add: ``(label, url_name, perm, icon)`` rows →
+    ``(label, url_name, icon)``."""
+    return [(label, url, icon) for label, url, perm, icon in kinds if gate.can(user, perm)]

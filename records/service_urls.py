@@ -8,19 +8,4 @@ urlpatterns = [
     path("repairs/<int:pk>/order/", views.repair_order, name="repair_order"),
     path("repairs/<int:pk>/complete/", views.repair_complete, name="repair_complete"),
     path("repairs/<int:pk>/feedback/", views.repair_feedback, name="repair_feedback"),
-    path("dossiers/<int:dossier_pk>/letters/add/", views.letter_add, name="letter_add"),
-    path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
-    path(
-        "dossiers/<int:dossier_pk>/applications/add/",
-        views.application_add,
-        name="application_add",
-    ),
-    path("applications/<int:pk>/", views.application_detail, name="application_detail"),
-    path("applications/<int:pk>/decide/", views.application_decide, name="application_decide"),
-    path(
-        "applications/<int:pk>/withdraw/",
-        views.application_withdraw,
-        name="application_withdraw",
-    ),
-    path("approvals/", views.approval_list, name="approval_list"),
 ]

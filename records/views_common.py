@@ -1,14 +1,17 @@
-"""What every records page shares: the detail context and the form page."""
+"""What every records page shares: the detail context, the form page, a move posted from the
+record's page, and the base of the record forms."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from customers.models import DossierEvent
 from customers.panels import record_panels_for
 
-from .common import DomainError
+from .common import DomainError, current_section
 
 
 def _about(model, ids):
@@ -68,3 +71,35 @@ def back(record, message, request, level=messages.ERROR):
     """To the record's page, with a message (a refusal unless ``level`` says otherwise)."""
     messages.add_message(request, level, message)
     return redirect(record)
+
+
+def customer_name(dossier):
+    """The name of the dossier's current occupant (the applicant, the one who reports …)."""
+    section = current_section(dossier)
+    return section.customer.name if section else ""
+
+
+def step(request, record, *, form, flag, move, success, render_page):
+    """A move posted from the record's page: an invalid form, or a refusal while the move is
+    still open (``flag``), is shown on the page with what was typed; a move no longer open
+    (someone moved the record on) is said as a message."""
+    if not form.is_valid():
+        if not flag:
+            return back(record, _("This step is not open for this record now."), request)
+        return render_page(request, record, form)
+    try:
+        move(form.cleaned_data)
+    except DomainError as exc:
+        if not flag:
+            return back(record, str(exc), request)
+        form.add_error(None, str(exc))
+        return render_page(request, record, form)
+    return back(record, success, request, messages.SUCCESS)
+
+
+class RecordForm(forms.ModelForm):
+    """A form of a record's fields; the record is built by the service, which has the
+    dossier (nothing to check on a model instance here)."""
+
+    def _post_clean(self):
+        pass

@@ -11,12 +11,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.widgets import DATE, date_not_in_future
 from customers.models import Customer, Estate, Occupancy
-from records.finance.leases import linkable_lease_deposits, tenant_choices
+from records.finance.selectors import linkable_lease_deposits, tenant_choices
 from records.finance.services import FORFEIT, REFUND, parse_period
 from records.models import Charge, Deposit, Lease, Payment
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _plain(value):
@@ -58,12 +57,6 @@ class ReceiptField(forms.CharField):
 
     def to_python(self, value):
         return _plain(super().to_python(value))
-
-
-def _not_in_future(form, field, message):
-    day = form.cleaned_data.get(field)
-    if day and day > timezone.localdate():
-        form.add_error(field, message)
 
 
 def _receipt_taken(model, number):
@@ -140,7 +133,7 @@ class LeaseTermForm(forms.Form):
             self.add_error("ends_on", _("The lease must end after it starts."))
         if signed and ends and signed > ends:
             self.add_error("signed_on", _("The lease cannot be signed after its term has ended."))
-        _not_in_future(self, "signed_on", _("The signing date is in the future."))
+        date_not_in_future(self, "signed_on", _("The signing date is in the future."))
         existing, amount = cleaned.get("deposit"), cleaned.get("deposit_amount")
         number = cleaned.get("deposit_receipt_number")
         if existing and (amount or number):
@@ -154,7 +147,7 @@ class LeaseTermForm(forms.Form):
                 "deposit_receipt_number",
                 _("Receipt number %(number)s is already on file.") % {"number": number},
             )
-        _not_in_future(self, "deposit_received_on", _("The receipt date is in the future."))
+        date_not_in_future(self, "deposit_received_on", _("The receipt date is in the future."))
         return cleaned
 
 
@@ -259,7 +252,7 @@ class DepositForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "received_on", _("The receipt date is in the future."))
+        date_not_in_future(self, "received_on", _("The receipt date is in the future."))
         return cleaned
 
 
@@ -347,7 +340,7 @@ class DepositDecideForm(forms.Form):
                     _("A deposit cannot be settled before it was received (%(date)s).")
                     % {"date": date_format(self.deposit.received_on)},
                 )
-            _not_in_future(self, "settled_on", _("The settlement date is in the future."))
+            date_not_in_future(self, "settled_on", _("The settlement date is in the future."))
         return cleaned
 
 
@@ -420,7 +413,7 @@ class PaymentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "paid_on", _("The payment date is in the future."))
+        date_not_in_future(self, "paid_on", _("The payment date is in the future."))
         return cleaned
 
 

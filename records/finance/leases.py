@@ -9,45 +9,41 @@ leases in force of the same tenant in the same dossier never overlap. The deposi
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core import workflow
 from core.templatetags.core_tags import yuan
-from customers.models import Customer, Dossier, Occupancy
-from records.common import (
-    DomainError,
-    Kind,
-    check_move,
-    lock,
-    record_event,
-    save_with_history,
-    set_status,
-)
+from customers.models import Dossier, Occupancy
+from records.common import DomainError, Kind, move, record_event
 from records.finance.services import deposit_record
 from records.models import Deposit, Lease
-from records.permissions import require_record
+from records.permissions import can, on_dossier, require_record
 
 __all__ = [
-    "tenant_choices",
-    "linkable_lease_deposits",
+    "WORKFLOW",
     "lease_record",
     "lease_renew",
     "lease_terminate",
-    "lease_deposit_in_force",
 ]
 
 
-def tenant_choices(dossier):
-    """The customers who hold a current section of the dossier, tenants first."""
-    sections = Occupancy.objects.current().filter(dossier=dossier)
-    tenant = sections.filter(customer=OuterRef("pk"), role=Occupancy.Role.TENANT)
-    return (
-        Customer.objects.filter(Exists(sections.filter(customer=OuterRef("pk"))))
-        .annotate(is_tenant=Exists(tenant))
-        .order_by("-is_tenant", "name", "pk")
-    )
+def _may_add_leases(user, lease):
+    # a renewal is a new lease: whoever renews also records leases
+    return None if can(user, "records.add_lease") else False
+
+
+# a lease in force is renewed (a new lease for a later term) or terminated; either locks it
+WORKFLOW = workflow.declare(
+    Lease,
+    workflow.Move(
+        "renew", Lease.Status.RENEWED, perm="records.change_lease", guard=_may_add_leases
+    ),
+    workflow.Move("terminate", Lease.Status.TERMINATED, perm="records.change_lease"),
+    gate=on_dossier,
+)
 
 
 def _tenant_section(dossier, tenant):
@@ -65,13 +61,6 @@ def _tenant_section(dossier, tenant):
             }
         )
     return section
-
-
-def linkable_lease_deposits(dossier):
-    """Lease deposits of the dossier still held and not yet tied to a lease."""
-    return Deposit.objects.filter(
-        dossier=dossier, kind=Deposit.Kind.LEASE, status=Deposit.Status.HELD, lease__isnull=True
-    ).order_by("-received_on", "-pk")
 
 
 def _check_term(data):
@@ -175,7 +164,7 @@ def _new_lease(*, dossier, tenant, section, data, deposit, actor, renewal_of=Non
         renewal_of=renewal_of,
         note=data.get("note", ""),
     )
-    return save_with_history(lease, actor=actor, reason=reason)
+    return workflow.save_with_history(lease, actor=actor, reason=reason)
 
 
 def lease_record(*, dossier, data, actor) -> Lease:
@@ -225,8 +214,9 @@ def lease_renew(*, lease, data, actor) -> Lease:
     gate.require(actor, "records.add_lease")
     _check_term(data)
     with transaction.atomic():
-        old = lock(Lease, lease.pk)
-        check_move(old, Lease.Status.RENEWED)
+        # decided on the row as it is now, whatever the caller read
+        old = workflow.lock(Lease, lease.pk, related=("dossier",))
+        workflow.require_move(actor, old, "renew")
         errors = {}
         if data["starts_on"] <= old.starts_on:
             errors["starts_on"] = _(
@@ -239,9 +229,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
         if errors:
             raise ValidationError(errors)
         section = _tenant_section(old.dossier, old.tenant)
-        old._history_user = actor
-        old._change_reason = _("Renewed")
-        set_status(old, Lease.Status.RENEWED, locked=True)
+        move(old, Lease.Status.RENEWED, actor=actor, reason=_("Renewed"), close=True)
         _refuse_overlap(old.dossier, old.tenant, data["starts_on"], data["ends_on"])
         deposit = _lease_deposit(
             dossier=old.dossier, data=data, tenant=old.tenant, section=section, actor=actor
@@ -281,8 +269,9 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
     if not reason:
         raise ValidationError({"reason": _("Say why the lease is terminated.")})
     with transaction.atomic():
-        lease = lock(Lease, lease.pk)
-        check_move(lease, Lease.Status.TERMINATED)
+        # decided on the row as it is now, whatever the caller read
+        lease = workflow.lock(Lease, lease.pk, related=("dossier",))
+        workflow.require_move(actor, lease, "terminate")
         if terminated_on < lease.signed_on:
             raise ValidationError(
                 {
@@ -290,14 +279,14 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
                     % {"date": date_format(lease.signed_on)}
                 }
             )
-        lease._history_user = actor
-        lease._change_reason = _("Terminated")
-        set_status(
+        move(
             lease,
             Lease.Status.TERMINATED,
+            actor=actor,
+            reason=_("Terminated"),
+            close=True,
             terminated_on=terminated_on,
             termination_reason=reason,
-            locked=True,
         )
         record_event(
             dossier=lease.dossier,
@@ -310,16 +299,3 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
             record=lease,
         )
     return lease
-
-
-def lease_deposit_in_force(lease):
-    """The deposit a lease holds: its own, or the one carried over from the lease it renews
-    (a renewal keeps the deposit; the renewed lease keeps its link, locked)."""
-    seen = 0
-    current = lease
-    while current is not None and seen < 50:
-        if current.deposit_id:
-            return current.deposit
-        current = current.renewal_of
-        seen += 1
-    return None

@@ -1,5 +1,6 @@
 """Deposits (押金), charges and payments (欠费) of a dossier (R5), and the arrears list.
-Leases live in ``finance_leases`` and record their deposit through ``deposit_record``.
+Leases live in ``leases`` and record their deposit through ``deposit_record``; the reads
+(the arrears list, the deposits awaiting a decision) in ``selectors``.
 
 One function per write, ``<entity>_<verb>(*, …, actor)``. Each one checks the model permission
 and the sight of the dossier (``require_record``), locks the row it changes, refuses an illegal
@@ -17,30 +18,21 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DecimalField, F, Min, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import permissions as gate
+from core import workflow
 from core.services import notify
 from core.templatetags.core_tags import yuan
-from customers.models import Occupancy
 from customers.permissions import who_is_told
-from records.common import (
-    DomainError,
-    Kind,
-    check_move,
-    current_section,
-    lock,
-    record_event,
-    save_with_history,
-    set_status,
-)
+from records.common import DomainError, Kind, current_section, move, record_event
 from records.models import Charge, Deposit, Payment
-from records.permissions import can_approve, record_visible_to, require_record
+from records.permissions import not_requested_by, on_dossier, require_record
 
 __all__ = [
     "DomainError",
@@ -51,18 +43,12 @@ __all__ = [
     "deposit_record",
     "deposit_request_settlement",
     "deposit_decide",
-    "can_decide_deposit",
-    "deposits_awaiting_decision",
+    "WORKFLOW",
     "charge_add",
     "payment_record",
-    "arrears",
-    "attach_occupants",
-    "arrears_summary",
 ]
 
 REFUND, FORFEIT = "refund", "forfeit"
-MONEY = DecimalField(max_digits=12, decimal_places=2)
-ZERO = Value(Decimal("0.00"), output_field=MONEY)
 # 2026-10, 2026/10, 2026.10, 202610, 2026年10月
 PERIOD_PATTERN = re.compile(r"^(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?$")
 
@@ -78,6 +64,28 @@ def parse_period(text) -> str:
     raise ValidationError(
         _("Write the billing period as year and month, for example 2026-10."), code="period"
     )
+
+
+OWN_REQUEST = gettext_lazy(
+    "You asked for this settlement yourself; another manager must decide it."
+)
+_not_own_request = not_requested_by("settlement_requested_by_id", OWN_REQUEST)
+Status = Deposit.Status
+APPROVE = "records.approve_deposit"
+
+# R5: a held deposit is refunded or forfeited only once a manager other than the one who asked
+# has approved; a rejected request holds it again
+WORKFLOW = workflow.declare(
+    Deposit,
+    workflow.Move("request_refund", Status.REFUND_REQUESTED, perm="records.change_deposit"),
+    workflow.Move("request_forfeit", Status.FORFEIT_REQUESTED, perm="records.change_deposit"),
+    workflow.Move("refund", Status.REFUNDED, perm=APPROVE, guard=_not_own_request),
+    workflow.Move("forfeit", Status.FORFEITED, perm=APPROVE, guard=_not_own_request),
+    workflow.Move("reject", Status.HELD, perm=APPROVE, guard=_not_own_request),
+    gate=on_dossier,
+)
+# the move approving each request
+APPROVING = {Status.REFUND_REQUESTED: "refund", Status.FORFEIT_REQUESTED: "forfeit"}
 
 
 def _unique_receipt(model, number, field="receipt_number"):
@@ -110,7 +118,7 @@ def deposit_record(*, dossier, data, actor, section=None, field_prefix="") -> De
         )
         try:
             with transaction.atomic():
-                save_with_history(deposit, actor=actor, reason=_("Deposit received"))
+                workflow.save_with_history(deposit, actor=actor, reason=_("Deposit received"))
         except IntegrityError:
             _unique_receipt(Deposit, number, field=f"{field_prefix}receipt_number")
             raise
@@ -136,14 +144,12 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
         raise ValidationError({"reason": _("Say why the deposit is settled.")})
     if settlement not in (REFUND, FORFEIT):
         raise ValidationError({"settlement": _("Choose refund or forfeit.")})
+    name = "request_refund" if settlement == REFUND else "request_forfeit"
     with transaction.atomic():
-        deposit = lock(Deposit, deposit.pk)
-        target = (
-            Deposit.Status.REFUND_REQUESTED
-            if settlement == REFUND
-            else Deposit.Status.FORFEIT_REQUESTED
-        )
-        check_move(deposit, target)
+        # decided on the row as it is now, whatever the caller read
+        deposit = workflow.lock(Deposit, deposit.pk, related=("dossier",))
+        workflow.require_move(actor, deposit, name)
+        target = WORKFLOW.moves[name].target
         if settlement == REFUND:
             if refund_amount is None or refund_amount <= 0:
                 raise ValidationError(
@@ -158,11 +164,11 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
                 )
         else:
             refund_amount = Decimal("0.00")
-        deposit._history_user = actor
-        deposit._change_reason = _("Settlement requested")
-        set_status(
+        move(
             deposit,
             target,
+            actor=actor,
+            reason=_("Settlement requested"),
             refund_amount=refund_amount,
             settlement_reason=reason,
             settlement_requested_by=actor,
@@ -195,19 +201,6 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
     return deposit
 
 
-def can_decide_deposit(user, deposit):
-    """A manager other than the requester decides a requested settlement."""
-    return deposit.status in (
-        Deposit.Status.REFUND_REQUESTED,
-        Deposit.Status.FORFEIT_REQUESTED,
-    ) and can_approve(
-        user,
-        "records.approve_deposit",
-        deposit,
-        requested_by_id=deposit.settlement_requested_by_id,
-    )
-
-
 def deposit_decide(
     *, deposit, approve, actor, note="", refund_receipt_number="", settled_on=None
 ) -> Deposit:
@@ -217,25 +210,20 @@ def deposit_decide(
     note = (note or "").strip()
     refund_receipt_number = (refund_receipt_number or "").strip()
     with transaction.atomic():
-        deposit = lock(Deposit, deposit.pk)
-        requested = {
-            Deposit.Status.REFUND_REQUESTED: Deposit.Status.REFUNDED,
-            Deposit.Status.FORFEIT_REQUESTED: Deposit.Status.FORFEITED,
-        }
-        if deposit.status not in requested:
+        # decided on the row as it is now, whatever the caller read
+        deposit = workflow.lock(Deposit, deposit.pk, related=("dossier",))
+        if deposit.status not in APPROVING:
             raise DomainError(
                 _("Nobody has asked to settle this deposit; it is “%(status)s”.")
                 % {"status": deposit.get_status_display()}
             )
-        if not can_decide_deposit(actor, deposit):
+        name = APPROVING[deposit.status] if approve else "reject"
+        if _not_own_request(actor, deposit):
             gate.record_refusal(actor, "records.approve_deposit (own request)", deposit)
-            raise DomainError(
-                _("You asked for this settlement yourself; another manager must decide it.")
-            )
+        workflow.require_move(actor, deposit, name)
         requester = deposit.settlement_requested_by
-        deposit._history_user = actor
         if approve:
-            target = requested[deposit.status]
+            target = WORKFLOW.moves[name].target
             settled_on = settled_on or timezone.localdate()
             errors = {}
             if target == Deposit.Status.REFUNDED and not refund_receipt_number:
@@ -246,17 +234,18 @@ def deposit_decide(
                 ) % {"date": date_format(deposit.received_on)}
             if errors:
                 raise ValidationError(errors)
-            deposit._change_reason = _("Settlement approved")
-            set_status(
+            move(
                 deposit,
                 target,
+                actor=actor,
+                reason=_("Settlement approved"),
+                close=True,
                 approved_by=actor,
                 approved_at=timezone.now(),
                 settled_on=settled_on,
                 refund_receipt_number=refund_receipt_number
                 if target == Deposit.Status.REFUNDED
                 else "",
-                locked=True,
             )
             if target == Deposit.Status.REFUNDED:
                 title = _("Deposit %(number)s refunded: %(refund)s paid back, %(kept)s kept") % {
@@ -274,10 +263,11 @@ def deposit_decide(
         else:
             if not note:
                 raise ValidationError({"note": _("Say why the request is rejected.")})
-            deposit._change_reason = _("Settlement rejected")
-            set_status(
+            move(
                 deposit,
                 Deposit.Status.HELD,
+                actor=actor,
+                reason=_("Settlement rejected"),
                 refund_amount=None,
                 settlement_reason="",
                 settlement_requested_by=None,
@@ -303,16 +293,6 @@ def deposit_decide(
             about=deposit.dossier,
         )
     return deposit
-
-
-def deposits_awaiting_decision(*, user):
-    """Requested refunds and forfeits the user may see (for the approvals page)."""
-    return (
-        record_visible_to(user, Deposit)
-        .filter(status__in=(Deposit.Status.REFUND_REQUESTED, Deposit.Status.FORFEIT_REQUESTED))
-        .select_related("dossier", "settlement_requested_by")
-        .order_by("received_on", "pk")
-    )
 
 
 # --- Charges and payments ---------------------------------------------------------------------
@@ -345,7 +325,7 @@ def charge_add(*, dossier, data, actor) -> Charge:
         )
         try:
             with transaction.atomic():
-                save_with_history(charge, actor=actor, reason=_("Charge recorded"))
+                workflow.save_with_history(charge, actor=actor, reason=_("Charge recorded"))
         except IntegrityError:
             raise duplicate from None
         record_event(
@@ -373,7 +353,7 @@ def payment_record(*, charge, data, actor) -> Payment:
     if amount is None or amount <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     with transaction.atomic():
-        charge = lock(Charge, charge.pk)
+        charge = workflow.lock(Charge, charge.pk, related=("dossier",))
         outstanding = charge.amount - charge.paid_amount
         if outstanding <= 0:
             raise DomainError(_("This charge is paid in full already."))
@@ -411,7 +391,7 @@ def payment_record(*, charge, data, actor) -> Payment:
         )
         try:
             with transaction.atomic():
-                save_with_history(payment, actor=actor, reason=_("Payment received"))
+                workflow.save_with_history(payment, actor=actor, reason=_("Payment received"))
         except IntegrityError:
             _unique_receipt(Payment, number)
             raise
@@ -432,102 +412,3 @@ def payment_record(*, charge, data, actor) -> Payment:
             record=payment,
         )
     return payment
-
-
-# --- Arrears ----------------------------------------------------------------------------------
-def _owed_charges(*, user, on, estate=None):
-    """The visible charges due before ``on`` and not paid by then, each with what it owed.
-
-    A charge's ``paid_amount`` is the sum of its payments (``payment_record`` keeps it so, and
-    the dossier's records panel counts its arrears from it). When no payment is dated after
-    ``on`` (always, for today: payments are never dated ahead), what a charge owed then is
-    what it owes now, and the unpaid charges are found by an index (migration 0003). For an
-    earlier day, the charges paid since then are added to them and only those have their
-    payments up to that day added up, not every charge ever due.
-    """
-    charges = record_visible_to(user, Charge).filter(due_on__lt=on)
-    if estate is not None:
-        charges = charges.filter(dossier__unit__building__estate=estate)
-    outstanding = F("amount") - F("paid_amount")
-    paid_later = Payment.objects.filter(paid_on__gt=on).order_by()
-    if not paid_later.exists():
-        return (
-            charges.alias(outstanding=outstanding)
-            .filter(outstanding__gt=0)
-            .annotate(owed=outstanding)
-        )
-    paid_by_then = (
-        Payment.objects.filter(charge=OuterRef("pk"), paid_on__lte=on)
-        .order_by()
-        .values("charge")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    may_owe = (
-        Charge.objects.alias(outstanding=outstanding)
-        .filter(outstanding__gt=0, due_on__lt=on)
-        .order_by()
-        .values("pk")
-        .union(paid_later.filter(charge__due_on__lt=on).values("charge"), all=True)
-    )
-    return (
-        charges.filter(pk__in=may_owe)
-        .annotate(owed=F("amount") - Coalesce(Subquery(paid_by_then, output_field=MONEY), ZERO))
-        .filter(owed__gt=0)
-    )
-
-
-def arrears(*, user, on, estate=None):
-    """One row per visible dossier owing money on ``on``: charges due before that day, less
-    the payments received by then. Rows are dicts, the largest debt first; one query."""
-    return (
-        _owed_charges(user=user, on=on, estate=estate)
-        .order_by()
-        .values(
-            "dossier_id",
-            archive_number=F("dossier__archive_number"),
-            estate=F("dossier__unit__building__estate__name"),
-            building=F("dossier__unit__building__number"),
-            entrance=F("dossier__unit__entrance"),
-            room=F("dossier__unit__room"),
-        )
-        .annotate(
-            total=Sum("owed", output_field=MONEY),
-            periods=Count("period", distinct=True),
-            oldest_period=Min("period"),
-            oldest_due=Min("due_on"),
-        )
-        .order_by("-total", "archive_number")
-    )
-
-
-def arrears_summary(*, user, on, estate=None):
-    """How many dossiers owe, and how much in all: one query."""
-    return _owed_charges(user=user, on=on, estate=estate).aggregate(
-        dossiers=Count("dossier", distinct=True),
-        total=Coalesce(Sum("owed", output_field=MONEY), ZERO),
-    )
-
-
-def attach_occupants(rows):
-    """Give each arrears row its unit label and current occupants' names: one query."""
-    rows = list(rows)
-    names = {}
-    ids = [row["dossier_id"] for row in rows]
-    for start in range(0, len(ids), 500):
-        sections = (
-            Occupancy.objects.current()
-            .filter(dossier_id__in=ids[start : start + 500])
-            .select_related("customer")
-            .order_by("dossier_id", "section_number")
-        )
-        for section in sections:
-            names.setdefault(section.dossier_id, []).append(section.customer.name)
-    for row in rows:
-        row["occupants"] = names.get(row["dossier_id"], [])
-        parts = [row["estate"], _("Building %(n)s") % {"n": row["building"]}]
-        if row["entrance"]:
-            parts.append(_("Entrance %(n)s") % {"n": row["entrance"]})
-        parts.append(row["room"])
-        row["unit"] = " ".join(str(p) for p in parts)
-    return rows

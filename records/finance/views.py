@@ -2,7 +2,8 @@
 
 Pages of one dossier check the sight of the dossier first (404 to whoever may not see it),
 then the model permission (403); record pages do the same through ``access_record_or_404``.
-Templates get ``can_*`` flags and never decide permissions.
+Templates get the moves the user may make (``core.workflow.allowed_moves``) and ``can_*``
+flags made from them, and never decide permissions.
 """
 
 from decimal import Decimal
@@ -15,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core import workflow
 from core.exports import csv_response
 from core.models import AccessLog
 from core.services import log_access
 from customers.models import Occupancy
 from customers.permissions import access_dossier_or_404
 from records.finance import leases as finance_leases
+from records.finance import selectors
 from records.finance import services as finance
 from records.finance.forms import (
     ArrearsFilterForm,
@@ -35,7 +38,7 @@ from records.finance.forms import (
 )
 from records.models import Charge, Deposit, Lease, Payment, Renovation
 from records.panels import dossier_balances
-from records.permissions import access_record_or_404
+from records.permissions import access_record_or_404, can
 from records.views_common import detail_context, form_page
 
 PAGE_SIZE = 25
@@ -50,9 +53,9 @@ def _dossier(request, pk, perm):
 
 def _record(request, model, pk, perm, *related):
     queryset = model.objects.select_related("dossier", "section", "recorded_by", *related)
-    record = access_record_or_404(request.user, model, pk, request=request, queryset=queryset)
-    gate.require(request.user, perm, request=request)
-    return record
+    return access_record_or_404(
+        request.user, model, pk, perm=perm, request=request, queryset=queryset
+    )
 
 
 def _deducted(deposit):
@@ -96,10 +99,9 @@ def lease_add(request, dossier_pk):
 
 def lease_detail(request, pk):
     lease = _record(request, Lease, pk, "records.view_lease", *LEASE_RELATED)
-    user = request.user
-    in_force = lease.status == Lease.Status.ACTIVE
-    can_terminate = in_force and user.has_perm("records.change_lease")
-    deposit = finance_leases.lease_deposit_in_force(lease)
+    moves = workflow.allowed_moves(request.user, lease)
+    can_terminate = "terminate" in moves
+    deposit = selectors.lease_deposit_in_force(lease)
     context = detail_context(
         request,
         lease,
@@ -107,7 +109,8 @@ def lease_detail(request, pk):
         renewed_by=Lease.objects.filter(renewal_of=lease).first(),
         deposit=deposit,
         deposit_carried_over=deposit is not None and deposit.pk != lease.deposit_id,
-        can_renew=can_terminate and user.has_perm("records.add_lease"),
+        moves=moves,
+        can_renew="renew" in moves,
         can_terminate=can_terminate,
         terminate_form=LeaseTerminateForm(lease=lease) if can_terminate else None,
         today=timezone.localdate(),
@@ -118,7 +121,7 @@ def lease_detail(request, pk):
 def lease_renew(request, pk):
     lease = _record(request, Lease, pk, "records.change_lease", *LEASE_RELATED)
     gate.require(request.user, "records.add_lease", request=request)
-    if lease.status != Lease.Status.ACTIVE:
+    if "renew" not in workflow.allowed_moves(request.user, lease):
         messages.warning(
             request,
             _("Only a lease in force can be renewed; this one is “%(status)s”.")
@@ -135,7 +138,7 @@ def lease_renew(request, pk):
             "lease": lease,
             "title": _("Renew lease %(number)s") % {"number": lease.contract_number},
             "cancel_url": lease.get_absolute_url(),
-            "current_deposit": finance_leases.lease_deposit_in_force(lease),
+            "current_deposit": selectors.lease_deposit_in_force(lease),
         },
         save=lambda data: finance_leases.lease_renew(lease=lease, data=data, actor=request.user),
         success_message=_("Lease renewed; the old lease is kept, locked."),
@@ -144,7 +147,7 @@ def lease_renew(request, pk):
 
 def lease_terminate(request, pk):
     lease = _record(request, Lease, pk, "records.change_lease", *LEASE_RELATED)
-    if lease.status != Lease.Status.ACTIVE:
+    if "terminate" not in workflow.allowed_moves(request.user, lease):
         messages.warning(
             request,
             _("Only a lease in force can be terminated; this one is “%(status)s”.")
@@ -160,7 +163,7 @@ def lease_terminate(request, pk):
             reason=data["reason"],
             actor=request.user,
         )
-        deposit = finance_leases.lease_deposit_in_force(done)
+        deposit = selectors.lease_deposit_in_force(done)
         if deposit is not None and deposit.status == Deposit.Status.HELD:
             messages.info(
                 request,
@@ -221,8 +224,9 @@ def deposit_detail(request, pk):
         "approved_by",
     )
     user = request.user
-    can_request = deposit.status == Deposit.Status.HELD and user.has_perm("records.change_deposit")
-    can_decide = finance.can_decide_deposit(user, deposit)
+    moves = workflow.allowed_moves(user, deposit)
+    can_request = bool({"request_refund", "request_forfeit"} & moves)
+    can_decide = bool(selectors.DECIDE & moves)
     context = detail_context(
         request,
         deposit,
@@ -230,6 +234,7 @@ def deposit_detail(request, pk):
         lease=Lease.objects.filter(deposit=deposit).first(),
         renovation=Renovation.objects.filter(deposit=deposit).first(),
         others=list(Deposit.objects.filter(dossier=deposit.dossier).exclude(pk=deposit.pk)[:20]),
+        moves=moves,
         can_request=can_request,
         can_decide=can_decide,
         own_request=deposit.status in REQUESTED and deposit.settlement_requested_by_id == user.pk,
@@ -243,7 +248,7 @@ def deposit_detail(request, pk):
 
 def deposit_settle(request, pk):
     deposit = _record(request, Deposit, pk, "records.change_deposit")
-    if deposit.status != Deposit.Status.HELD:
+    if not {"request_refund", "request_forfeit"} & workflow.allowed_moves(request.user, deposit):
         messages.warning(
             request,
             _("Only a held deposit can be settled; this one is “%(status)s”.")
@@ -276,7 +281,7 @@ def deposit_settle(request, pk):
 
 def deposit_decide(request, pk):
     deposit = _record(request, Deposit, pk, "records.approve_deposit", "settlement_requested_by")
-    if not finance.can_decide_deposit(request.user, deposit):
+    if not selectors.can_decide_deposit(request.user, deposit):
         if deposit.status in REQUESTED:
             messages.warning(
                 request,
@@ -333,7 +338,7 @@ def charge_add(request, dossier_pk):
 
 def charge_detail(request, pk):
     charge = _record(request, Charge, pk, "records.view_charge")
-    can_pay = charge.outstanding > 0 and request.user.has_perm("records.add_payment")
+    can_pay = charge.outstanding > 0 and can(request.user, "records.add_payment")
     payments = list(charge.payments.select_related("recorded_by").order_by("-paid_on", "-pk"))
     context = detail_context(
         request,
@@ -386,14 +391,14 @@ def arrears_list(request):
     if form.is_valid():
         estate = form.cleaned_data["estate"]
         on = form.cleaned_data["on"] or on
-    rows = finance.arrears(user=request.user, on=on, estate=estate)
+    rows = selectors.arrears(user=request.user, on=on, estate=estate)
     if request.GET.get("format") == "csv":
         return _arrears_csv(request, rows, on=on, estate=estate)
-    summary = finance.arrears_summary(user=request.user, on=on, estate=estate)
+    summary = selectors.arrears_summary(user=request.user, on=on, estate=estate)
     paginator = Paginator(rows, PAGE_SIZE)
     paginator.count = summary["dossiers"]  # the rows are one per dossier: counted already
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = finance.attach_occupants(page.object_list)
+    page.object_list = selectors.attach_occupants(page.object_list)
     context = {
         "form": form,
         "page_obj": page,
@@ -433,6 +438,6 @@ def _arrears_csv(request, rows, *, on, estate):
             row["oldest_due"],
             row["total"].quantize(Decimal("0.01")),
         ]
-        for row in finance.attach_occupants(rows)
+        for row in selectors.attach_occupants(rows)
     )
     return csv_response(f"arrears-{on.isoformat()}.csv", header, lines)

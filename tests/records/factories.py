@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from core.roles import Role
 from records import service_requests
+from records.applications import services as applications
 from records.common import current_section
 from records.complaints import services as complaints
+from records.letters import services as letters
 from records.models import (
     Application,
     Complaint,
@@ -236,7 +238,7 @@ def letter(dossier=None, actor=None, **overrides):
         "in_reply_to": None,
         **overrides,
     }
-    return service_requests.letter_record(dossier=dossier, data=data, actor=actor or front_desk())
+    return letters.letter_record(dossier=dossier, data=data, actor=actor or front_desk())
 
 
 def submitted(dossier=None, actor=None, **overrides):
@@ -250,9 +252,7 @@ def submitted(dossier=None, actor=None, **overrides):
         "valid_until": None,
         **overrides,
     }
-    return service_requests.application_submit(
-        dossier=dossier, data=data, actor=actor or front_desk()
-    )
+    return applications.application_submit(dossier=dossier, data=data, actor=actor or front_desk())
 
 
 def _saved(model, **fields):

@@ -13,6 +13,7 @@ from customers.models import DossierEvent, Occupancy
 from customers.permissions import grant_dossier
 from records.common import DomainError
 from records.finance import leases as finance_leases
+from records.finance import selectors
 from records.finance import services as finance
 from records.models import Charge, Deposit, Lease, Payment
 from records.panels import dossier_balances
@@ -95,12 +96,12 @@ def test_lease_recorded_with_its_new_deposit__R5(dossier, tenant, front_desk):
 
 def test_lease_takes_a_held_lease_deposit_on_file(dossier, tenant, front_desk):
     deposit = finance.deposit_record(dossier=dossier, data=deposit_data(), actor=front_desk)
-    assert list(finance_leases.linkable_lease_deposits(dossier)) == [deposit]
+    assert list(selectors.linkable_lease_deposits(dossier)) == [deposit]
     lease = finance_leases.lease_record(
         dossier=dossier, data=lease_data(tenant, deposit=deposit), actor=front_desk
     )
     assert lease.deposit == deposit
-    assert not finance_leases.linkable_lease_deposits(dossier).exists()
+    assert not selectors.linkable_lease_deposits(dossier).exists()
 
 
 def test_lease_refuses_a_deposit_it_cannot_hold(dossier, tenant, front_desk):
@@ -143,11 +144,11 @@ def test_lease_tenant_must_hold_a_current_section(dossier, front_desk):
     with pytest.raises(ValidationError) as exc:
         finance_leases.lease_record(dossier=dossier, data=lease_data(stranger), actor=front_desk)
     assert "tenant" in exc.value.error_dict
-    assert stranger not in finance_leases.tenant_choices(dossier)
+    assert stranger not in selectors.tenant_choices(dossier)
 
 
 def test_tenants_are_offered_first(dossier, tenant):
-    choices = list(finance_leases.tenant_choices(dossier))
+    choices = list(selectors.tenant_choices(dossier))
     assert choices[0] == tenant and len(choices) == 2
 
 
@@ -231,7 +232,7 @@ def test_renewal_is_a_new_lease_and_locks_the_old__R10(lease, front_desk):
     assert new.renewal_of == lease and new.status == Lease.Status.ACTIVE
     assert new.tenant == lease.tenant and new.rent == Decimal("4800.00")
     assert new.deposit is None
-    assert finance_leases.lease_deposit_in_force(new) == lease.deposit  # carried over
+    assert selectors.lease_deposit_in_force(new) == lease.deposit  # carried over
     titles = events(lease.dossier, RecordKind.LEASE)
     assert any("HT-2026-001" in t and "2027年12月31日" in t for t in titles)
     assert lease.history.first().history_change_reason
@@ -462,9 +463,9 @@ def test_refund_refused_without_manager_approval__R5(deposit, front_desk, manage
         )
     deposit.refresh_from_db()
     assert deposit.status == Status.REFUND_REQUESTED and deposit.approved_by is None
-    assert not finance.can_decide_deposit(manager, deposit)
-    assert not finance.can_decide_deposit(front_desk, deposit)
-    assert finance.can_decide_deposit(user_with_role(Role.MANAGER), deposit)
+    assert not selectors.can_decide_deposit(manager, deposit)
+    assert not selectors.can_decide_deposit(front_desk, deposit)
+    assert selectors.can_decide_deposit(user_with_role(Role.MANAGER), deposit)
 
 
 def test_a_manager_who_cannot_see_the_dossier_cannot_decide__R5(front_desk, manager):
@@ -503,7 +504,7 @@ def test_deposits_held_count_every_kind_until_settled__R5(dossier, front_desk, m
     )
     finance.deposit_decide(deposit=deposits[1], approve=True, actor=manager)
     assert dossier_balances(dossier)[0] == Decimal("100.00")
-    waiting = finance.deposits_awaiting_decision(user=manager)
+    waiting = selectors.deposits_awaiting_decision(user=manager)
     assert not waiting.exists()
 
 
@@ -640,24 +641,24 @@ def test_arrears_one_row_per_dossier_largest_first(front_desk):
         data=charge_data(period="2026-11", due_on=datetime.date(2026, 11, 30)),
         actor=front_desk,
     )
-    rows = finance.attach_occupants(finance.arrears(user=front_desk, on=TODAY))
+    rows = selectors.attach_occupants(selectors.arrears(user=front_desk, on=TODAY))
     assert [r["dossier_id"] for r in rows] == [big.pk, small.pk]
     top = rows[0]
     assert top["total"] == Decimal("720.00") and top["periods"] == 2
     assert top["oldest_period"] == "2026-08" and top["oldest_due"] == datetime.date(2026, 8, 31)
     assert top["occupants"] == [o.customer.name for o in big.occupancies.all()]
     assert top["unit"].endswith(big.unit.room)
-    summary = finance.arrears_summary(user=front_desk, on=TODAY)
+    summary = selectors.arrears_summary(user=front_desk, on=TODAY)
     assert summary == {"dossiers": 2, "total": Decimal("770.00")}
 
 
 def test_arrears_as_of_a_past_day_count_what_was_unpaid_then(dossier, front_desk):
     charge = finance.charge_add(dossier=dossier, data=charge_data(), actor=front_desk)
     pay(charge, front_desk, "320", paid_on=datetime.date(2026, 11, 10))
-    assert not finance.arrears(user=front_desk, on=TODAY).exists()
-    then = list(finance.arrears(user=front_desk, on=datetime.date(2026, 11, 5)))
+    assert not selectors.arrears(user=front_desk, on=TODAY).exists()
+    then = list(selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5)))
     assert then[0]["total"] == Decimal("320.00")
-    assert not finance.arrears(user=front_desk, on=datetime.date(2026, 10, 31)).exists()
+    assert not selectors.arrears(user=front_desk, on=datetime.date(2026, 10, 31)).exists()
 
 
 def test_arrears_of_a_past_day_count_only_the_payments_made_by_then(dossier, front_desk):
@@ -671,13 +672,13 @@ def test_arrears_of_a_past_day_count_only_the_payments_made_by_then(dossier, fro
     )
     pay(settled, front_desk, "320", "SK-3", paid_on=datetime.date(2026, 10, 20))
     # today: the part still unpaid; on 5 November: the second instalment was not in yet
-    assert [r["total"] for r in finance.arrears(user=front_desk, on=TODAY)] == [Decimal("120")]
-    then = finance.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
+    assert [r["total"] for r in selectors.arrears(user=front_desk, on=TODAY)] == [Decimal("120")]
+    then = selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
     assert [(r["total"], r["periods"]) for r in then] == [(Decimal("220"), 1)]
     # 15 October: September was still owed in full, October not yet due
-    before = finance.arrears(user=front_desk, on=datetime.date(2026, 10, 15))
+    before = selectors.arrears(user=front_desk, on=datetime.date(2026, 10, 15))
     assert [(r["total"], r["oldest_period"]) for r in before] == [(Decimal("320"), "2026-09")]
-    assert finance.arrears_summary(user=front_desk, on=datetime.date(2026, 11, 5)) == {
+    assert selectors.arrears_summary(user=front_desk, on=datetime.date(2026, 11, 5)) == {
         "dossiers": 1,
         "total": Decimal("220"),
     }
@@ -691,10 +692,10 @@ def test_arrears_only_of_visible_dossiers_and_of_the_chosen_estate(front_desk):
     grant_dossier(granted, secret)
     for dossier in (shown, secret, elsewhere):
         finance.charge_add(dossier=dossier, data=charge_data(), actor=granted)
-    assert {r["dossier_id"] for r in finance.arrears(user=front_desk, on=TODAY)} == {
+    assert {r["dossier_id"] for r in selectors.arrears(user=front_desk, on=TODAY)} == {
         shown.pk,
         elsewhere.pk,
     }
     estate = shown.unit.building.estate
-    rows = finance.arrears(user=front_desk, on=TODAY, estate=estate)
+    rows = selectors.arrears(user=front_desk, on=TODAY, estate=estate)
     assert [r["dossier_id"] for r in rows] == [shown.pk]

@@ -15,6 +15,8 @@ from core.roles import Role
 from customers.models import DossierEvent
 from customers.permissions import grant_dossier
 from records import service_requests as services
+from records.applications import services as applications
+from records.approvals.selectors import approvals_waiting
 from records.common import DomainError
 from records.models import Application, Correspondence, Deposit, Renovation, Repair
 from records.timeline import Kind as RecordKind
@@ -333,7 +335,7 @@ def test_a_manager_approves_and_the_recorder_is_told(django_capture_on_commit_ca
     application = submitted(actor=recorder)
     decider = manager()
     with django_capture_on_commit_callbacks(execute=True):
-        application = services.application_decide(
+        application = applications.application_decide(
             application=application, approve=True, note="周末施工须报备", actor=decider
         )
     application.refresh_from_db()
@@ -351,8 +353,8 @@ def test_a_rejection_needs_a_reason_which_the_recorder_is_told():
     recorder = front_desk()
     application = submitted(actor=recorder)
     with pytest.raises(DomainError):
-        services.application_decide(application=application, approve=False, actor=manager())
-    application = services.application_decide(
+        applications.application_decide(application=application, approve=False, actor=manager())
+    application = applications.application_decide(
         application=application, approve=False, note="车位已满", actor=manager()
     )
     assert application.status == Application.Status.REJECTED
@@ -371,7 +373,7 @@ def test_only_a_submitted_application_is_decided(status, approve):
     Application.objects.filter(pk=application.pk).update(status=status)
     application.refresh_from_db()
     with pytest.raises(DomainError):
-        services.application_decide(
+        applications.application_decide(
             application=application, approve=approve, note="理由", actor=manager()
         )
     application.refresh_from_db()
@@ -382,7 +384,7 @@ def test_only_a_submitted_application_is_decided(status, approve):
 def test_the_front_desk_cannot_decide():
     application = submitted()
     with pytest.raises(PermissionDenied):
-        services.application_decide(application=application, approve=True, actor=front_desk())
+        applications.application_decide(application=application, approve=True, actor=front_desk())
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 
@@ -391,7 +393,7 @@ def test_the_manager_who_recorded_the_application_cannot_decide_it():
     boss = manager()
     application = submitted(actor=boss)
     with pytest.raises(DomainError):
-        services.application_decide(application=application, approve=True, actor=boss)
+        applications.application_decide(application=application, approve=True, actor=boss)
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 
@@ -402,13 +404,13 @@ def test_a_manager_who_cannot_see_the_dossier_cannot_decide():
     grant_dossier(recorder, dossier)
     application = submitted(dossier, recorder)
     with pytest.raises(PermissionDenied):
-        services.application_decide(application=application, approve=True, actor=manager())
+        applications.application_decide(application=application, approve=True, actor=manager())
 
 
 def test_the_recorder_withdraws_while_it_awaits_a_decision():
     recorder = front_desk()
     application = submitted(actor=recorder)
-    application = services.application_withdraw(
+    application = applications.application_withdraw(
         application=application, note="业主改变主意", actor=recorder
     )
     assert application.status == Application.Status.WITHDRAWN
@@ -422,9 +424,11 @@ def test_nobody_else_withdraws_an_application():
     application = submitted()
     for someone in (front_desk(), manager()):
         with pytest.raises(DomainError):
-            services.application_withdraw(application=application, actor=someone)
+            applications.application_withdraw(application=application, actor=someone)
     with pytest.raises(PermissionDenied):
-        services.application_withdraw(application=application, actor=user_with_role(Role.ARCHIVIST))
+        applications.application_withdraw(
+            application=application, actor=user_with_role(Role.ARCHIVIST)
+        )
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 
@@ -432,9 +436,9 @@ def test_nobody_else_withdraws_an_application():
 def test_a_decided_application_is_not_withdrawn():
     recorder = front_desk()
     application = submitted(actor=recorder)
-    services.application_decide(application=application, approve=True, actor=manager())
+    applications.application_decide(application=application, approve=True, actor=manager())
     with pytest.raises(DomainError):
-        services.application_withdraw(application=application, actor=recorder)
+        applications.application_withdraw(application=application, actor=recorder)
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
 
@@ -455,12 +459,12 @@ def test_the_inbox_holds_what_awaits_a_manager_in_the_dossiers_seen():
     waiting_renovation(secret)
     submitted(secret, actor=user_with_role(Role.ADMIN, is_superuser=True))
 
-    waiting = services.approvals_waiting(user=manager())
+    waiting = approvals_waiting(user=manager())
     assert set(waiting["deposits"]) == {refund, forfeit}
     assert list(waiting["renovations"]) == [renovation]
     assert list(waiting["applications"]) == [application]
-    archivist = services.approvals_waiting(user=user_with_role(Role.ARCHIVIST))
+    archivist = approvals_waiting(user=user_with_role(Role.ARCHIVIST))
     assert [len(archivist[k]) for k in ("deposits", "renovations", "applications")] == [2, 1, 1]
     granted = front_desk()
     grant_dossier(granted, secret)
-    assert len(services.approvals_waiting(user=granted)["applications"]) == 2
+    assert len(approvals_waiting(user=granted)["applications"]) == 2

@@ -28,7 +28,7 @@ from customers.models import ChangeRequest, Occupancy
 from documents import handover as handover_services
 from documents.models import DocumentCategory, Handover, HandoverItem
 from documents.services import document_record
-from records import service_requests
+from records.applications import services as applications
 from records.finance import services as finance
 from records.models import Application, Deposit, Renovation
 from records.renovations import services as renovations
@@ -415,9 +415,7 @@ def _application():
 def test_who_decides_an_application_by_the_service__R5(who, allowed):
     application, user = _application(), _user(who)
     _assert_service(
-        lambda: service_requests.application_decide(
-            application=application, approve=True, actor=user
-        ),
+        lambda: applications.application_decide(application=application, approve=True, actor=user),
         allowed,
     )
     application.refresh_from_db()

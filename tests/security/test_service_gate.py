@@ -98,9 +98,11 @@ def _calls():
     from documents import handover as h
     from documents import services as d
     from records import service_requests
+    from records.applications import services as applications
     from records.complaints import services as complaints
     from records.finance import leases as finance_leases
     from records.finance import services as finance
+    from records.letters import services as letters
     from records.renovations import services as renovations
 
     from . import records_complaint, records_finance, records_renovation, records_service
@@ -399,23 +401,21 @@ def _calls():
         ),
         "letter_record": (
             front,
-            lambda s, a: service_requests.letter_record(dossier=s["dossier"], data={}, actor=a),
+            lambda s, a: letters.letter_record(dossier=s["dossier"], data={}, actor=a),
         ),
         "application_submit": (
             front,
-            lambda s, a: service_requests.application_submit(
-                dossier=s["dossier"], data={}, actor=a
-            ),
+            lambda s, a: applications.application_submit(dossier=s["dossier"], data={}, actor=a),
         ),
         "application_decide": (
             manager,
-            lambda s, a: service_requests.application_decide(
+            lambda s, a: applications.application_decide(
                 application=application(s), approve=False, note="x", actor=a
             ),
         ),
         "application_withdraw": (
             front,
-            lambda s, a: service_requests.application_withdraw(
+            lambda s, a: applications.application_withdraw(
                 application=application(s), note="x", actor=a
             ),
         ),

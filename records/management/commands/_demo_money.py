@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from customers import services as customer_services
 from records.finance import leases as finance_leases
+from records.finance import selectors
 from records.finance import services as finance
 from records.models import Deposit, Lease
 
@@ -275,7 +276,7 @@ class MoneyRecords:
             finance_leases.lease_terminate(
                 lease=lease, terminated_on=left, reason="租户退租迁出", actor=self.clerk
             )
-        deposit = finance_leases.lease_deposit_in_force(lease)
+        deposit = selectors.lease_deposit_in_force(lease)
         if deposit is not None:
             deposit.refresh_from_db()
             self.settle(

@@ -5,7 +5,9 @@ import datetime
 from decimal import Decimal
 
 from records import service_requests
+from records.applications import services as applications
 from records.complaints import services as complaints
+from records.letters import services as letters
 from records.models import Application, Complaint, Deposit, Visit
 from records.renovations import services as renovations
 
@@ -465,7 +467,7 @@ class ServiceRecords:
         if reference is None:
             reference = self.letter_number(dated)
         with self.on(dated):
-            return service_requests.letter_record(
+            return letters.letter_record(
                 dossier=slot.dossier,
                 data={
                     "direction": direction,
@@ -496,11 +498,11 @@ class ServiceRecords:
             "applied_on": applied,
             "details": details,
         }
-        if kind in service_requests.NEEDS_VALIDITY:
+        if kind in applications.NEEDS_VALIDITY:
             data["valid_from"] = applied + _days(3)
             data["valid_until"] = data["valid_from"] + _days(364 if kind == "parking" else 1)
         with self.on(applied):
-            application = service_requests.application_submit(
+            application = applications.application_submit(
                 dossier=slot.dossier, data=data, actor=self.clerk
             )
         if state == "submitted":
@@ -508,11 +510,11 @@ class ServiceRecords:
         decided = self.after(applied, 1, 3)
         with self.on(decided):
             if state == "withdrawn":
-                service_requests.application_withdraw(
+                applications.application_withdraw(
                     application=application, note="客户来电撤回申请", actor=self.clerk
                 )
                 return
-            service_requests.application_decide(
+            applications.application_decide(
                 application=application,
                 approve=state == "approved",
                 note="" if state == "approved" else refusal,

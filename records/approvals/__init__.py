@@ -1,0 +1,1 @@
+"""The managers' approvals inbox: everything awaiting a decision, across the records."""

@@ -1,0 +1,177 @@
+"""The reads of leases, deposits, charges and payments: what the pages and the other apps
+list and count, without side effects (the writes are in ``services`` and ``leases``)."""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from core import workflow
+from customers.models import Customer, Occupancy
+from records.models import Charge, Deposit, Payment
+from records.permissions import record_visible_to
+
+__all__ = [
+    "tenant_choices",
+    "linkable_lease_deposits",
+    "lease_deposit_in_force",
+    "DECIDE",
+    "can_decide_deposit",
+    "deposits_awaiting_decision",
+    "arrears",
+    "arrears_summary",
+    "attach_occupants",
+]
+
+MONEY = DecimalField(max_digits=12, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY)
+# the moves of a manager deciding a requested settlement (records.finance.services.WORKFLOW)
+DECIDE = frozenset({"refund", "forfeit", "reject"})
+
+
+# --- Leases -----------------------------------------------------------------------------------
+def tenant_choices(dossier):
+    """The customers who hold a current section of the dossier, tenants first."""
+    sections = Occupancy.objects.current().filter(dossier=dossier)
+    tenant = sections.filter(customer=OuterRef("pk"), role=Occupancy.Role.TENANT)
+    return (
+        Customer.objects.filter(Exists(sections.filter(customer=OuterRef("pk"))))
+        .annotate(is_tenant=Exists(tenant))
+        .order_by("-is_tenant", "name", "pk")
+    )
+
+
+def linkable_lease_deposits(dossier):
+    """Lease deposits of the dossier still held and not yet tied to a lease."""
+    return Deposit.objects.filter(
+        dossier=dossier, kind=Deposit.Kind.LEASE, status=Deposit.Status.HELD, lease__isnull=True
+    ).order_by("-received_on", "-pk")
+
+
+def lease_deposit_in_force(lease):
+    """The deposit a lease holds: its own, or the one carried over from the lease it renews
+    (a renewal keeps the deposit; the renewed lease keeps its link, locked)."""
+    seen = 0
+    current = lease
+    while current is not None and seen < 50:
+        if current.deposit_id:
+            return current.deposit
+        current = current.renewal_of
+        seen += 1
+    return None
+
+
+# --- Deposits ---------------------------------------------------------------------------------
+def can_decide_deposit(user, deposit):
+    """A manager other than the requester decides a requested settlement."""
+    return bool(DECIDE & workflow.allowed_moves(user, deposit))
+
+
+def deposits_awaiting_decision(*, user):
+    """Requested refunds and forfeits the user may see (for the approvals page)."""
+    return (
+        record_visible_to(user, Deposit)
+        .filter(status__in=(Deposit.Status.REFUND_REQUESTED, Deposit.Status.FORFEIT_REQUESTED))
+        .select_related("dossier", "settlement_requested_by")
+        .order_by("received_on", "pk")
+    )
+
+
+# --- Arrears ----------------------------------------------------------------------------------
+def _owed_charges(*, user, on, estate=None):
+    """The visible charges due before ``on`` and not paid by then, each with what it owed.
+
+    A charge's ``paid_amount`` is the sum of its payments (``payment_record`` keeps it so, and
+    the dossier's records panel counts its arrears from it). When no payment is dated after
+    ``on`` (always, for today: payments are never dated ahead), what a charge owed then is
+    what it owes now, and the unpaid charges are found by an index (migration 0003). For an
+    earlier day, the charges paid since then are added to them and only those have their
+    payments up to that day added up, not every charge ever due.
+    """
+    charges = record_visible_to(user, Charge).filter(due_on__lt=on)
+    if estate is not None:
+        charges = charges.filter(dossier__unit__building__estate=estate)
+    outstanding = F("amount") - F("paid_amount")
+    paid_later = Payment.objects.filter(paid_on__gt=on).order_by()
+    if not paid_later.exists():
+        return (
+            charges.alias(outstanding=outstanding)
+            .filter(outstanding__gt=0)
+            .annotate(owed=outstanding)
+        )
+    paid_by_then = (
+        Payment.objects.filter(charge=OuterRef("pk"), paid_on__lte=on)
+        .order_by()
+        .values("charge")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    may_owe = (
+        Charge.objects.alias(outstanding=outstanding)
+        .filter(outstanding__gt=0, due_on__lt=on)
+        .order_by()
+        .values("pk")
+        .union(paid_later.filter(charge__due_on__lt=on).values("charge"), all=True)
+    )
+    return (
+        charges.filter(pk__in=may_owe)
+        .annotate(owed=F("amount") - Coalesce(Subquery(paid_by_then, output_field=MONEY), ZERO))
+        .filter(owed__gt=0)
+    )
+
+
+def arrears(*, user, on, estate=None):
+    """One row per visible dossier owing money on ``on``: charges due before that day, less
+    the payments received by then. Rows are dicts, the largest debt first; one query."""
+    return (
+        _owed_charges(user=user, on=on, estate=estate)
+        .order_by()
+        .values(
+            "dossier_id",
+            archive_number=F("dossier__archive_number"),
+            estate=F("dossier__unit__building__estate__name"),
+            building=F("dossier__unit__building__number"),
+            entrance=F("dossier__unit__entrance"),
+            room=F("dossier__unit__room"),
+        )
+        .annotate(
+            total=Sum("owed", output_field=MONEY),
+            periods=Count("period", distinct=True),
+            oldest_period=Min("period"),
+            oldest_due=Min("due_on"),
+        )
+        .order_by("-total", "archive_number")
+    )
+
+
+def arrears_summary(*, user, on, estate=None):
+    """How many dossiers owe, and how much in all: one query."""
+    return _owed_charges(user=user, on=on, estate=estate).aggregate(
+        dossiers=Count("dossier", distinct=True),
+        total=Coalesce(Sum("owed", output_field=MONEY), ZERO),
+    )
+
+
+def attach_occupants(rows):
+    """Give each arrears row its unit label and current occupants' names: one query."""
+    rows = list(rows)
+    names = {}
+    ids = [row["dossier_id"] for row in rows]
+    for start in range(0, len(ids), 500):
+        sections = (
+            Occupancy.objects.current()
+            .filter(dossier_id__in=ids[start : start + 500])
+            .select_related("customer")
+            .order_by("dossier_id", "section_number")
+        )
+        for section in sections:
+            names.setdefault(section.dossier_id, []).append(section.customer.name)
+    for row in rows:
+        row["occupants"] = names.get(row["dossier_id"], [])
+        parts = [row["estate"], _("Building %(n)s") % {"n": row["building"]}]
+        if row["entrance"]:
+            parts.append(_("Entrance %(n)s") % {"n": row["entrance"]})
+        parts.append(row["room"])
+        row["unit"] = " ".join(str(p) for p in parts)
+    return rows

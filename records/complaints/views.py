@@ -45,7 +45,7 @@ def complaint_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "records/complaint/complaint_list.html",
+        "records/complaints/complaint_list.html",
         {"form": form, "page_obj": page, "steps_total": len(Complaint.STEPS)},
     )
 
@@ -66,7 +66,7 @@ def complaint_add(request, dossier_pk):
     return form_page(
         request,
         form=form,
-        template="records/complaint/complaint_form.html",
+        template="records/complaints/complaint_form.html",
         context={"dossier": dossier},
         save=save,
         success_message=_("Complaint recorded."),
@@ -113,7 +113,7 @@ def _detail(request, complaint, *, step_form=None, reply_form=None):
         step_form=step_form or ComplaintStepForm(),
         reply_form=reply_form or ComplaintReplyForm(complaint=complaint),
     )
-    return render(request, "records/complaint/complaint_detail.html", context)
+    return render(request, "records/complaints/complaint_detail.html", context)
 
 
 def complaint_detail(request, pk):
@@ -221,7 +221,7 @@ def visit_add(request, dossier_pk):
     return form_page(
         request,
         form=form,
-        template="records/complaint/visit_form.html",
+        template="records/complaints/visit_form.html",
         context={"dossier": dossier},
         save=lambda data: complaints.visit_record(dossier=dossier, data=data, actor=request.user),
         success_message=_("Visit recorded."),
@@ -245,7 +245,7 @@ def visit_detail(request, pk):
         complaint_visible=complaint_visible,
         can_add_visit=request.user.has_perm("records.add_visit"),
     )
-    return render(request, "records/complaint/visit_detail.html", context)
+    return render(request, "records/complaints/visit_detail.html", context)
 
 
 def visit_schedule(request):
@@ -267,7 +267,7 @@ def visit_schedule(request):
     start, end = complaints.quarter_range(year, quarter)
     return render(
         request,
-        "records/complaint/visit_schedule.html",
+        "records/complaints/visit_schedule.html",
         {
             "form": form,
             "year": year,

@@ -3,11 +3,6 @@ from django.urls import path
 from records import service_views as views
 
 urlpatterns = [
-    path("dossiers/<int:dossier_pk>/repairs/add/", views.repair_add, name="repair_add"),
-    path("repairs/<int:pk>/", views.repair_detail, name="repair_detail"),
-    path("repairs/<int:pk>/order/", views.repair_order, name="repair_order"),
-    path("repairs/<int:pk>/complete/", views.repair_complete, name="repair_complete"),
-    path("repairs/<int:pk>/feedback/", views.repair_feedback, name="repair_feedback"),
     path("dossiers/<int:dossier_pk>/letters/add/", views.letter_add, name="letter_add"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),
     path(

@@ -1,4 +1,4 @@
-"""Repair (报修), letter (往来函) and application (申请) pages, and the approvals inbox:
+"""Letter (往来函) and application (申请) pages, and the approvals inbox:
 parse → access → service → render. The rules live in records/service_requests.py; the pages
 only say which moves the user may make.
 
@@ -7,7 +7,6 @@ the page's own permission (403), as every dossier page does."""
 
 from django.contrib import messages
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,22 +16,17 @@ from customers.permissions import access_dossier_or_404
 from records import service_requests as services
 
 from .common import DomainError, current_section
-from .models import Application, Correspondence, Repair
+from .models import Application, Correspondence
 from .permissions import access_record_or_404, can_approve
 from .service_forms import (
     ApplicationDecisionForm,
     ApplicationForm,
-    CompletionForm,
-    FeedbackForm,
     LetterForm,
-    RepairForm,
     WithdrawForm,
-    WorkOrderForm,
 )
 from .views_common import back, detail_context, form_page
 
 TEMPLATES = "records/service/"
-RepairStatus = Repair.Status
 ApplicationStatus = Application.Status
 
 
@@ -60,136 +54,6 @@ def _step(request, record, *, form, flag, move, success, render_page):
         form.add_error(None, str(exc))
         return render_page(request, record, form)
     return back(record, success, request, messages.SUCCESS)
-
-
-# --- Repairs -----------------------------------------------------------------------------------
-def _repair_or_404(request, pk):
-    queryset = Repair.objects.select_related("dossier", "section__customer", "recorded_by")
-    return access_record_or_404(request.user, Repair, pk, request=request, queryset=queryset)
-
-
-def _repair_flags(user, repair):
-    change, status = user.has_perm("records.change_repair"), repair.status
-    return {
-        "can_order": change and status == RepairStatus.REPORTED,
-        "can_complete": change and status == RepairStatus.ORDERED,
-        "can_feedback": change and status == RepairStatus.COMPLETED,
-        "can_return_visit": user.has_perm("records.add_visit")
-        and status in (RepairStatus.COMPLETED, RepairStatus.CLOSED),
-    }
-
-
-def _render_repair(request, repair, form=None):
-    flags = _repair_flags(request.user, repair)
-    step_form = form
-    if step_form is None:
-        if flags["can_order"]:
-            step_form = WorkOrderForm()
-        elif flags["can_complete"]:
-            step_form = CompletionForm(repair=repair)
-        elif flags["can_feedback"]:
-            step_form = FeedbackForm()
-    context = detail_context(
-        request,
-        repair,
-        repair=repair,
-        step_form=step_form,
-        next_work_order=services.next_work_order_number(timezone.localdate())
-        if flags["can_order"]
-        else "",
-        return_visits=list(repair.return_visits.select_related("visitor").order_by("-visited_on")),
-        steps=_repair_steps(repair),
-        **flags,
-    )
-    return render(request, TEMPLATES + "repair_detail.html", context)
-
-
-def _repair_steps(repair):
-    """The four stages for the progress line: (label, done, current)."""
-    order = list(RepairStatus)
-    reached = order.index(RepairStatus(repair.status))
-    return [(s.label, i <= reached, i == reached) for i, s in enumerate(order)]
-
-
-def repair_add(request, dossier_pk):
-    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
-    gate.require(request.user, "records.add_repair", request=request)
-    form = RepairForm(request.POST or None, reported_by=_customer_name(dossier))
-    return form_page(
-        request,
-        form=form,
-        template=TEMPLATES + "repair_form.html",
-        context={"dossier": dossier, "title": _("Report a repair")},
-        save=lambda data: services.repair_report(dossier=dossier, data=data, actor=request.user),
-        success_message=_("Repair recorded; issue its work order next."),
-    )
-
-
-def repair_detail(request, pk):
-    repair = _repair_or_404(request, pk)
-    gate.require(request.user, "records.view_repair", request=request)
-    return _render_repair(request, repair)
-
-
-@require_POST
-def repair_order(request, pk):
-    repair = _repair_or_404(request, pk)
-    gate.require(request.user, "records.change_repair", request=request)
-    return _step(
-        request,
-        repair,
-        form=WorkOrderForm(request.POST),
-        flag=_repair_flags(request.user, repair)["can_order"],
-        move=lambda data: services.repair_order(
-            repair=repair,
-            assigned_to=data["assigned_to"],
-            work_order_number=data["work_order_number"],
-            actor=request.user,
-        ),
-        success=_("Work order issued."),
-        render_page=_render_repair,
-    )
-
-
-@require_POST
-def repair_complete(request, pk):
-    repair = _repair_or_404(request, pk)
-    gate.require(request.user, "records.change_repair", request=request)
-    return _step(
-        request,
-        repair,
-        form=CompletionForm(request.POST, repair=repair),
-        flag=_repair_flags(request.user, repair)["can_complete"],
-        move=lambda data: services.repair_complete(
-            repair=repair,
-            completed_at=data["completed_at"],
-            work_done=data["work_done"],
-            cost=data["cost"],
-            actor=request.user,
-        ),
-        success=_("The repair is completed; record the customer's feedback next."),
-        render_page=_render_repair,
-    )
-
-
-@require_POST
-def repair_feedback(request, pk):
-    repair = _repair_or_404(request, pk)
-    gate.require(request.user, "records.change_repair", request=request)
-    return _step(
-        request,
-        repair,
-        form=FeedbackForm(request.POST),
-        flag=_repair_flags(request.user, repair)["can_feedback"],
-        move=lambda data: services.repair_feedback(
-            repair=repair,
-            satisfaction=data["satisfaction"],
-            feedback=data["feedback"],
-            actor=request.user,
-        ),
-        success=_("Feedback recorded; the repair is closed."),
-        render_page=_render_repair,
-    )
 
 
 # --- Correspondence ----------------------------------------------------------------------------

@@ -59,7 +59,11 @@ CHANGE = "records.change_complaint"
 
 def _on_dossier(user, complaint, perm):
     """A complaint's moves need the sight of the dossier it is filed in (R17)."""
-    return can_view_dossier(user, complaint.dossier)
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = complaint.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, complaint.dossier)
+    return seen[user.pk]
 
 
 def _not_closed(user, complaint):

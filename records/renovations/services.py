@@ -59,7 +59,11 @@ APPROVE = "records.approve_renovation"
 # --- The moves -----------------------------------------------------------------------------
 def _on_dossier(user, record, perm):
     """A record's moves need the sight of its dossier (R17)."""
-    return can_view_dossier(user, record.dossier)
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = record.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, record.dossier)
+    return seen[user.pk]
 
 
 def _not_own(user, renovation):
@@ -248,14 +252,12 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
                     _("Permit number %(number)s has already been issued.") % {"number": typed}
                 )
             fields["permit_number"] = permit_number
-        move = workflow.transition if approve else _closing
-        move(
-            renovation,
-            target,
-            actor=actor,
-            reason=_("Approved") if approve else _("Rejected"),
-            **fields,
-        )
+        if approve:
+            workflow.transition(
+                renovation, target, actor=actor, reason=_("Approved"), locked=True, **fields
+            )
+        else:  # a rejected application is closed (R9)
+            _closing(renovation, target, actor=actor, reason=_("Rejected"), **fields)
         if approve:
             title = _("Secondary renovation approved, permit %(number)s") % {
                 "number": permit_number

@@ -38,7 +38,11 @@ CHANGE = "records.change_repair"
 # --- The moves -----------------------------------------------------------------------------
 def _on_dossier(user, repair, perm):
     """A repair's moves need the sight of its dossier (R17)."""
-    return can_view_dossier(user, repair.dossier)
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = repair.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, repair.dossier)
+    return seen[user.pk]
 
 
 WORKFLOW = workflow.declare(

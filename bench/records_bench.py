@@ -13,7 +13,7 @@ manager, what the pages run: the arrears list (``records.finance.selectors.arrea
 paginated, with ``attach_occupants`` and ``arrears_summary``), the dossier's timeline
 (``customers.timeline.dossier_timeline``, paginated), the approvals inbox
 (``records.approvals.selectors.approvals_waiting``), the complaint list
-(``records.complaints.complaint_list``, paginated) and the dossier's records panel
+(``records.complaints.selectors.complaint_list``, paginated) and the dossier's records panel
 (``records.panels.records_panel``). Prints the median of ``--runs`` runs of each and its ratio
 to a primary-key lookup; exits 1 if a median is over ``--limit`` ms (default 50).
 """
@@ -600,13 +600,13 @@ def approvals(user):
 
 
 def complaint_page(user, status="", page=1):
-    """``records.complaint_views.complaint_list``: one page and its count."""
+    """``records.complaints.views.complaint_list``: one page and its count."""
     from django.core.paginator import Paginator
 
-    from records.complaints import services as complaints
+    from records.complaints import selectors
     from records.complaints.views import PAGE_SIZE
 
-    rows = complaints.complaint_list(user=user, status=status)
+    rows = selectors.complaint_list(user=user, status=status)
     current = Paginator(rows, PAGE_SIZE).get_page(page)
     list(current)
     return current.paginator.count

@@ -37,7 +37,11 @@ class RecordsConfig(AppConfig):
         from core.navigation import NavItem, register
         from customers import event_kinds, panels, timeline
 
+        # each workflow's moves are declared by the module that owns its services
+        from .complaints import services as _complaints  # noqa: F401
         from .panels import records_panel
+        from .renovations import services as _renovations  # noqa: F401
+        from .repairs import services as _repairs  # noqa: F401
         from .timeline import Kind
 
         for module in WORKFLOWS:

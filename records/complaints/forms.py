@@ -1,6 +1,4 @@
-"""Forms of the complaint and visit pages: validation only (the rules are in complaints.py)."""
-
-import datetime
+"""Forms of the complaint and visit pages: validation only (the rules are in services.py)."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -10,16 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from core.widgets import DATE, DATETIME, DATETIME_FORMATS, date_not_in_future, moment_not_in_future
 from customers.models import Estate
 from customers.permissions import dossier_visible_to
+from records.complaints import selectors
 from records.complaints import services as complaints
 from records.models import Complaint, ComplaintStep, Repair, Visit
 from records.permissions import record_visible_to
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-# a complaint may be taken down a few minutes "early" on a clock that runs fast
-CLOCK_SLACK = datetime.timedelta(minutes=5)
 
 
 class ComplaintForm(forms.ModelForm):
@@ -73,13 +68,7 @@ class ComplaintForm(forms.ModelForm):
         self.fields["households"].min_value = 1
         self.fields["households"].widget.attrs.update({"min": 1, "max": 999})
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
-        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        if received_at and received_at > timezone.now() + CLOCK_SLACK:
-            raise forms.ValidationError(self.error_messages["future"], code="future")
-        return received_at
+        self.fields["received_at"].input_formats = DATETIME_FORMATS
 
     def clean_households(self):
         households = self.cleaned_data["households"]
@@ -109,6 +98,8 @@ class ComplaintForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # a complaint may be taken down a few minutes "early" on a clock that runs fast
+        moment_not_in_future(self, "received_at", self.error_messages["future"])
         if cleaned.get("channel") == Complaint.Channel.LETTER:
             cleaned["is_written"] = True  # R42: a letter is a written complaint
         households, others = cleaned.get("households"), cleaned.get("other_dossiers")
@@ -145,15 +136,16 @@ class ComplaintReplyForm(forms.Form):
         self.complaint = complaint
         self.fields["replied_on"].initial = timezone.localdate()
 
-    def clean_replied_on(self):
-        replied_on = self.cleaned_data["replied_on"]
-        if replied_on > timezone.localdate():
-            raise forms.ValidationError(_("The reply date cannot be in the future."))
-        if replied_on < timezone.localdate(self.complaint.received_at):
-            raise forms.ValidationError(
-                _("The reply cannot be dated before the complaint was received.")
+    def clean(self):
+        cleaned = super().clean()
+        if date_not_in_future(self, "replied_on", _("The reply date cannot be in the future.")):
+            return cleaned
+        replied_on = cleaned.get("replied_on")
+        if replied_on and replied_on < timezone.localdate(self.complaint.received_at):
+            self.add_error(
+                "replied_on", _("The reply cannot be dated before the complaint was received.")
             )
-        return replied_on
+        return cleaned
 
 
 class ComplaintFilterForm(forms.Form):
@@ -220,7 +212,7 @@ class VisitForm(forms.ModelForm):
         visitor.initial = user.pk
         visitor.label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["complaint"].queryset = record_visible_to(
-            user, Complaint, complaints.complaints_concerning(dossier)
+            user, Complaint, selectors.complaints_concerning(dossier)
         ).order_by("-received_at", "-pk")
         self.fields["complaint"].label_from_instance = lambda c: (
             f"{timezone.localtime(c.received_at):%Y-%m-%d} {c.subject}（{c.get_status_display()}）"
@@ -229,14 +221,9 @@ class VisitForm(forms.ModelForm):
             "-reported_at", "-pk"
         )
 
-    def clean_visited_on(self):
-        visited_on = self.cleaned_data["visited_on"]
-        if visited_on > timezone.localdate():
-            raise forms.ValidationError(_("A visit cannot be recorded before it happens."))
-        return visited_on
-
     def clean(self):
         cleaned = super().clean()
+        date_not_in_future(self, "visited_on", _("A visit cannot be recorded before it happens."))
         if cleaned.get("kind") == Visit.Kind.VISIT:
             for name in ("complaint", "repair"):
                 if cleaned.get(name):

@@ -8,36 +8,25 @@ return visit (R43). A collective complaint is a record of every dossier it conce
 timeline lines are written in each of them.
 
 Moves: ``complaint_record`` → ``complaint_step`` / ``complaint_report`` → ``complaint_reply``
-(written) or ``complaint_mark_handled`` → ``complaint_close``; ``visit_record``. Reads:
-``complaint_list``, ``manager_visits_due``, ``staff_visits_by_building``,
-``complaints_without_return_visit``.
+(written) or ``complaint_mark_handled`` → ``complaint_close``; ``visit_record``. The moves of a
+complaint are declared once (``WORKFLOW``); the reads are in ``selectors``.
 """
 
-import datetime
 import re
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.roles import Role
+from core import workflow
 from core.services import notify
-from customers.models import Building, Dossier
-from customers.permissions import dossier_visible_to, who_is_told
-from records.common import (
-    DomainError,
-    Kind,
-    current_section,
-    lock,
-    record_event,
-    set_status,
-)
+from core.workflow import DomainError
+from customers.permissions import can_view_dossier, dossier_visible_to, who_is_told
+from records.common import Kind, current_section, record_event
+from records.complaints.selectors import close_blockers, complaints_concerning
 from records.models import Complaint, ComplaintStep, Visit
-from records.permissions import record_visible_to, require_record
+from records.permissions import require_record
 
 Status = Complaint.Status
 Step = ComplaintStep.Step
@@ -64,28 +53,88 @@ def collective_shortfall(households, other_count) -> int:
     return max(households - 1 - other_count, 0)
 
 
-def close_blockers(complaint) -> list[str]:
-    """What is still missing before ``complaint`` may close, one sentence each (R42, R43)."""
-    missing = []
-    empty = [Step(name).label for name in Complaint.STEPS if not getattr(complaint, name).strip()]
-    if empty:
-        missing.append(
-            _("the five clears are not complete: %(steps)s not recorded")
-            % {"steps": "、".join(str(label) for label in empty)}
-        )
-    if complaint.is_written and not complaint.written_reply.strip():
-        missing.append(_("a written complaint needs its written reply (R42)"))
-    elif not complaint.is_written and complaint.status == Status.OPEN:
-        missing.append(_("the complaint has not been marked as handled"))
-    if not complaint.return_visits.filter(kind=Visit.Kind.RETURN_VISIT).exists():
-        missing.append(_("no return visit has been recorded (R43)"))
-    return missing
+# --- The moves -----------------------------------------------------------------------------
+CHANGE = "records.change_complaint"
+
+
+def _on_dossier(user, complaint, perm):
+    """A complaint's moves need the sight of the dossier it is filed in (R17)."""
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = complaint.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, complaint.dossier)
+    return seen[user.pk]
+
+
+def _not_closed(user, complaint):
+    if complaint.status == Status.CLOSED or complaint.locked:
+        return _("The complaint is closed; it is kept as it is (R9).")
+    return None
+
+
+def _not_reported(user, complaint):
+    if closed := _not_closed(user, complaint):
+        return closed
+    if complaint.reported_at:
+        return _("The complaint was already reported to the managers on %(when)s.") % {
+            "when": timezone.localtime(complaint.reported_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return None
+
+
+def _written(user, complaint):
+    if closed := _not_closed(user, complaint):
+        return closed
+    if not complaint.is_written:
+        return _("Only a written complaint gets a written reply; mark this one handled.")
+    return None
+
+
+def _spoken(user, complaint):
+    if closed := _not_closed(user, complaint):
+        return closed
+    if complaint.is_written:
+        return _("A written complaint is handled by its written reply (R42).")
+    return None
+
+
+WORKFLOW = workflow.declare(
+    Complaint,
+    workflow.Move("step", None, perm=CHANGE, guard=_not_closed),  # one of the five clears
+    workflow.Move("report", None, perm=CHANGE, guard=_not_reported),  # 报告
+    workflow.Move("reply", Status.REPLIED, perm=CHANGE, guard=_written),
+    workflow.Move("mark_handled", Status.REPLIED, perm=CHANGE, guard=_spoken),
+    # offered until it is closed; what is still missing is said on the page (close_blockers)
+    # and refused by the service
+    workflow.Move(
+        "close",
+        Status.CLOSED,
+        perm=CHANGE,
+        source=(Status.OPEN, Status.REPLIED),
+        guard=_not_closed,
+    ),
+    gate=_on_dossier,
+)
+
+
+def _locked_for(actor, complaint, name):
+    """The complaint's row locked for move ``name``, the move asked again on what it is now."""
+    complaint = workflow.lock(Complaint, complaint.pk, related=("dossier",))
+    workflow.require_move(actor, complaint, name)
+    return complaint
+
+
+def _closing(record, target, **kwargs):
+    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
+    ``transition``'s own keyword, so the closed flag is on the history row (set before the
+    save) and written beside it, not passed as a field."""
+    record.locked = True
+    workflow.transition(record, target, locked=True, **kwargs)
+    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
+    return record
 
 
 # --- Helpers -------------------------------------------------------------------------------
-def _refuse_if_closed(complaint):
-    if complaint.status == Status.CLOSED or complaint.locked:
-        raise DomainError(_("The complaint is closed; it is kept as it is (R9)."))
 
 
 def _events(complaint, *, title, actor, detail="", occurred_on=None):
@@ -162,7 +211,7 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
         )
     channel = data["channel"]
     now = timezone.now()
-    if data.get("received_at") and data["received_at"] > now + datetime.timedelta(minutes=5):
+    if data.get("received_at") and data["received_at"] > now + workflow.clock_slack():
         raise DomainError(_("A complaint cannot be received in the future."))
     with transaction.atomic():
         complaint = Complaint(
@@ -212,20 +261,20 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
 
 def complaint_step(*, complaint, step, note, actor) -> ComplaintStep:
     """Record one of the five clears; its note is added to the complaint's field."""
-    require_record(actor, "records.change_complaint", complaint.dossier)
+    workflow.require_move(actor, complaint, "step")
     note = (note or "").strip()
     if step not in Complaint.STEPS:
         raise DomainError(_("Choose one of the five clears."))
     if not note:
         raise DomainError(_("Write what was done for this step."))
     with transaction.atomic():
-        complaint = lock(Complaint, complaint.pk)
-        _refuse_if_closed(complaint)
+        complaint = _locked_for(actor, complaint, "step")
         row = ComplaintStep.objects.create(complaint=complaint, step=step, note=note, by=actor)
         current = getattr(complaint, step).strip()
         setattr(complaint, step, f"{current}\n\n{note}" if current else note)
-        complaint._history_user = actor
-        complaint.save(update_fields=[step])
+        workflow.save_with_history(
+            complaint, actor=actor, reason=Step(step).label, update_fields=[step]
+        )
         _events(
             complaint,
             title=_("%(step)s recorded for the complaint “%(subject)s”")
@@ -238,18 +287,13 @@ def complaint_step(*, complaint, step, note, actor) -> ComplaintStep:
 
 def complaint_report(*, complaint, actor) -> Complaint:
     """Report a complaint to the managers (报告); major ones are reported when taken."""
-    require_record(actor, "records.change_complaint", complaint.dossier)
+    workflow.require_move(actor, complaint, "report")
     with transaction.atomic():
-        complaint = lock(Complaint, complaint.pk)
-        _refuse_if_closed(complaint)
-        if complaint.reported_at:
-            raise DomainError(
-                _("The complaint was already reported to the managers on %(when)s.")
-                % {"when": timezone.localtime(complaint.reported_at).strftime("%Y-%m-%d %H:%M")}
-            )
+        complaint = _locked_for(actor, complaint, "report")
         complaint.reported_at = timezone.now()
-        complaint._history_user = actor
-        complaint.save(update_fields=["reported_at"])
+        workflow.save_with_history(
+            complaint, actor=actor, reason=_("Reported"), update_fields=["reported_at"]
+        )
         _notify_managers(complaint)
         _events(
             complaint,
@@ -262,25 +306,22 @@ def complaint_report(*, complaint, actor) -> Complaint:
 
 def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="", actor):
     """R42: a written complaint gets a written reply; it is then handled."""
-    require_record(actor, "records.change_complaint", complaint.dossier)
+    workflow.require_move(actor, complaint, "reply")
     written_reply = (written_reply or "").strip()
     if not written_reply:
         raise DomainError(_("Write the reply."))
     with transaction.atomic():
-        complaint = lock(Complaint, complaint.pk)
-        _refuse_if_closed(complaint)
-        if not complaint.is_written:
-            raise DomainError(
-                _("Only a written complaint gets a written reply; mark this one handled.")
-            )
+        complaint = _locked_for(actor, complaint, "reply")
         if replied_on > timezone.localdate():
             raise DomainError(_("The reply date cannot be in the future."))
         if replied_on < timezone.localdate(complaint.received_at):
             raise DomainError(_("The reply cannot be dated before the complaint was received."))
-        complaint._history_user = actor
-        set_status(
+        workflow.transition(
             complaint,
             Status.REPLIED,
+            actor=actor,
+            reason=_("Written reply"),
+            locked=True,
             written_reply=written_reply,
             replied_on=replied_on,
             reply_reference=(reply_reference or "").strip(),
@@ -297,16 +338,14 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
 
 def complaint_mark_handled(*, complaint, actor) -> Complaint:
     """A complaint that was not written is handled once it was followed up (跟清)."""
-    require_record(actor, "records.change_complaint", complaint.dossier)
+    workflow.require_move(actor, complaint, "mark_handled")
     with transaction.atomic():
-        complaint = lock(Complaint, complaint.pk)
-        _refuse_if_closed(complaint)
-        if complaint.is_written:
-            raise DomainError(_("A written complaint is handled by its written reply (R42)."))
+        complaint = _locked_for(actor, complaint, "mark_handled")
         if not complaint.followed.strip():
             raise DomainError(_("Record the follow-up (跟清) before marking it handled."))
-        complaint._history_user = actor
-        set_status(complaint, Status.REPLIED)
+        workflow.transition(
+            complaint, Status.REPLIED, actor=actor, reason=_("Handled"), locked=True
+        )
         _events(
             complaint,
             title=_("Complaint “%(subject)s” handled") % {"subject": complaint.subject},
@@ -318,18 +357,23 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
 def complaint_close(*, complaint, actor) -> Complaint:
     """Close: the five clears, the written reply of a written complaint and a return visit
     (R42, R43); the complaint is then locked."""
-    require_record(actor, "records.change_complaint", complaint.dossier)
+    workflow.require_move(actor, complaint, "close")
     with transaction.atomic():
-        complaint = lock(Complaint, complaint.pk)
-        _refuse_if_closed(complaint)
+        complaint = _locked_for(actor, complaint, "close")
         missing = close_blockers(complaint)
         if missing:
             raise DomainError(
                 _("The complaint cannot be closed yet: %(missing)s.")
                 % {"missing": "; ".join(missing)}
             )
-        complaint._history_user = actor
-        set_status(complaint, Status.CLOSED, closed_at=timezone.now(), closed_by=actor, locked=True)
+        _closing(
+            complaint,
+            Status.CLOSED,
+            actor=actor,
+            reason=_("Closed"),
+            closed_at=timezone.now(),
+            closed_by=actor,
+        )
         _events(
             complaint,
             title=_("Complaint “%(subject)s” closed") % {"subject": complaint.subject},
@@ -339,12 +383,6 @@ def complaint_close(*, complaint, actor) -> Complaint:
 
 
 # --- Visits --------------------------------------------------------------------------------
-def complaints_concerning(dossier):
-    """The complaints of ``dossier``: filed in it, or collective ones concerning it."""
-    ids = Complaint.objects.filter(Q(dossier=dossier) | Q(other_dossiers=dossier)).values("pk")
-    return Complaint.objects.filter(pk__in=ids)
-
-
 def visit_record(*, dossier, data, actor) -> Visit:
     """Record a visit or a return visit (R43); a return visit may answer a complaint
     concerning the dossier or one of its repairs."""
@@ -402,189 +440,3 @@ def visit_record(*, dossier, data, actor) -> Visit:
             record=visit,
         )
     return visit
-
-
-# --- Reading -------------------------------------------------------------------------------
-STEPS_DONE = sum(
-    (
-        Case(When(~Q(**{name: ""}), then=Value(1)), default=Value(0), output_field=IntegerField())
-        for name in Complaint.STEPS
-    ),
-    Value(0),
-)
-
-
-def _return_visits(outer="pk"):
-    return Visit.objects.filter(complaint=OuterRef(outer), kind=Visit.Kind.RETURN_VISIT)
-
-
-def _month_range(month):
-    year, number = (int(part) for part in month.split("-"))
-    start = datetime.date(year, number, 1)
-    end = datetime.date(year + number // 12, number % 12 + 1, 1)
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.datetime.combine(start, datetime.time(), tzinfo=tz),
-        datetime.datetime.combine(end, datetime.time(), tzinfo=tz),
-    )
-
-
-def complaint_list(*, user, status="", major_only=False, channel="", month="", estate=None):
-    """The complaints ``user`` may see, newest first, with their progress: one query."""
-    qs = record_visible_to(user, Complaint).select_related("dossier")
-    if status:
-        qs = qs.filter(status=status)
-    if major_only:
-        qs = qs.filter(is_major=True)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if month:
-        start, end = _month_range(month)
-        qs = qs.filter(received_at__gte=start, received_at__lt=end)
-    if estate:
-        qs = qs.filter(dossier__unit__building__estate=estate)
-    return qs.annotate(
-        steps_done=STEPS_DONE,
-        has_return_visit=Exists(_return_visits()),
-        # a subquery, not a Count over the join: grouping every visible complaint before the
-        # page is cut took most of the list's time
-        others_count=Coalesce(
-            Subquery(
-                Complaint.other_dossiers.through.objects.filter(complaint=OuterRef("pk"))
-                .order_by()
-                .values("complaint")
-                .annotate(n=Count("*"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-    ).order_by("-received_at", "-pk")
-
-
-def complaint_return_visits(*, complaint, user):
-    return (
-        record_visible_to(user, Visit)
-        .filter(complaint=complaint, kind=Visit.Kind.RETURN_VISIT)
-        .select_related("visitor", "dossier")
-        .order_by("-visited_on", "-pk")
-    )
-
-
-def quarter_range(year, quarter):
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    end = datetime.date(year + 1, 1, 1) if quarter == 4 else datetime.date(year, 3 * quarter + 1, 1)
-    return start, end
-
-
-def _manager_ids():
-    return get_user_model().objects.filter(groups__name=Role.MANAGER).values("pk")
-
-
-def _occupied(user, estate=None):
-    qs = dossier_visible_to(user).filter(status=Dossier.Status.OCCUPIED)
-    if estate:
-        qs = qs.filter(unit__building__estate=estate)
-    return qs
-
-
-def manager_visits_due(*, user, year, estate=None):
-    """R43 (managers visit each household 1–2 times a year): the occupied households ``user``
-    may see, each with its number of manager visits in ``year``; ``summary`` counts them.
-    Returns (households without a manager visit, summary)."""
-    by_manager = record_visible_to(user, Visit).filter(
-        visitor__in=_manager_ids(), visited_on__year=year
-    )
-    per_dossier = (
-        by_manager.filter(dossier=OuterRef("pk"))
-        .order_by()
-        .values("dossier")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    last_ever = (
-        record_visible_to(user, Visit)
-        .filter(dossier=OuterRef("pk"), visitor__in=_manager_ids())
-        .order_by("-visited_on")
-        .values("visited_on")[:1]
-    )
-    households = _occupied(user, estate).annotate(
-        manager_visits=Coalesce(Subquery(per_dossier, output_field=IntegerField()), 0)
-    )
-    summary = households.aggregate(
-        total=Count("pk"),
-        visited=Count("pk", filter=Q(manager_visits__gte=1)),
-        twice=Count("pk", filter=Q(manager_visits__gte=2)),
-    )
-    summary["due"] = summary["total"] - summary["visited"]
-    summary["rate"] = _rate(summary["visited"], summary["total"])
-    due = (
-        households.filter(manager_visits=0)
-        .annotate(last_manager_visit=Subquery(last_ever))
-        .select_related("unit__building__estate")
-        .with_current_occupants()
-        .order_by("archive_number")
-    )
-    return due, summary
-
-
-def staff_visits_by_building(*, user, year, quarter, estate=None, limit=200):
-    """R43 (staff visit quarterly per area): each building with occupied households ``user``
-    may see, and whether a staff member (not a manager) visited any of its dossiers in the
-    quarter. Those still due come first. Returns (rows, summary)."""
-    start, end = quarter_range(year, quarter)
-    occupied = _occupied(user, estate)
-    staff = (
-        record_visible_to(user, Visit)
-        .filter(dossier__unit__building=OuterRef("pk"), visited_on__gte=start, visited_on__lt=end)
-        .exclude(visitor__in=_manager_ids())
-    )
-    households = (
-        occupied.filter(unit__building=OuterRef("pk"))
-        .order_by()
-        .values("unit__building")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    buildings = (
-        Building.objects.filter(pk__in=occupied.values("unit__building"))
-        .annotate(
-            staff_visited=Exists(staff),
-            last_staff_visit=Subquery(staff.order_by("-visited_on").values("visited_on")[:1]),
-            households=Coalesce(Subquery(households, output_field=IntegerField()), 0),
-        )
-        .select_related("estate")
-    )
-    summary = buildings.aggregate(
-        total=Count("pk"), visited=Count("pk", filter=Q(staff_visited=True))
-    )
-    summary["due"] = summary["total"] - summary["visited"]
-    summary["rate"] = _rate(summary["visited"], summary["total"])
-    rows = list(buildings.order_by("staff_visited", "estate__code", "number")[:limit])
-    return rows, summary
-
-
-def complaints_without_return_visit(*, user, year, estate=None, limit=50):
-    """R43 (every complaint gets a return visit, target 100 %): the complaints received in
-    ``year`` that ``user`` may see and that have none yet, oldest first, and the rate."""
-    qs = record_visible_to(user, Complaint).filter(received_at__year=year)
-    if estate:
-        qs = qs.filter(dossier__unit__building__estate=estate)
-    qs = qs.annotate(has_return_visit=Exists(_return_visits()))
-    summary = qs.aggregate(total=Count("pk"), visited=Count("pk", filter=Q(has_return_visit=True)))
-    summary["due"] = summary["total"] - summary["visited"]
-    summary["rate"] = _rate(summary["visited"], summary["total"], empty=100)
-    rows = list(
-        qs.filter(has_return_visit=False)
-        .select_related("dossier")
-        .annotate(steps_done=STEPS_DONE)
-        .order_by("received_at", "pk")[:limit]
-    )
-    return rows, summary
-
-
-def _rate(part, total, empty=None):
-    """A percentage rounded down to one decimal; ``empty`` when there is nothing to count."""
-    if not total:
-        return empty
-    return int(part * 1000 / total) / 10

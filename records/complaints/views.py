@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core import workflow
 from core.validators import is_pk
+from core.workflow import DomainError
 from customers.permissions import access_dossier_or_404, dossier_visible_to
-from records.common import DomainError
+from records.complaints import selectors
 from records.complaints import services as complaints
 from records.complaints.forms import (
     ComplaintFilterForm,
@@ -35,7 +37,7 @@ def complaint_list(request):
     gate.require(request.user, "records.view_complaint", request=request)
     form = ComplaintFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = complaints.complaint_list(
+    rows = selectors.complaint_list(
         user=request.user,
         status=filters.get("status", ""),
         major_only=filters.get("major", False),
@@ -45,7 +47,7 @@ def complaint_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "records/complaint/complaint_list.html",
+        "records/complaints/complaint_list.html",
         {"form": form, "page_obj": page, "steps_total": len(Complaint.STEPS)},
     )
 
@@ -66,7 +68,7 @@ def complaint_add(request, dossier_pk):
     return form_page(
         request,
         form=form,
-        template="records/complaint/complaint_form.html",
+        template="records/complaints/complaint_form.html",
         context={"dossier": dossier},
         save=save,
         success_message=_("Complaint recorded."),
@@ -82,7 +84,7 @@ def _complaint_or_404(request, pk):
 
 def _detail(request, complaint, *, step_form=None, reply_form=None):
     user = request.user
-    can_change = user.has_perm("records.change_complaint") and complaint.status != Status.CLOSED
+    moves = workflow.allowed_moves(user, complaint)
     others = list(complaint.other_dossiers.order_by("archive_number"))
     visible_ids = set(
         dossier_visible_to(user).filter(pk__in=[d.pk for d in others]).values_list("pk", flat=True)
@@ -100,20 +102,19 @@ def _detail(request, complaint, *, step_form=None, reply_form=None):
         steps=list(complaint.steps.select_related("by")),
         other_dossiers=[d for d in others if d.pk in visible_ids],
         hidden_others=len(others) - len(visible_ids),
-        return_visits=list(complaints.complaint_return_visits(complaint=complaint, user=user)),
-        blockers=complaints.close_blockers(complaint) if complaint.status != Status.CLOSED else [],
-        can_step=can_change,
-        can_report=can_change and not complaint.reported_at,
-        can_reply=can_change and complaint.is_written and complaint.status == Status.OPEN,
-        can_mark_handled=(
-            can_change and not complaint.is_written and complaint.status == Status.OPEN
-        ),
-        can_close=can_change,
-        can_add_visit=user.has_perm("records.add_visit"),
+        return_visits=list(selectors.complaint_return_visits(complaint=complaint, user=user)),
+        blockers=selectors.close_blockers(complaint) if complaint.status != Status.CLOSED else [],
+        moves=moves,
+        can_step="step" in moves,
+        can_report="report" in moves,
+        can_reply="reply" in moves,
+        can_mark_handled="mark_handled" in moves,
+        can_close="close" in moves,
+        can_add_visit=gate.can(user, "records.add_visit"),
         step_form=step_form or ComplaintStepForm(),
         reply_form=reply_form or ComplaintReplyForm(complaint=complaint),
     )
-    return render(request, "records/complaint/complaint_detail.html", context)
+    return render(request, "records/complaints/complaint_detail.html", context)
 
 
 def complaint_detail(request, pk):
@@ -221,7 +222,7 @@ def visit_add(request, dossier_pk):
     return form_page(
         request,
         form=form,
-        template="records/complaint/visit_form.html",
+        template="records/complaints/visit_form.html",
         context={"dossier": dossier},
         save=lambda data: complaints.visit_record(dossier=dossier, data=data, actor=request.user),
         success_message=_("Visit recorded."),
@@ -243,9 +244,9 @@ def visit_detail(request, pk):
         visit,
         visit=visit,
         complaint_visible=complaint_visible,
-        can_add_visit=request.user.has_perm("records.add_visit"),
+        can_add_visit=gate.can(request.user, "records.add_visit"),
     )
-    return render(request, "records/complaint/visit_detail.html", context)
+    return render(request, "records/complaints/visit_detail.html", context)
 
 
 def visit_schedule(request):
@@ -255,19 +256,17 @@ def visit_schedule(request):
     today = timezone.localdate()
     form = VisitScheduleForm(request.GET or None, today=today)
     year, quarter, estate = form.values(today)
-    due, manager_summary = complaints.manager_visits_due(
-        user=request.user, year=year, estate=estate
-    )
-    buildings, building_summary = complaints.staff_visits_by_building(
+    due, manager_summary = selectors.manager_visits_due(user=request.user, year=year, estate=estate)
+    buildings, building_summary = selectors.staff_visits_by_building(
         user=request.user, year=year, quarter=quarter, estate=estate
     )
-    open_complaints, complaint_summary = complaints.complaints_without_return_visit(
+    open_complaints, complaint_summary = selectors.complaints_without_return_visit(
         user=request.user, year=year, estate=estate
     )
-    start, end = complaints.quarter_range(year, quarter)
+    start, end = selectors.quarter_range(year, quarter)
     return render(
         request,
-        "records/complaint/visit_schedule.html",
+        "records/complaints/visit_schedule.html",
         {
             "form": form,
             "year": year,
@@ -280,6 +279,6 @@ def visit_schedule(request):
             "building_summary": building_summary,
             "open_complaints": open_complaints,
             "complaint_summary": complaint_summary,
-            "can_add_visit": request.user.has_perm("records.add_visit"),
+            "can_add_visit": gate.can(request.user, "records.add_visit"),
         },
     )

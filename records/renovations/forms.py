@@ -8,16 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.widgets import DATE, date_not_in_future
 from records.models import Deposit, Renovation, RenovationInspection, Violation
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY = {"max_digits": 12, "decimal_places": 2}
-
-
-def _not_in_future(form, field):
-    day = form.cleaned_data.get(field)
-    if day and day > timezone.localdate():
-        form.add_error(field, _("This date cannot be in the future."))
 
 
 class RenovationForm(forms.ModelForm):
@@ -69,7 +63,7 @@ class RenovationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "applied_on")
+        date_not_in_future(self, "applied_on")
         start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", _("The planned end cannot be before the start."))
@@ -128,7 +122,7 @@ class StartForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "started_on")
+        date_not_in_future(self, "started_on")
         day = cleaned.get("started_on")
         if day and self.renovation and day < self.renovation.applied_on:
             self.add_error("started_on", _("The works cannot start before the application."))
@@ -183,7 +177,7 @@ class InspectionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "inspected_on")
+        date_not_in_future(self, "inspected_on")
         day = cleaned.get("inspected_on")
         started = self.renovation.started_on if self.renovation else None
         if day and started and day < started:
@@ -239,7 +233,7 @@ class AcceptForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "accepted_on")
+        date_not_in_future(self, "accepted_on")
         day = cleaned.get("accepted_on")
         started = self.renovation.started_on if self.renovation else None
         if day and started and day < started:
@@ -282,7 +276,7 @@ class ViolationForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "occurred_on")
+        date_not_in_future(self, "occurred_on")
         found, rectify_by = cleaned.get("occurred_on"), cleaned.get("rectify_by")
         if found and rectify_by and rectify_by < found:
             self.add_error("rectify_by", _("The rectify-by date cannot be before it was found."))
@@ -305,7 +299,7 @@ class RectifyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _not_in_future(self, "rectified_on")
+        date_not_in_future(self, "rectified_on")
         day = cleaned.get("rectified_on")
         if day and self.violation and day < self.violation.occurred_on:
             self.add_error("rectified_on", _("It cannot be rectified before it was found."))

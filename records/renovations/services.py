@@ -14,35 +14,35 @@ line (R6, R10) in the same transaction, and queues the notifications for after t
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import workflow
 from core.services import notify
-from customers.permissions import who_is_told
-from records.common import (
-    DomainError,
-    Kind,
-    check_move,
-    current_section,
-    drawing_again,
-    next_number,
-    record_event,
-    set_status,
-)
-from records.common import lock as _lock
-from records.common import not_in_future as _not_in_future
-from records.common import stamp as _stamp
+from core.workflow import DomainError
+from customers.permissions import can_view_dossier, who_is_told
+from records.common import Kind, current_section, drawing_again, record_event
 from records.models import Deposit, Renovation, RenovationInspection, Violation
-from records.permissions import can_approve, require_record
+from records.permissions import require_record
+from records.renovations.selectors import (
+    LINKABLE,
+    PERMIT_PREFIX,
+    acceptance_blockers,
+    inspection_blocker,
+    next_permit_number,
+    open_violations,
+    works_not_started,
+)
 
 __all__ = [
     "DomainError",
     "PERMIT_PREFIX",
+    "LINKABLE",
+    "WORKFLOW",
+    "VIOLATION_WORKFLOW",
     "next_permit_number",
-    "is_overdue",
-    "open_violations",
-    "inspection_blocker",
     "acceptance_blockers",
+    "inspection_blocker",
+    "open_violations",
     "renovation_apply",
     "renovation_decide",
     "renovation_start",
@@ -54,64 +54,73 @@ __all__ = [
 
 Status = Renovation.Status
 APPROVE = "records.approve_renovation"
-PERMIT_PREFIX = "ZX"
-# a violation may be linked to a renovation that is not closed yet
-LINKABLE = (Status.APPLIED, Status.APPROVED, Status.IN_PROGRESS)
 
 
-# --- Reads the pages share ---------------------------------------------------------------------
-def next_permit_number(day) -> str:
-    """The next free permit number of ``day``'s year: ZX-2026-0001, ZX-2026-0002 …"""
-    return next_number(Renovation, "permit_number", f"{PERMIT_PREFIX}-{day.year}-", 4)
+# --- The moves -----------------------------------------------------------------------------
+def _on_dossier(user, record, perm):
+    """A record's moves need the sight of its dossier (R17)."""
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = record.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, record.dossier)
+    return seen[user.pk]
 
 
-def is_overdue(violation, today=None) -> bool:
-    """Still open after its rectify-by date."""
-    today = today or timezone.localdate()
-    return (
-        violation.status == Violation.Status.OPEN
-        and violation.rectify_by is not None
-        and violation.rectify_by < today
-    )
+def _not_own(user, renovation):
+    """A manager decides, and never on what they recorded themselves."""
+    if renovation.recorded_by_id == user.pk:
+        return _("You recorded this application yourself: another manager must decide it.")
+    return None
 
 
-def open_violations(renovation):
-    return renovation.violations.filter(status=Violation.Status.OPEN).order_by("occurred_on", "pk")
+def _works_running(user, renovation):
+    return inspection_blocker(renovation) or None
 
 
-def inspection_blocker(renovation) -> str:
-    """Why no inspection can be recorded now ("" during the works)."""
-    if renovation.status == Status.IN_PROGRESS:
-        return ""
-    return _(
-        "Inspections are recorded while the works are in progress; this renovation is “%(status)s”."
-    ) % {"status": renovation.get_status_display()}
+def _works_started(user, renovation):
+    return works_not_started(renovation) or None
 
 
-def acceptance_blockers(renovation) -> str:
-    """Why the works cannot be accepted now ("" when they can)."""
-    if renovation.status in (Status.APPLIED, Status.APPROVED):
-        return _("The works have not started yet; record their start first.")
-    if renovation.status != Status.IN_PROGRESS:
-        return _("A renovation that is “%(status)s” cannot be accepted.") % {
-            "status": renovation.get_status_display()
-        }
-    pending = list(open_violations(renovation))
-    if pending:
-        names = "；".join(_violation_name(v) for v in pending)
-        return _("The works cannot be accepted while violations await rectification: %(list)s.") % {
-            "list": names
-        }
-    return ""
+WORKFLOW = workflow.declare(
+    Renovation,
+    workflow.Move("approve", Status.APPROVED, perm=APPROVE, guard=_not_own),
+    workflow.Move("reject", Status.REJECTED, perm=APPROVE, guard=_not_own),
+    workflow.Move("start", Status.IN_PROGRESS, perm="records.change_renovation"),
+    # an inspection keeps the status; it is recorded while the works are in progress
+    workflow.Move("inspect", None, perm="records.add_renovationinspection", guard=_works_running),
+    # offered during the works; the open violations are said on the acceptance page and
+    # refused by the service
+    workflow.Move(
+        "accept",
+        Status.ACCEPTED,
+        perm=APPROVE,
+        source=(Status.APPLIED, Status.APPROVED, Status.IN_PROGRESS),
+        guard=_works_started,
+    ),
+    # a violation found may be linked to a renovation that is not closed yet
+    workflow.Move("link_violation", None, perm="records.add_violation", source=LINKABLE),
+    gate=_on_dossier,
+)
+
+VIOLATION_WORKFLOW = workflow.declare(
+    Violation,
+    workflow.Move("rectify", Violation.Status.RECTIFIED, perm="records.change_violation"),
+    gate=_on_dossier,
+)
 
 
-# --- Helpers -----------------------------------------------------------------------------------
-def _violation_name(violation):
-    day = date_format(violation.occurred_on, "DATE_FORMAT")
-    text = f"{day} {violation.get_category_display()}"
-    if violation.notice_number:
-        text += f" ({violation.notice_number})"
-    return text
+def _lock(model, pk):
+    return workflow.lock(model, pk, related=("dossier",))
+
+
+def _closing(record, target, **kwargs):
+    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
+    ``transition``'s own keyword, so the closed flag is on the history row (set before the
+    save) and written beside it, not passed as a field."""
+    record.locked = True
+    workflow.transition(record, target, locked=True, **kwargs)
+    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
+    return record
 
 
 # --- Renovation ----------------------------------------------------------------------------
@@ -129,7 +138,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
             raise DomainError(_("Give the receipt number of the deposit."))
     if data["planned_end"] < data["planned_start"]:
         raise DomainError(_("The planned end cannot be before the planned start."))
-    _not_in_future(data["applied_on"], _("The application date"))
+    workflow.not_in_future(data["applied_on"], _("The application date"))
     try:
         with transaction.atomic():
             section = current_section(dossier)
@@ -152,7 +161,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                     status=Deposit.Status.HELD,
                     note=_("Paid with the renovation application"),
                 )
-                _stamp(deposit, actor, _("Renovation deposit received"))
+                workflow.stamp(deposit, actor, _("Renovation deposit received"))
                 deposit.save()
             renovation = Renovation(
                 dossier=dossier,
@@ -169,7 +178,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                 planned_end=data["planned_end"],
                 deposit=deposit,
             )
-            _stamp(renovation, actor, _("Application recorded"))
+            workflow.stamp(renovation, actor, _("Application recorded"))
             renovation.save()
             record_event(
                 dossier=dossier,
@@ -214,13 +223,9 @@ def renovation_decide(*, renovation, approve, note="", permit_number="", actor) 
     """A manager approves (a permit number is issued: typed, or the next ZX-<year>-<n>) or
     rejects (with a reason) the application; never the one who recorded it. The recorder is
     told the decision."""
-    require_record(actor, APPROVE, renovation.dossier)
+    workflow.require_move(actor, renovation, "approve" if approve else "reject")
     note = (note or "").strip()
     typed = (permit_number or "").strip().upper()
-    if not can_approve(actor, APPROVE, renovation, requested_by_id=renovation.recorded_by_id):
-        raise DomainError(
-            _("You recorded this application yourself: another manager must decide it.")
-        )
     if not approve and not note:
         raise DomainError(_("Give the reason for rejecting the application."))
     # a generated permit number is drawn again if someone took it at the same moment
@@ -237,7 +242,7 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
     with transaction.atomic():
         renovation = _lock(Renovation, pk)
         target = Status.APPROVED if approve else Status.REJECTED
-        check_move(renovation, target)
+        workflow.refuse_move(renovation, target)
         fields = {"decided_by": actor, "decided_at": timezone.now(), "decision_note": note}
         permit_number = ""
         if approve:
@@ -247,10 +252,12 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
                     _("Permit number %(number)s has already been issued.") % {"number": typed}
                 )
             fields["permit_number"] = permit_number
-        else:
-            fields["locked"] = True
-        _stamp(renovation, actor, _("Approved") if approve else _("Rejected"))
-        set_status(renovation, target, **fields)
+        if approve:
+            workflow.transition(
+                renovation, target, actor=actor, reason=_("Approved"), locked=True, **fields
+            )
+        else:  # a rejected application is closed (R9)
+            _closing(renovation, target, actor=actor, reason=_("Rejected"), **fields)
         if approve:
             title = _("Secondary renovation approved, permit %(number)s") % {
                 "number": permit_number
@@ -284,15 +291,21 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
 
 def renovation_start(*, renovation, started_on, actor) -> Renovation:
     """The approved works have started."""
-    require_record(actor, "records.change_renovation", renovation.dossier)
-    _not_in_future(started_on, _("The start of the works"))
+    workflow.require_move(actor, renovation, "start")
+    workflow.not_in_future(started_on, _("The start of the works"))
     with transaction.atomic():
         renovation = _lock(Renovation, renovation.pk)
-        check_move(renovation, Status.IN_PROGRESS)
+        workflow.refuse_move(renovation, Status.IN_PROGRESS)
         if started_on < renovation.applied_on:
             raise DomainError(_("The works cannot start before the application."))
-        _stamp(renovation, actor, _("Works started"))
-        set_status(renovation, Status.IN_PROGRESS, started_on=started_on)
+        workflow.transition(
+            renovation,
+            Status.IN_PROGRESS,
+            actor=actor,
+            reason=_("Works started"),
+            locked=True,
+            started_on=started_on,
+        )
         record_event(
             dossier=renovation.dossier,
             kind=Kind.RENOVATION,
@@ -309,16 +322,15 @@ def inspection_record(*, renovation, data, actor, violation=None):
     """A site inspection during the works. ``violation`` (a dict of category, description,
     notice_number, rectify_by) records the violation found, linked to the renovation.
     Returns (inspection, violation or None)."""
-    require_record(actor, "records.add_renovationinspection", renovation.dossier)
+    workflow.require_move(actor, renovation, "inspect")
     if violation is not None:
         require_record(actor, "records.add_violation", renovation.dossier)
         if data["result"] != RenovationInspection.Result.ISSUES:
             raise DomainError(_("A violation is recorded only when problems were found."))
-    _not_in_future(data["inspected_on"], _("The inspection date"))
+    workflow.not_in_future(data["inspected_on"], _("The inspection date"))
     with transaction.atomic():
         renovation = _lock(Renovation, renovation.pk)
-        if blocker := inspection_blocker(renovation):
-            raise DomainError(blocker)
+        workflow.require_move(actor, renovation, "inspect")  # the works still in progress
         if data["inspected_on"] < renovation.started_on:
             raise DomainError(_("The inspection cannot be before the works started."))
         inspection = RenovationInspection(
@@ -331,7 +343,7 @@ def inspection_record(*, renovation, data, actor, violation=None):
             result=data["result"],
             findings=data.get("findings", ""),
         )
-        _stamp(inspection, actor, _("Inspection recorded"))
+        workflow.stamp(inspection, actor, _("Inspection recorded"))
         inspection.save()
         record_event(
             dossier=renovation.dossier,
@@ -357,8 +369,8 @@ def inspection_record(*, renovation, data, actor, violation=None):
 def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
     """The manager's final acceptance of the works: refused before they started and while a
     violation linked to the renovation awaits rectification. The renovation is then locked."""
-    require_record(actor, APPROVE, renovation.dossier)
-    _not_in_future(accepted_on, _("The acceptance date"))
+    workflow.require_move(actor, renovation, "accept")
+    workflow.not_in_future(accepted_on, _("The acceptance date"))
     with transaction.atomic():
         renovation = _lock(Renovation, renovation.pk)
         blocker = acceptance_blockers(renovation)
@@ -366,9 +378,13 @@ def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
             raise DomainError(blocker)
         if accepted_on < renovation.started_on:
             raise DomainError(_("The works cannot be accepted before they started."))
-        _stamp(renovation, actor, _("Works accepted"))
-        set_status(
-            renovation, Status.ACCEPTED, accepted_on=accepted_on, accepted_by=actor, locked=True
+        _closing(
+            renovation,
+            Status.ACCEPTED,
+            actor=actor,
+            reason=_("Works accepted"),
+            accepted_on=accepted_on,
+            accepted_by=actor,
         )
         record_event(
             dossier=renovation.dossier,
@@ -398,7 +414,7 @@ def _violation_create(*, dossier, data, actor, renovation=None) -> Violation:
         notice_number=(data.get("notice_number") or "").strip(),
         rectify_by=data.get("rectify_by"),
     )
-    _stamp(violation, actor, _("Violation recorded"))
+    workflow.stamp(violation, actor, _("Violation recorded"))
     violation.save()
     detail = []
     if violation.notice_number:
@@ -421,7 +437,7 @@ def _violation_create(*, dossier, data, actor, renovation=None) -> Violation:
 def violation_record(*, dossier, data, actor, renovation=None) -> Violation:
     """A violation found in the dossier's unit, optionally linked to one of its renovations."""
     require_record(actor, "records.add_violation", dossier)
-    _not_in_future(data["occurred_on"], _("The date the violation was found"))
+    workflow.not_in_future(data["occurred_on"], _("The date the violation was found"))
     with transaction.atomic():
         if renovation is not None:
             renovation = _lock(Renovation, renovation.pk)
@@ -440,23 +456,23 @@ def violation_record(*, dossier, data, actor, renovation=None) -> Violation:
 
 def violation_rectify(*, violation, rectified_on, rectification, actor) -> Violation:
     """The violation has been put right: what was done and when. The record is then locked."""
-    require_record(actor, "records.change_violation", violation.dossier)
+    workflow.require_move(actor, violation, "rectify")
     rectification = (rectification or "").strip()
     if not rectification:
         raise DomainError(_("Say what was done to rectify the violation."))
-    _not_in_future(rectified_on, _("The rectification date"))
+    workflow.not_in_future(rectified_on, _("The rectification date"))
     with transaction.atomic():
         violation = _lock(Violation, violation.pk)
-        check_move(violation, Violation.Status.RECTIFIED)
+        workflow.refuse_move(violation, Violation.Status.RECTIFIED)
         if rectified_on < violation.occurred_on:
             raise DomainError(_("The violation cannot be rectified before it was found."))
-        _stamp(violation, actor, _("Rectified"))
-        set_status(
+        _closing(
             violation,
             Violation.Status.RECTIFIED,
+            actor=actor,
+            reason=_("Rectified"),
             rectified_on=rectified_on,
             rectification=rectification,
-            locked=True,
         )
         record_event(
             dossier=violation.dossier,

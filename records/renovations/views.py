@@ -1,5 +1,5 @@
 """Secondary renovation (二装) and violation (违规) pages: parse → access → service → render.
-The rules live in records/renovations.py; the pages only say which moves the user may make.
+The rules live in records/renovations/services.py; the pages only say which moves the user may make.
 
 Access is checked on the dossier first (404 to whoever may not see it), then the page's own
 permission (403), as every dossier page does."""
@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core import workflow
 from core.validators import is_pk
+from core.workflow import DomainError
 from customers import reveal
 from customers.permissions import access_dossier_or_404
-from records.common import DomainError, current_section
+from records.common import current_section
 from records.models import Renovation, RenovationInspection, Violation
-from records.permissions import access_record_or_404, can_approve
-from records.renovations import services
+from records.permissions import access_record_or_404
+from records.renovations import selectors, services
 from records.renovations.forms import (
     AcceptForm,
     DecisionForm,
@@ -32,7 +34,7 @@ from records.views_common import back, detail_context, form_page
 
 Status = Renovation.Status
 APPROVE = services.APPROVE
-TEMPLATES = "records/renovation/"
+TEMPLATES = "records/renovations/"
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -53,17 +55,18 @@ def _violation_or_404(request, pk):
 
 
 def _renovation_flags(user, renovation):
-    has, status = user.has_perm, renovation.status
-    own = renovation.recorded_by_id == user.pk
+    """What the page offers: the moves ``user`` may make now, and the flags the page names."""
+    moves = workflow.allowed_moves(user, renovation)
+    refused = services.WORKFLOW.refusal(user, renovation, "approve")
     return {
-        "can_decide": status == Status.APPLIED
-        and can_approve(user, APPROVE, renovation, requested_by_id=renovation.recorded_by_id),
+        "moves": moves,
+        "can_decide": "approve" in moves,
         # a manager looking at the application they recorded: someone else decides
-        "decides_elsewhere": status == Status.APPLIED and has(APPROVE) and own,
-        "can_start": status == Status.APPROVED and has("records.change_renovation"),
-        "can_inspect": status == Status.IN_PROGRESS and has("records.add_renovationinspection"),
-        "can_accept": status == Status.IN_PROGRESS and has(APPROVE),
-        "can_add_violation": status in services.LINKABLE and has("records.add_violation"),
+        "decides_elsewhere": refused is not None and refused[0] == "guard",
+        "can_start": "start" in moves,
+        "can_inspect": "inspect" in moves,
+        "can_accept": "accept" in moves,
+        "can_add_violation": "link_violation" in moves,
     }
 
 
@@ -72,13 +75,13 @@ def _render_renovation(request, renovation, *, start_form=None):
     inspections = list(renovation.inspections.select_related("recorded_by"))
     violations = list(renovation.violations.order_by("-occurred_on", "-pk"))
     for violation in violations:
-        violation.overdue = services.is_overdue(violation, today)
+        violation.overdue = selectors.is_overdue(violation, today)
     flags = _renovation_flags(request.user, renovation)
     if flags["can_start"] and start_form is None:
         start_form = StartForm(renovation=renovation)
     blocker = ""
     if renovation.status == Status.IN_PROGRESS:
-        blocker = services.acceptance_blockers(renovation)
+        blocker = selectors.acceptance_blockers(renovation)
     context = detail_context(
         request,
         renovation,
@@ -98,16 +101,16 @@ def _render_renovation(request, renovation, *, start_form=None):
 
 
 def _render_violation(request, violation, *, rectify_form=None):
-    can_rectify = violation.status == Violation.Status.OPEN and request.user.has_perm(
-        "records.change_violation"
-    )
+    moves = workflow.allowed_moves(request.user, violation)
+    can_rectify = "rectify" in moves
     if can_rectify and rectify_form is None:
         rectify_form = RectifyForm(violation=violation)
     context = detail_context(
         request,
         violation,
         violation=violation,
-        overdue=services.is_overdue(violation),
+        overdue=selectors.is_overdue(violation),
+        moves=moves,
         can_rectify=can_rectify,
         rectify_form=rectify_form,
     )
@@ -120,7 +123,7 @@ def renovation_add(request, dossier_pk):
     gate.require(request.user, "records.add_renovation", request=request)
     section = current_section(dossier)
     form = RenovationForm(request.POST or None, applicant=section.customer.name if section else "")
-    if not request.user.has_perm("records.add_deposit"):
+    if not gate.can(request.user, "records.add_deposit"):
         del form.fields["deposit_amount"], form.fields["deposit_receipt"]
     return form_page(
         request,
@@ -191,7 +194,7 @@ def renovation_decide(request, pk):
             "form": form,
             "renovation": renovation,
             "dossier": renovation.dossier,
-            "next_permit": services.next_permit_number(timezone.localdate()),
+            "next_permit": selectors.next_permit_number(timezone.localdate()),
             "title": _("Decide on the renovation application"),
         },
     )
@@ -216,10 +219,10 @@ def renovation_start(request, pk):
 def inspection_add(request, pk):
     renovation = _renovation_or_404(request, pk)
     gate.require(request.user, "records.add_renovationinspection", request=request)
-    if blocker := services.inspection_blocker(renovation):
+    if blocker := selectors.inspection_blocker(renovation):
         return back(renovation, blocker, request)
     form = InspectionForm(request.POST or None, renovation=renovation, inspector=str(request.user))
-    if not request.user.has_perm("records.add_violation"):
+    if not gate.can(request.user, "records.add_violation"):
         for name in ("record_violation", *InspectionForm.VIOLATION_FIELDS):
             del form.fields[name]
     with_violation = request.method == "POST" and bool(request.POST.get("record_violation"))
@@ -251,9 +254,9 @@ def renovation_accept(request, pk):
     renovation = _renovation_or_404(request, pk)
     gate.require(request.user, APPROVE, request=request)
     if renovation.status != Status.IN_PROGRESS:
-        return back(renovation, services.acceptance_blockers(renovation), request)
+        return back(renovation, selectors.acceptance_blockers(renovation), request)
     form = AcceptForm(request.POST or None, renovation=renovation)
-    pending = list(services.open_violations(renovation))
+    pending = list(selectors.open_violations(renovation))
     return form_page(
         request,
         form=form,
@@ -278,9 +281,7 @@ def renovation_accept(request, pk):
 def violation_add(request, dossier_pk):
     dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
     gate.require(request.user, "records.add_violation", request=request)
-    renovations = Renovation.objects.filter(dossier=dossier, status__in=services.LINKABLE).order_by(
-        "-applied_on", "-pk"
-    )
+    renovations = selectors.linkable_renovations(dossier)
     initial = {}
     wanted = request.GET.get("renovation", "")
     if is_pk(wanted) and renovations.filter(pk=wanted).exists():

@@ -6,7 +6,6 @@ import zoneinfo
 from decimal import Decimal
 
 from core.roles import Role
-from records import service_requests
 from records.applications import services as applications
 from records.common import current_section
 from records.complaints import services as complaints
@@ -21,6 +20,7 @@ from records.models import (
     Visit,
 )
 from records.renovations import services as renovations
+from records.repairs import services as repairs
 from tests.customers.factories import dossier_for, moved_in
 from tests.factories import user_with_role
 
@@ -202,28 +202,24 @@ def reported(dossier=None, actor=None, **overrides):
         "description": "水槽下水管漏水",
         **overrides,
     }
-    return service_requests.repair_report(dossier=dossier, data=data, actor=actor or front_desk())
+    return repairs.repair_report(dossier=dossier, data=data, actor=actor or front_desk())
 
 
 def ordered(repair=None, **kwargs):
     kwargs.setdefault("assigned_to", "李师傅")
-    return service_requests.repair_order(repair=repair or reported(), actor=front_desk(), **kwargs)
+    return repairs.repair_order(repair=repair or reported(), actor=front_desk(), **kwargs)
 
 
 def completed(repair=None, **kwargs):
     kwargs.setdefault("completed_at", REQUESTS_NOW - datetime.timedelta(hours=1))
     kwargs.setdefault("work_done", "更换下水管及密封圈")
-    return service_requests.repair_complete(
-        repair=repair or ordered(), actor=front_desk(), **kwargs
-    )
+    return repairs.repair_complete(repair=repair or ordered(), actor=front_desk(), **kwargs)
 
 
 def closed(repair=None, **kwargs):
     kwargs.setdefault("satisfaction", 5)
     kwargs.setdefault("feedback", "维修及时")
-    return service_requests.repair_feedback(
-        repair=repair or completed(), actor=front_desk(), **kwargs
-    )
+    return repairs.repair_feedback(repair=repair or completed(), actor=front_desk(), **kwargs)
 
 
 def letter(dossier=None, actor=None, **overrides):

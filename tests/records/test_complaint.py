@@ -13,6 +13,7 @@ from core.models import Notification
 from core.roles import Role
 from customers import permissions as customer_permissions
 from customers.models import DossierEvent
+from records.complaints import selectors
 from records.complaints import services as complaints
 from records.models import Complaint, ComplaintStep, Visit
 from records.permissions import record_visible_to
@@ -319,7 +320,7 @@ def test_close_locks_the_complaint(dossier, desk):
 
 def test_written_complaint_closes_after_reply_and_return_visit__R42__R43(dossier, desk):
     complaint = ready_to_close(dossier, desk, channel=Complaint.Channel.LETTER)
-    assert complaints.close_blockers(complaint) == []
+    assert selectors.close_blockers(complaint) == []
     assert complaints.complaint_close(complaint=complaint, actor=desk).status == Status.CLOSED
 
 

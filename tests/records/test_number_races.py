@@ -8,8 +8,8 @@ import os
 import pytest
 from django.utils import timezone
 
-from records import service_requests
 from records.renovations import services as renovations
+from records.repairs import services as repair_services
 from tests.races import race
 
 from .factories import applied, front_desk, manager, occupied_dossier
@@ -24,7 +24,7 @@ RACERS = 3
 
 
 def _repair(actor):
-    return service_requests.repair_report(
+    return repair_services.repair_report(
         dossier=occupied_dossier()[0],
         data={
             "reported_by_name": "王先生",
@@ -41,13 +41,13 @@ def test_work_orders_issued_at_once_get_different_numbers():
     repairs = [_repair(clerk) for _ in range(RACERS)]
     results = race(
         *[
-            (lambda r=r: service_requests.repair_order(repair=r, assigned_to="李师傅", actor=clerk))
+            (lambda r=r: repair_services.repair_order(repair=r, assigned_to="李师傅", actor=clerk))
             for r in repairs
         ]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     numbers = [r.work_order_number for r in results]
-    prefix = service_requests.next_work_order_number(timezone.localdate())[:-3]
+    prefix = repair_services.next_work_order_number(timezone.localdate())[:-3]
     assert sorted(numbers) == [f"{prefix}{n:03d}" for n in range(1, RACERS + 1)]
 
 

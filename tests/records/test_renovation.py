@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 
 from core.models import Notification
 from core.roles import Role
+from core.workflow import DomainError
 from customers.models import DossierEvent
-from records.common import DomainError
 from records.models import Deposit, Renovation, RenovationInspection, Violation
-from records.renovations import services
+from records.renovations import selectors, services
 from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
@@ -479,10 +479,10 @@ def test_a_violation_is_overdue_after_its_date_while_open():
         data={**FOUND, "occurred_on": datetime.date(2026, 5, 1), "rectify_by": TODAY},
         actor=front_desk(),
     )
-    assert not services.is_overdue(violation, TODAY)
-    assert services.is_overdue(violation, TODAY + datetime.timedelta(days=1))
+    assert not selectors.is_overdue(violation, TODAY)
+    assert selectors.is_overdue(violation, TODAY + datetime.timedelta(days=1))
     violation.rectify_by = None
-    assert not services.is_overdue(violation, TODAY + datetime.timedelta(days=1))
+    assert not selectors.is_overdue(violation, TODAY + datetime.timedelta(days=1))
 
 
 def test_the_managers_asked_are_only_active_ones():

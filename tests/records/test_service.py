@@ -14,11 +14,11 @@ from core.models import Notification
 from core.roles import Role
 from customers.models import DossierEvent
 from customers.permissions import grant_dossier
-from records import service_requests as services
 from records.applications import services as applications
 from records.approvals.selectors import approvals_waiting
 from records.common import DomainError
 from records.models import Application, Correspondence, Deposit, Renovation, Repair
+from records.repairs import services as repairs
 from records.timeline import Kind as RecordKind
 from tests.factories import user_with_role
 
@@ -114,8 +114,8 @@ def test_work_order_numbers_are_unique_per_day_and_restart_each_day():
         "WX20260520-001",
         "WX20260520-002",
     )
-    assert services.next_work_order_number(TODAY) == "WX20260520-003"
-    assert services.next_work_order_number(TODAY + datetime.timedelta(days=1)) == ("WX20260521-001")
+    assert repairs.next_work_order_number(TODAY) == "WX20260520-003"
+    assert repairs.next_work_order_number(TODAY + datetime.timedelta(days=1)) == ("WX20260521-001")
 
 
 def test_a_typed_work_order_number_is_kept_and_never_issued_twice():
@@ -132,7 +132,7 @@ def test_a_typed_work_order_number_is_kept_and_never_issued_twice():
 def test_a_generated_number_taken_at_the_same_moment_is_drawn_again(monkeypatch):
     ordered(work_order_number="WX20260520-001")
     draws = iter(["WX20260520-001", "WX20260520-002"])  # the first as if drawn before the other
-    monkeypatch.setattr(services, "next_work_order_number", lambda day: next(draws))
+    monkeypatch.setattr(repairs, "next_work_order_number", lambda day: next(draws))
     repair = ordered()
     assert repair.work_order_number == "WX20260520-002"
     assert len(events(repair, RecordKind.REPAIR)) == 2
@@ -159,7 +159,7 @@ def test_a_work_order_is_issued_only_for_a_reported_repair(step):
 def test_an_archivist_cannot_issue_a_work_order():
     repair = reported()
     with pytest.raises(PermissionDenied):
-        services.repair_order(
+        repairs.repair_order(
             repair=repair, assigned_to="李师傅", actor=user_with_role(Role.ARCHIVIST)
         )
 
@@ -191,7 +191,7 @@ def test_completion_needs_the_work_done_a_cost_not_negative_and_a_sensible_time(
 def test_an_archivist_cannot_complete_a_repair():
     repair = ordered()
     with pytest.raises(PermissionDenied):
-        services.repair_complete(
+        repairs.repair_complete(
             repair=repair,
             completed_at=NOW,
             work_done="已修复",
@@ -222,9 +222,7 @@ def test_the_satisfaction_is_from_one_to_five(satisfaction):
 def test_an_archivist_cannot_close_a_repair():
     repair = completed()
     with pytest.raises(PermissionDenied):
-        services.repair_feedback(
-            repair=repair, satisfaction=5, actor=user_with_role(Role.ARCHIVIST)
-        )
+        repairs.repair_feedback(repair=repair, satisfaction=5, actor=user_with_role(Role.ARCHIVIST))
 
 
 # --- Correspondence ------------------------------------------------------------------------------

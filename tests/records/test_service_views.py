@@ -14,8 +14,8 @@ from django.urls import reverse
 from core.models import Notification
 from core.roles import Role
 from customers.permissions import grant_dossier
-from records import service_requests as services
 from records.models import Application, Correspondence, Deposit, Repair
+from records.repairs import services as repairs
 from tests.factories import user_with_role
 
 from .factories import (
@@ -402,5 +402,5 @@ def test_the_next_work_order_number_is_shown_with_the_form(client):
     repair = reported()
     client.force_login(front_desk())
     response = client.get(repair.get_absolute_url())
-    assert response.context["next_work_order"] == services.next_work_order_number(NOW.date())
+    assert response.context["next_work_order"] == repairs.next_work_order_number(NOW.date())
     assert "WX20260520-002" in response.content.decode()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from core.roles import Role
 from customers import permissions as customer_permissions
 from customers.models import DossierEvent
+from records.complaints import selectors
 from records.complaints import services as complaints
 from records.models import Repair, Visit
 from records.timeline import Kind as RecordKind
@@ -140,26 +141,26 @@ def test_manager_visits_due_this_year__R43(desk):
     visit(forgotten, boss, day=datetime.date(2025, 11, 3))  # last year's
     visit(forgotten, desk, day=datetime.date(2026, 2, 1))  # not a manager's
 
-    due, summary = complaints.manager_visits_due(user=desk, year=2026)
+    due, summary = selectors.manager_visits_due(user=desk, year=2026)
 
     assert [d.pk for d in due] == [forgotten.pk]
     assert due[0].last_manager_visit == datetime.date(2025, 11, 3)
     assert summary == {"total": 2, "visited": 1, "twice": 1, "due": 1, "rate": 50.0}
-    due_2025, summary_2025 = complaints.manager_visits_due(user=desk, year=2025)
+    due_2025, summary_2025 = selectors.manager_visits_due(user=desk, year=2025)
     assert [d.pk for d in due_2025] == [visited.pk] and summary_2025["visited"] == 1
 
 
 def test_manager_visits_due_only_in_the_dossiers_one_may_see__R43(desk):
     occupied_dossier()
     occupied_dossier(secrecy="B")
-    due, summary = complaints.manager_visits_due(user=desk, year=2026)
+    due, summary = selectors.manager_visits_due(user=desk, year=2026)
     assert summary["total"] == 1 and len(due) == 1
 
 
 def test_manager_visits_due_by_estate__R43(desk):
     first, second = occupied_dossier()[0], occupied_dossier()[0]
     estate = first.unit.building.estate
-    due, summary = complaints.manager_visits_due(user=desk, year=2026, estate=estate)
+    due, summary = selectors.manager_visits_due(user=desk, year=2026, estate=estate)
     assert [d.pk for d in due] == [first.pk] and summary["total"] == 1
     assert second.pk not in {d.pk for d in due}
 
@@ -175,7 +176,7 @@ def test_staff_visit_per_building_each_quarter__R43(desk):
     visit(elsewhere, boss, day=datetime.date(2026, 2, 10))  # a manager's does not count
     visit(elsewhere, desk, day=datetime.date(2025, 12, 30))  # last quarter
 
-    rows, summary = complaints.staff_visits_by_building(user=desk, year=2026, quarter=1)
+    rows, summary = selectors.staff_visits_by_building(user=desk, year=2026, quarter=1)
 
     by_pk = {b.pk: b for b in rows}
     assert by_pk[building.pk].staff_visited is True
@@ -184,7 +185,7 @@ def test_staff_visit_per_building_each_quarter__R43(desk):
     assert by_pk[elsewhere.unit.building_id].staff_visited is False
     assert rows[0].pk == elsewhere.unit.building_id  # those due first
     assert summary == {"total": 2, "visited": 1, "due": 1, "rate": 50.0}
-    rows_q4, _summary = complaints.staff_visits_by_building(user=desk, year=2025, quarter=4)
+    rows_q4, _summary = selectors.staff_visits_by_building(user=desk, year=2025, quarter=4)
     assert {b.pk for b in rows_q4 if b.staff_visited} == {elsewhere.unit.building_id}
 
 
@@ -193,20 +194,20 @@ def test_complaints_without_return_visit_and_the_rate__R43(dossier, desk):
     waiting = record_complaint(dossier, desk, subject="待回访")
     return_visit(answered, desk)
 
-    rows, summary = complaints.complaints_without_return_visit(user=desk, year=2026)
+    rows, summary = selectors.complaints_without_return_visit(user=desk, year=2026)
 
     assert [c.pk for c in rows] == [waiting.pk]
     assert summary == {"total": 2, "visited": 1, "due": 1, "rate": 50.0}
-    rows, summary = complaints.complaints_without_return_visit(user=desk, year=2025)
+    rows, summary = selectors.complaints_without_return_visit(user=desk, year=2025)
     assert rows == [] and summary["rate"] == 100  # nothing to answer: on target
 
 
 def test_quarter_ranges():
-    assert complaints.quarter_range(2026, 1) == (
+    assert selectors.quarter_range(2026, 1) == (
         datetime.date(2026, 1, 1),
         datetime.date(2026, 4, 1),
     )
-    assert complaints.quarter_range(2026, 4) == (
+    assert selectors.quarter_range(2026, 4) == (
         datetime.date(2026, 10, 1),
         datetime.date(2027, 1, 1),
     )

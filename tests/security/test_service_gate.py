@@ -97,13 +97,13 @@ def _upload():
 def _calls():
     from documents import handover as h
     from documents import services as d
-    from records import service_requests
     from records.applications import services as applications
     from records.complaints import services as complaints
     from records.finance import leases as finance_leases
     from records.finance import services as finance
     from records.letters import services as letters
     from records.renovations import services as renovations
+    from records.repairs import services as repairs
 
     from . import records_complaint, records_finance, records_renovation, records_service
 
@@ -379,23 +379,23 @@ def _calls():
         ),
         "repair_report": (
             front,
-            lambda s, a: service_requests.repair_report(dossier=s["dossier"], data={}, actor=a),
+            lambda s, a: repairs.repair_report(dossier=s["dossier"], data={}, actor=a),
         ),
         "repair_order": (
             front,
-            lambda s, a: service_requests.repair_order(
+            lambda s, a: repairs.repair_order(
                 repair=repair(s), assigned_to="李工", work_order_number="", actor=a
             ),
         ),
         "repair_complete": (
             front,
-            lambda s, a: service_requests.repair_complete(
+            lambda s, a: repairs.repair_complete(
                 repair=repair(s), completed_at=None, work_done="x", cost=None, actor=a
             ),
         ),
         "repair_feedback": (
             front,
-            lambda s, a: service_requests.repair_feedback(
+            lambda s, a: repairs.repair_feedback(
                 repair=repair(s), satisfaction="good", feedback="x", actor=a
             ),
         ),

@@ -4,12 +4,12 @@ visits, letters and applications, each in every state, through their services.""
 import datetime
 from decimal import Decimal
 
-from records import service_requests
 from records.applications import services as applications
 from records.complaints import services as complaints
 from records.letters import services as letters
 from records.models import Application, Complaint, Deposit, Visit
 from records.renovations import services as renovations
+from records.repairs import services as repairs
 
 from . import _demo_texts as texts
 
@@ -119,7 +119,7 @@ class ServiceRecords:
         else:
             started = self.after(decided, 1, 5)
         with self.on(started):
-            renovations.renovation_start(
+            renovation = renovations.renovation_start(
                 renovation=renovation, started_on=started, actor=self.clerk
             )
         with_violation = state.endswith("violation")
@@ -333,7 +333,7 @@ class ServiceRecords:
         reported_at = self.moment(day)
         person = self.person(slot.occupant)
         with self.on(day, reported_at):
-            repair = service_requests.repair_report(
+            repair = repairs.repair_report(
                 dossier=slot.dossier,
                 data={
                     "reported_by_name": person,
@@ -347,10 +347,10 @@ class ServiceRecords:
             return
         ordered = self.after(day, 0, 1)
         with self.on(ordered):
-            repair = service_requests.repair_order(
+            repair = repairs.repair_order(
                 repair=repair,
                 assigned_to=self.rng.choice(REPAIRERS),
-                work_order_number=service_requests.next_work_order_number(ordered),
+                work_order_number=repairs.next_work_order_number(ordered),
                 actor=self.clerk,
             )
         if state == "ordered":
@@ -362,7 +362,7 @@ class ServiceRecords:
         )
         completed_at = max(completed_at, reported_at)
         with self.on(done, completed_at):
-            repair = service_requests.repair_complete(
+            repair = repairs.repair_complete(
                 repair=repair,
                 completed_at=completed_at,
                 work_done=work,
@@ -374,7 +374,7 @@ class ServiceRecords:
         heard = self.after(done, 1, 5)
         satisfaction = self.rng.choice([5, 5, 5, 4, 4, 3, 2])
         with self.on(heard):
-            service_requests.repair_feedback(
+            repairs.repair_feedback(
                 repair=repair,
                 satisfaction=satisfaction,
                 feedback=texts.REPAIR_FEEDBACK[satisfaction],

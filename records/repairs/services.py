@@ -1,37 +1,29 @@
-"""Repairs (报修), held in the dossier (R5). (Letters are in ``records.letters``, applications
-in ``records.applications``, the approvals inbox in ``records.approvals``.)
+"""Repairs (报修), held in the dossier (R5).
 
 A repair is reported, gets a work order (a unique number WX<yyyymmdd>-<seq>) assigned to
 someone, is completed, and is closed with the customer's feedback; it is then locked (R9).
 
-One function per move; each checks the permission and the sight of the dossier, locks the row,
-refuses an illegal move with ``DomainError``, stamps who and when, writes the dossier's timeline
-line (R6, R10) in the same transaction, and queues the notifications for after the commit.
+One function per move, declared once (``WORKFLOW``): each asks the move of the actor (the
+permission and the sight of the dossier) before its transaction, locks the row, refuses an
+illegal move with ``DomainError``, stamps who and when, and writes the dossier's timeline line
+(R6, R10) in the same transaction.
 """
-
-import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .common import (
-    DomainError,
-    Kind,
-    check_move,
-    current_section,
-    drawing_again,
-    next_number,
-    record_event,
-    set_status,
-)
-from .common import lock as _lock
-from .common import stamp as _stamp
-from .models import Repair
-from .permissions import require_record
+from core import workflow
+from core.workflow import DomainError
+from customers.permissions import can_view_dossier
+from records.common import Kind, current_section, drawing_again, record_event
+from records.models import Repair
+from records.permissions import require_record
+from records.repairs.selectors import next_work_order_number
 
 __all__ = [
     "DomainError",
+    "WORKFLOW",
     "next_work_order_number",
     "repair_report",
     "repair_order",
@@ -39,17 +31,45 @@ __all__ = [
     "repair_feedback",
 ]
 
-WORK_ORDER_PREFIX = "WX"
-# a time typed on a clock that runs a few minutes fast is not "in the future"
-CLOCK_SLACK = datetime.timedelta(minutes=5)
+Status = Repair.Status
+CHANGE = "records.change_repair"
 
 
-# --- Helpers -----------------------------------------------------------------------------------
+# --- The moves -----------------------------------------------------------------------------
+def _on_dossier(user, repair, perm):
+    """A repair's moves need the sight of its dossier (R17)."""
+    # asked once per move on a page: kept on this copy of the record, for this user
+    seen = repair.__dict__.setdefault("_dossier_seen_by", {})
+    if user.pk not in seen:
+        seen[user.pk] = can_view_dossier(user, repair.dossier)
+    return seen[user.pk]
 
 
-def _moment_not_in_future(moment, label):
-    if moment > timezone.now() + CLOCK_SLACK:
-        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+WORKFLOW = workflow.declare(
+    Repair,
+    workflow.Move("order", Status.ORDERED, perm=CHANGE),
+    workflow.Move("complete", Status.COMPLETED, perm=CHANGE),
+    workflow.Move("feedback", Status.CLOSED, perm=CHANGE),
+    # a return visit (R43) answers a repair whose work is done
+    workflow.Move(
+        "return_visit", None, perm="records.add_visit", source=(Status.COMPLETED, Status.CLOSED)
+    ),
+    gate=_on_dossier,
+)
+
+
+def _lock(pk):
+    return workflow.lock(Repair, pk, related=("dossier",))
+
+
+def _closing(record, target, **kwargs):
+    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
+    ``transition``'s own keyword, so the closed flag is on the history row (set before the
+    save) and written beside it, not passed as a field."""
+    record.locked = True
+    workflow.transition(record, target, locked=True, **kwargs)
+    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
+    return record
 
 
 def _day(moment):
@@ -57,15 +77,10 @@ def _day(moment):
 
 
 # --- Repairs (报修) ----------------------------------------------------------------------------
-def next_work_order_number(day) -> str:
-    """The next free work order number of ``day``: WX20260520-001, WX20260520-002 …"""
-    return next_number(Repair, "work_order_number", f"{WORK_ORDER_PREFIX}{day:%Y%m%d}-", 3)
-
-
 def repair_report(*, dossier, data, actor) -> Repair:
     """A repair reported by the customer: who, when, where in the unit, what is wrong."""
     require_record(actor, "records.add_repair", dossier)
-    _moment_not_in_future(data["reported_at"], _("The time of the report"))
+    workflow.moment_not_in_future(data["reported_at"], _("The time of the report"))
     description = (data.get("description") or "").strip()
     if not description:
         raise DomainError(_("Say what needs repairing."))
@@ -79,7 +94,7 @@ def repair_report(*, dossier, data, actor) -> Repair:
             location=data["location"].strip(),
             description=description,
         )
-        _stamp(repair, actor, _("Repair reported"))
+        workflow.stamp(repair, actor, _("Repair reported"))
         repair.save()
         record_event(
             dossier=dossier,
@@ -96,8 +111,8 @@ def repair_report(*, dossier, data, actor) -> Repair:
 
 def _order_once(repair_pk, *, number, typed, assigned_to, actor):
     with transaction.atomic():
-        repair = _lock(Repair, repair_pk)
-        check_move(repair, Repair.Status.ORDERED)
+        repair = _lock(repair_pk)
+        workflow.refuse_move(repair, Status.ORDERED)
         if typed:
             if Repair.objects.filter(work_order_number=number).exists():
                 raise DomainError(
@@ -105,10 +120,12 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
                 )
         else:
             number = next_work_order_number(timezone.localdate())
-        _stamp(repair, actor, _("Work order issued"))
-        set_status(
+        workflow.transition(
             repair,
-            Repair.Status.ORDERED,
+            Status.ORDERED,
+            actor=actor,
+            reason=_("Work order issued"),
+            locked=True,
             work_order_number=number,
             assigned_to=assigned_to,
             ordered_at=timezone.now(),
@@ -128,7 +145,7 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
 def repair_order(*, repair, assigned_to, work_order_number="", actor) -> Repair:
     """Issue the work order: a number (typed from a paper pad, or the next WX<yyyymmdd>-<seq>)
     and who does the work."""
-    require_record(actor, "records.change_repair", repair.dossier)
+    workflow.require_move(actor, repair, "order")
     assigned_to = (assigned_to or "").strip()
     number = (work_order_number or "").strip().upper()
     if not assigned_to:
@@ -144,22 +161,24 @@ def repair_order(*, repair, assigned_to, work_order_number="", actor) -> Repair:
 
 def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Repair:
     """The work is done: when, what was done, and what the customer is charged, if anything."""
-    require_record(actor, "records.change_repair", repair.dossier)
+    workflow.require_move(actor, repair, "complete")
     work_done = (work_done or "").strip()
     if not work_done:
         raise DomainError(_("Say what work was done."))
     if cost is not None and cost < 0:
         raise DomainError(_("The cost cannot be negative."))
-    _moment_not_in_future(completed_at, _("The completion time"))
+    workflow.moment_not_in_future(completed_at, _("The completion time"))
     with transaction.atomic():
-        repair = _lock(Repair, repair.pk)
-        check_move(repair, Repair.Status.COMPLETED)
+        repair = _lock(repair.pk)
+        workflow.refuse_move(repair, Status.COMPLETED)
         if completed_at < repair.reported_at.replace(second=0, microsecond=0):
             raise DomainError(_("The repair cannot be completed before it was reported."))
-        _stamp(repair, actor, _("Repair completed"))
-        set_status(
+        workflow.transition(
             repair,
-            Repair.Status.COMPLETED,
+            Status.COMPLETED,
+            actor=actor,
+            reason=_("Repair completed"),
+            locked=True,
             completed_at=completed_at,
             work_done=work_done,
             cost=cost,
@@ -182,20 +201,19 @@ def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Rep
 
 def repair_feedback(*, repair, satisfaction, feedback="", actor) -> Repair:
     """The customer's feedback closes the repair, which is then locked (R9)."""
-    require_record(actor, "records.change_repair", repair.dossier)
+    workflow.require_move(actor, repair, "feedback")
     if satisfaction not in Repair.Satisfaction.values:
         raise DomainError(_("Give the customer's satisfaction from 1 to 5."))
     feedback = (feedback or "").strip()
     with transaction.atomic():
-        repair = _lock(Repair, repair.pk)
-        check_move(repair, Repair.Status.CLOSED)
-        _stamp(repair, actor, _("Closed with the customer's feedback"))
-        set_status(
+        repair = _lock(repair.pk)
+        _closing(
             repair,
-            Repair.Status.CLOSED,
+            Status.CLOSED,
+            actor=actor,
+            reason=_("Closed with the customer's feedback"),
             satisfaction=satisfaction,
             feedback=feedback,
-            locked=True,
         )
         record_event(
             dossier=repair.dossier,

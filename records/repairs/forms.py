@@ -1,5 +1,5 @@
-"""Forms of the repair pages: validation only. Every error is said next
-to its field; the services (records/service_requests.py) check the same rules again."""
+"""Forms of the repair pages: validation only. Every error is said next to its field; the
+services (records/repairs/services.py) check the same rules again."""
 
 from decimal import Decimal
 
@@ -8,22 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Repair
-from .service_requests import CLOCK_SLACK
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+from core.widgets import DATETIME, DATETIME_FORMATS, moment_not_in_future
+from records.models import Repair
 
 
 def _now():
     return timezone.localtime().replace(second=0, microsecond=0)
-
-
-def _moment_not_in_future(form, field):
-    moment = form.cleaned_data.get(field)
-    if moment and moment > timezone.now() + CLOCK_SLACK:
-        form.add_error(field, _("This time cannot be in the future."))
 
 
 class _RecordForm(forms.ModelForm):
@@ -32,7 +22,6 @@ class _RecordForm(forms.ModelForm):
         pass
 
 
-# --- Repairs -----------------------------------------------------------------------------------
 class RepairForm(_RecordForm):
     class Meta:
         model = Repair
@@ -52,7 +41,7 @@ class RepairForm(_RecordForm):
 
     def clean(self):
         cleaned = super().clean()
-        _moment_not_in_future(self, "reported_at")
+        moment_not_in_future(self, "reported_at", _("This time cannot be in the future."))
         return cleaned
 
 
@@ -114,7 +103,7 @@ class CompletionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _moment_not_in_future(self, "completed_at")
+        moment_not_in_future(self, "completed_at", _("This time cannot be in the future."))
         moment = cleaned.get("completed_at")
         if (
             moment

@@ -1,48 +1,66 @@
 """Repair (报修) pages: parse → access → service → render. The rules live in
-records/service_requests.py; the pages only say which moves the user may make.
+records/repairs/services.py; the pages only say which moves the user may make.
 
 Pages of a dossier or a record check the dossier first (404 to whoever may not see it), then
 the page's own permission (403), as every dossier page does."""
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
+from core import workflow
+from core.workflow import DomainError
 from customers.permissions import access_dossier_or_404
-from records import service_requests as services
+from records.common import current_section
+from records.models import Repair
+from records.permissions import access_record_or_404
+from records.repairs import selectors, services
+from records.repairs.forms import CompletionForm, FeedbackForm, RepairForm, WorkOrderForm
+from records.views_common import back, detail_context, form_page
 
-from .models import Repair
-from .permissions import access_record_or_404
-from .service_forms import (
-    CompletionForm,
-    FeedbackForm,
-    RepairForm,
-    WorkOrderForm,
-)
-from .views_common import customer_name as _customer_name
-from .views_common import detail_context, form_page
-from .views_common import step as _step
-
-TEMPLATES = "records/service/"
-RepairStatus = Repair.Status
+TEMPLATES = "records/repairs/"
 
 
-# --- Repairs -----------------------------------------------------------------------------------
+def _customer_name(dossier):
+    section = current_section(dossier)
+    return section.customer.name if section else ""
+
+
+def _step(request, record, *, form, flag, move, success, render_page):
+    """A move posted from the record's page: an invalid form, or a refusal while the move is
+    still open, is shown on the page with what was typed; a move no longer open (someone moved
+    the record on) is said as a message."""
+    if not form.is_valid():
+        if not flag:
+            return back(record, _("This step is not open for this record now."), request)
+        return render_page(request, record, form)
+    try:
+        move(form.cleaned_data)
+    except DomainError as exc:
+        if not flag:
+            return back(record, str(exc), request)
+        form.add_error(None, str(exc))
+        return render_page(request, record, form)
+    return back(record, success, request, messages.SUCCESS)
+
+
 def _repair_or_404(request, pk):
     queryset = Repair.objects.select_related("dossier", "section__customer", "recorded_by")
     return access_record_or_404(request.user, Repair, pk, request=request, queryset=queryset)
 
 
 def _repair_flags(user, repair):
-    change, status = user.has_perm("records.change_repair"), repair.status
+    """What the page offers: the moves ``user`` may make now, and the flags the page names."""
+    moves = workflow.allowed_moves(user, repair)
     return {
-        "can_order": change and status == RepairStatus.REPORTED,
-        "can_complete": change and status == RepairStatus.ORDERED,
-        "can_feedback": change and status == RepairStatus.COMPLETED,
-        "can_return_visit": user.has_perm("records.add_visit")
-        and status in (RepairStatus.COMPLETED, RepairStatus.CLOSED),
+        "moves": moves,
+        "can_order": "order" in moves,
+        "can_complete": "complete" in moves,
+        "can_feedback": "feedback" in moves,
+        "can_return_visit": "return_visit" in moves,
     }
 
 
@@ -61,21 +79,14 @@ def _render_repair(request, repair, form=None):
         repair,
         repair=repair,
         step_form=step_form,
-        next_work_order=services.next_work_order_number(timezone.localdate())
+        next_work_order=selectors.next_work_order_number(timezone.localdate())
         if flags["can_order"]
         else "",
-        return_visits=list(repair.return_visits.select_related("visitor").order_by("-visited_on")),
-        steps=_repair_steps(repair),
+        return_visits=selectors.return_visits(repair),
+        steps=selectors.repair_steps(repair),
         **flags,
     )
     return render(request, TEMPLATES + "repair_detail.html", context)
-
-
-def _repair_steps(repair):
-    """The four stages for the progress line: (label, done, current)."""
-    order = list(RepairStatus)
-    reached = order.index(RepairStatus(repair.status))
-    return [(s.label, i <= reached, i == reached) for i, s in enumerate(order)]
 
 
 def repair_add(request, dossier_pk):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import service_views as views
+from records.repairs import views
 
 urlpatterns = [
     path("dossiers/<int:dossier_pk>/repairs/add/", views.repair_add, name="repair_add"),

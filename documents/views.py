@@ -12,6 +12,7 @@ from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
 from core.validators import is_pk
+from core.workflow import DomainError
 from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
@@ -53,7 +54,7 @@ def document_add(request, dossier_pk):
                 upload=form.cleaned_data.get("upload"),
                 record=record,
             )
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -252,7 +253,7 @@ def filing(request):
                 documents=form.cleaned_data["documents"],
                 actor=request.user,
             )
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(

@@ -8,7 +8,8 @@ The moves are declared once (``WORKFLOW``, core.workflow): the pages offer what
 ``allowed_moves`` answers, and each service asks ``require_move`` of the stored row before its
 transaction (so a refusal's log row is kept), then locks the handover and asks again of the
 row it holds (the decision is taken on the current row, not on the caller's copy), and moves
-the status with ``transition`` (a compare-and-set: SQLite ignores ``select_for_update``). The documents' own status moves through ``documents_move``.
+the status with ``transition`` (a compare-and-set: SQLite ignores ``select_for_update``).
+The documents' own status moves through ``documents_move``.
 """
 
 from django.db import transaction

@@ -15,7 +15,7 @@ from core.models import AccessLog, Notification
 from core.roles import Role
 from customers import services as customer_services
 from customers.models import Building, Estate, Occupancy, ServiceCentre, Unit
-from documents import handover as services
+from documents.handover import services
 from documents.handover_tasks import remind_half_yearly_handover
 from documents.models import (
     Box,

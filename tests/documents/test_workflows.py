@@ -10,8 +10,8 @@ import pytest
 from core import workflow
 from core.roles import Role
 from core.workflow import DomainError
-from documents import handover as services
 from documents.common import documents_move
+from documents.handover import services
 from documents.models import Document, Handover, HandoverItem
 from documents.services import documents_file
 

@@ -10,6 +10,7 @@ class DocumentsConfig(AppConfig):
         from core.navigation import NavItem, register
         from customers import panels
 
+        from .handover import services  # noqa: F401  (declares the handover's moves)
         from .panels import document_panel
         from .record_links import record_documents_panel
 

@@ -2,9 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Box, Document, DocumentCategory, Shelf, StorageInspection
+from core.widgets import DATE
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .models import Box, Document, DocumentCategory, Shelf, StorageInspection
 
 
 class DocumentForm(forms.ModelForm):

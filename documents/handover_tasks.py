@@ -12,6 +12,6 @@ from celery import shared_task
 @shared_task(acks_late=False)
 def remind_half_yearly_handover():
     """Tell the front desks, managers and archivists that the half-yearly handover is due."""
-    from .handover import handover_remind
+    from .handover.services import handover_remind
 
     return handover_remind()

@@ -118,16 +118,11 @@ def notify_problems(report: IntegrityReport) -> list:
     """Tell the archivists and administrators when files are missing or changed (R45)."""
     if not report.has_problems:
         return []
-    from django.contrib.auth import get_user_model
-
     from core.roles import Role
     from core.services import notify
+    from customers.permissions import who_is_told
 
-    people = (
-        get_user_model()
-        .objects.filter(groups__name__in=[Role.ARCHIVIST, Role.ADMIN], is_active=True)
-        .distinct()
-    )
+    people = who_is_told(None, roles=(Role.ARCHIVIST, Role.ADMIN))
     message = _(
         "File integrity check: %(missing)d missing and %(changed)d changed of %(total)d "
         "stored files. Check the documents and restore them from the backup."

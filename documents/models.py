@@ -158,6 +158,18 @@ class Document(models.Model):
         ON_LOAN = "on_loan", _("On loan")
         DESTROYED = "destroyed", _("Destroyed")
 
+    # Every status change goes through ``documents.common.documents_move``. A document in a
+    # handover goes back to where it was (filed when still boxed) or, accepted, to the archive
+    # room (received there, to be filed again); one on loan comes back the same way; a
+    # destroyed one never moves again.
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.FILED, Status.IN_HANDOVER, Status.ON_LOAN, Status.DESTROYED},
+        Status.FILED: {Status.IN_HANDOVER, Status.ON_LOAN, Status.DESTROYED},
+        Status.IN_HANDOVER: {Status.RECEIVED, Status.FILED},
+        Status.ON_LOAN: {Status.RECEIVED, Status.FILED},
+        Status.DESTROYED: set(),
+    }
+
     class Custody(models.TextChoices):
         SERVICE_CENTRE = "centre", _("Service centre")
         ARCHIVE = "archive", _("Company archive room")

@@ -30,7 +30,12 @@ def is_confidential_document(document) -> bool:
     return document.is_confidential or document.dossier.is_confidential
 
 
-def access_document_or_404(user, pk, *, request=None, queryset=None):
+def access_document_or_404(user, pk, *, perm=None, request=None, queryset=None):
+    """The document ``pk`` if ``user`` holds ``perm`` (refused and logged otherwise) and may see
+    it (else 404, the same for "missing" and "not yours"); a confidential one's read is
+    logged (R21)."""
+    if perm:
+        gate.require(user, perm, request=request)
     document = gate.get_or_404(user, document_visible_to(user, queryset), request=request, pk=pk)
     if is_confidential_document(document):
         log_access(user, document, AccessLog.Action.VIEW, request=request)  # R21
@@ -70,14 +75,28 @@ def box_visible_to(user, queryset=None):
     """Boxes are storage furniture: visible to whoever may view boxes; their contents are
     listed through ``document_visible_to``."""
     queryset = Box.objects.all() if queryset is None else queryset
-    return queryset if user.has_perm("documents.view_box") else queryset.none()
+    return queryset if gate.can(user, "documents.view_box") else queryset.none()
 
 
 def handover_visible_to(user, queryset=None):
     queryset = Handover.objects.all() if queryset is None else queryset
-    return queryset if user.has_perm("documents.view_handover") else queryset.none()
+    return queryset if gate.can(user, "documents.view_handover") else queryset.none()
 
 
 def handover_items_visible_to(user, handover):
     """The items of a handover that ``user`` may see (confidential ones only if granted)."""
     return HandoverItem.objects.filter(handover=handover, document__in=document_visible_to(user))
+
+
+def access_box_or_404(user, pk, *, perm=None, request=None, queryset=None):
+    if perm:
+        gate.require(user, perm, request=request)
+    return gate.get_or_404(user, box_visible_to(user, queryset), request=request, pk=pk)
+
+
+def access_handover_or_404(user, pk, *, perm=None, request=None, queryset=None):
+    """The handover ``pk`` if ``user`` holds ``perm`` (refused and logged otherwise) and may
+    see it (else 404)."""
+    if perm:
+        gate.require(user, perm, request=request)
+    return gate.get_or_404(user, handover_visible_to(user, queryset), request=request, pk=pk)

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core import permissions as gate
 from core.validators import is_pk
 from customers.timeline import attachable_records
 
@@ -45,10 +46,10 @@ def record_documents_panel(*, record, user):
     """The record page's attachments (registered in DocumentsConfig.ready)."""
     if record._meta.label_lower not in attachable_records():
         return None
-    if not user.has_perm("documents.view_document"):
+    if not gate.can(user, "documents.view_document"):
         return None
     add_url = ""
-    if user.has_perm("documents.add_document"):
+    if gate.can(user, "documents.add_document"):
         add_url = reverse("documents:document_add", args=[record.dossier_id])
         add_url += "?" + urlencode({"record": record_token(record)})
     documents = list(attachments(record=record, user=user))

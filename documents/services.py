@@ -1,14 +1,18 @@
-"""Every write of the documents app except the handover (documents/handover.py)."""
+"""Every write of the documents app except the handover (documents/handover/services.py)."""
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
-from customers.permissions import require_on_dossier
-from customers.services import DomainError
+from core.roles import Role
+from core.services import notify
+from core.workflow import DomainError
+from customers.permissions import require_on_dossier, who_is_told
 
+from .common import documents_move
 from .models import Box, Document, Shelf, StorageInspection
 from .permissions import require_documents
 
@@ -115,16 +119,16 @@ def documents_file(*, box: Box, documents, actor) -> list[Document]:
         now = timezone.now()
         filed = []
         for offset, d in enumerate(sorted(documents, key=lambda d: (d.document_date, d.pk)), 1):
-            updated = Document.objects.filter(pk=d.pk, status=Document.Status.RECEIVED).update(
-                status=Document.Status.FILED
+            documents_move(
+                [d],
+                Document.Status.FILED,
+                actor=actor,
+                reason=_("Filed in box %(box)s") % {"box": box},
+                box=box,
+                item_number=last + offset,
+                filed_at=now,
+                filed_by=actor,
             )
-            if updated != 1:
-                raise DomainError(_("Someone else has just filed %(title)s.") % {"title": d.title})
-            d.status = Document.Status.FILED
-            d.box, d.item_number = box, last + offset
-            d.filed_at, d.filed_by = now, actor
-            d._change_reason = _("Filed in box %(box)s") % {"box": box}
-            d.save(update_fields=["status", "box", "item_number", "filed_at", "filed_by"])
             filed.append(d)
     return filed
 
@@ -146,20 +150,8 @@ def inspection_record(*, data: dict, actor) -> StorageInspection:
     with transaction.atomic():
         inspection.save()
         if inspection.has_problems:
-            from django.contrib.auth import get_user_model
-            from django.urls import reverse
-
-            from core.roles import Role
-            from core.services import notify
-
-            people = (
-                get_user_model()
-                .objects.filter(groups__name__in=[Role.ARCHIVIST, Role.MANAGER], is_active=True)
-                .exclude(pk=actor.pk)
-                .distinct()
-            )
             notify(
-                people,
+                who_is_told(None, roles=(Role.ARCHIVIST, Role.MANAGER), exclude=actor),
                 _("Storage inspection of %(room)s found problems: %(findings)s")
                 % {"room": inspection.room, "findings": inspection.findings[:100]},
                 reverse("documents:inspection_list"),

@@ -19,5 +19,5 @@ urlpatterns = [
     path("inspections/", views.inspection_list, name="inspection_list"),
     path("inspections/add/", views.inspection_add, name="inspection_add"),
     path("gaps/", views.gaps, name="gaps"),
-    path("handovers/", include("documents.handover_urls")),
+    path("handovers/", include("documents.handover.urls")),
 ]

@@ -12,6 +12,7 @@ from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
 from core.validators import is_pk
+from core.workflow import DomainError
 from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
@@ -53,7 +54,7 @@ def document_add(request, dossier_pk):
                 upload=form.cleaned_data.get("upload"),
                 record=record,
             )
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -72,10 +73,10 @@ def document_add(request, dossier_pk):
 
 
 def document_detail(request, pk):
-    gate.require(request.user, "documents.view_document", request=request)
     document = permissions.access_document_or_404(
         request.user,
         pk,
+        perm="documents.view_document",
         request=request,
         queryset=Document.objects.select_related(
             "dossier__unit__building__estate",
@@ -92,7 +93,7 @@ def document_detail(request, pk):
         {
             "document": document,
             "can_download": bool(document.file)
-            and request.user.has_perm("documents.download_document"),
+            and gate.can(request.user, "documents.download_document"),
             "history": document.history.select_related("history_user")[:20],
         },
     )
@@ -100,8 +101,9 @@ def document_detail(request, pk):
 
 def document_download(request, pk):
     """The only way to a stored file: permission checked, the read logged (R21, R45)."""
-    gate.require(request.user, "documents.download_document", request=request)
-    document = permissions.access_document_or_404(request.user, pk, request=request)
+    document = permissions.access_document_or_404(
+        request.user, pk, perm="documents.download_document", request=request
+    )
     if not document.file:
         raise Http404
     try:
@@ -251,7 +253,7 @@ def filing(request):
                 documents=form.cleaned_data["documents"],
                 actor=request.user,
             )
-        except services.DomainError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
@@ -287,14 +289,19 @@ def location_index(request):
             "found": found,
             "rooms": rooms,
             "page_obj": page,
-            "can_add_box": request.user.has_perm("documents.add_box"),
+            "can_add_box": gate.can(request.user, "documents.add_box"),
         },
     )
 
 
 def box_detail(request, pk):
-    gate.require(request.user, "documents.view_box", request=request)
-    box = gate.get_or_404(request.user, selectors.boxes(user=request.user), request=request, pk=pk)
+    box = permissions.access_box_or_404(
+        request.user,
+        pk,
+        perm="documents.view_box",
+        request=request,
+        queryset=selectors.boxes(user=request.user),
+    )
     contents = list(selectors.box_contents(box=box, user=request.user))
     # R21: a box holds documents of many dossiers; each confidential one shown is logged
     permissions.log_documents_shown(request.user, contents, request=request)
@@ -321,8 +328,13 @@ def box_create(request):
 
 @require_GET
 def box_label_pdf(request, pk):
-    gate.require(request.user, "documents.view_box", request=request)
-    box = gate.get_or_404(request.user, selectors.boxes(user=request.user), request=request, pk=pk)
+    box = permissions.access_box_or_404(
+        request.user,
+        pk,
+        perm="documents.view_box",
+        request=request,
+        queryset=selectors.boxes(user=request.user),
+    )
     number = box.dossier.archive_number if box.dossier_id else ""
     label = {
         "code": box.code,
@@ -355,7 +367,7 @@ def inspection_list(request):
     return render(
         request,
         "documents/inspection_list.html",
-        {"page_obj": page, "can_add": request.user.has_perm("documents.add_storageinspection")},
+        {"page_obj": page, "can_add": gate.can(request.user, "documents.add_storageinspection")},
     )
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from core.roles import Role
-from documents import handover as handovers
+from documents.handover import services as handovers
 from documents.models import Document, Handover
 
 from ..customers.factories import moved_in

@@ -15,7 +15,7 @@ from core.models import AccessLog, Notification
 from core.roles import Role
 from customers import services as customer_services
 from customers.models import Building, Estate, Occupancy, ServiceCentre, Unit
-from documents import handover as services
+from documents.handover import services
 from documents.handover_tasks import remind_half_yearly_handover
 from documents.models import (
     Box,
@@ -161,7 +161,7 @@ def test_full_handover_moves_accepted_documents_to_the_archive_room__R30(
         HTTP_HX_REQUEST="true",
     )
     assert row.status_code == 200
-    assert row.templates[0].name == "documents/partials/handover_item_row.html"
+    assert row.templates[0].name == "documents/handover/item_row.html"
     assert f'id="handover-item-{accepted.pk}"' in row.content.decode()
     refused = client.post(reverse("documents:handover_mark_checked", args=[handover.pk]))
     assert refused.status_code == 302

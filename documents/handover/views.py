@@ -1,135 +1,60 @@
-"""R30 handover pages: parse → access → service → render. No business rule lives here; the moves
-are in documents/handover.py. The small forms of these pages live here too (validation only)."""
+"""R30 handover pages: parse → access → service → render. No business rule lives here: the
+moves are declared and made in documents/handover/services.py, and the buttons are the moves
+``workflow.allowed_moves`` offers."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions as gate
+from core import workflow
 from core.models import AccessLog
 from core.services import log_access
-from customers.models import ServiceCentre
 from customers.permissions import dossier_visible_to
 
-from . import handover as services
-from . import pdf
-from .models import Handover, HandoverItem
-from .permissions import handover_items_visible_to, handover_visible_to, log_documents_shown
-from .selectors import gaps_for_dossiers
+from .. import pdf
+from ..models import Handover, HandoverItem
+from ..permissions import access_handover_or_404, log_documents_shown
+from ..selectors import gaps_for_dossiers
+from . import selectors, services
+from .forms import (
+    CHECK_RESULTS,
+    AddDossierForm,
+    CheckItemForm,
+    HandoverFilterForm,
+    HandoverForm,
+    SignForm,
+)
 
 PAGE_SIZE = 25
 Status = Handover.Status
 Result = HandoverItem.Result
-SIDE_PERMISSION = {
-    services.CENTRE: "documents.change_handover",
-    services.ARCHIVE: "documents.check_handover",
-}
-CHECK_RESULTS = [(r.value, r.label) for r in (Result.ACCEPTED, Result.MISSING, Result.DIFFERS)]
-
-
-# --- Forms -----------------------------------------------------------------------------------
-class HandoverFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        choices=[("", gettext_lazy("All statuses")), *Status.choices],
-        required=False,
-    )
-    centre = forms.ModelChoiceField(
-        ServiceCentre.objects.order_by("code"),
-        label=gettext_lazy("Service centre"),
-        required=False,
-        empty_label=gettext_lazy("All service centres"),
-    )
-
-
-class HandoverForm(forms.Form):
-    service_centre = forms.ModelChoiceField(
-        ServiceCentre.objects.order_by("code"), label=gettext_lazy("Service centre")
-    )
-    period = forms.CharField(
-        label=gettext_lazy("Period"),
-        max_length=6,
-        help_text=gettext_lazy(
-            "The year and the half: 2026H1 (January–June), 2026H2 (July–December)."
-        ),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["period"].initial = services.current_period(timezone.localdate())
-
-    def clean_period(self):
-        period = self.cleaned_data["period"].strip().upper()
-        if not services.PERIOD_PATTERN.match(period):
-            raise forms.ValidationError(_("Write the period as 2026H1 or 2026H2."))
-        return period
-
-
-class AddDossierForm(forms.Form):
-    archive_number = forms.CharField(label=gettext_lazy("Archive number"), max_length=60)
-    override_reason = forms.CharField(
-        label=gettext_lazy("Reason for accepting it incomplete"),
-        required=False,
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy(
-            "Managers only: fill in to hand over a dossier that lacks required documents. "
-            "The reason is printed on the handover list."
-        ),
-    )
-
-    def __init__(self, *args, can_override=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not can_override:
-            del self.fields["override_reason"]
-
-
-class CheckItemForm(forms.Form):
-    result = forms.ChoiceField(label=gettext_lazy("Result"), choices=CHECK_RESULTS)
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=300)
-
-
-class SignForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=gettext_lazy("Re-enter your password to sign."),
-    )
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-def _handover_or_404(request, pk):
-    queryset = handover_visible_to(request.user).select_related(
-        "service_centre",
-        "prepared_by",
-        "checked_by",
-        "centre_signed_by",
-        "archive_signed_by",
-        "override_by",
-    )
-    return gate.get_or_404(request.user, queryset, request=request, pk=pk)
-
-
-def _visible_items(user, handover):
-    return (
-        handover_items_visible_to(user, handover)
-        .select_related("document__dossier", "document__category")
-        .order_by("document__dossier__archive_number", "document__document_date", "pk")
+def _handover_or_404(request, pk, perm="documents.view_handover"):
+    return access_handover_or_404(
+        request.user,
+        pk,
+        perm=perm,
+        request=request,
+        queryset=Handover.objects.select_related(
+            "service_centre",
+            "prepared_by",
+            "checked_by",
+            "centre_signed_by",
+            "archive_signed_by",
+            "override_by",
+        ),
     )
 
 
 def _item_or_404(request, handover, item_pk):
-    return gate.get_or_404(
-        request.user, _visible_items(request.user, handover), request=request, pk=item_pk
-    )
+    items = selectors.visible_items(user=request.user, handover=handover)
+    return gate.get_or_404(request.user, items, request=request, pk=item_pk)
 
 
 def _to_detail(handover):
@@ -140,23 +65,13 @@ def _name(user):
     return (user.get_full_name() or user.get_username()) if user else None
 
 
-def _flags(user, handover, *, total):
-    has = user.has_perm
-    status = handover.status
+def _flags(moves):
+    """The context names the tests and older templates read, from the moves offered."""
     return {
-        "can_add": status == Status.DRAFT and has("documents.change_handover"),
-        "can_remove": status == Status.DRAFT and has("documents.change_handover"),
-        "can_submit": status == Status.DRAFT and has("documents.change_handover") and total > 0,
-        "can_cancel": status == Status.DRAFT and has("documents.change_handover"),
-        "can_check": status == Status.SUBMITTED and has("documents.check_handover"),
-        # shown while checking; disabled until every item has a result
-        "can_mark_checked": status == Status.SUBMITTED and has("documents.check_handover"),
-        "can_send_back": (
-            status in (Status.SUBMITTED, Status.CHECKED)
-            and (has("documents.change_handover") or has("documents.check_handover"))
-        ),
-        "can_sign_centre": services.can_sign(user, handover, services.CENTRE),
-        "can_sign_archive": services.can_sign(user, handover, services.ARCHIVE),
+        "can_add": "add" in moves,
+        "can_check": "check" in moves,
+        "can_sign_archive": services.SIGN_MOVES[services.ARCHIVE] in moves,
+        "can_sign_centre": services.SIGN_MOVES[services.CENTRE] in moves,
     }
 
 
@@ -164,29 +79,18 @@ def _flags(user, handover, *, total):
 def handover_list(request):
     gate.require(request.user, "documents.view_handover", request=request)
     form = HandoverFilterForm(request.GET or None)
-    rows = (
-        handover_visible_to(request.user)
-        .select_related("service_centre", "prepared_by")
-        .annotate(
-            item_count=Count("items"),
-            pending_count=Count("items", filter=Q(items__result=Result.PENDING)),
-            accepted_count=Count("items", filter=Q(items__result=Result.ACCEPTED)),
-        )
-        .order_by("-prepared_at", "-pk")
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.handover_rows(
+        user=request.user, status=filters.get("status", ""), centre=filters.get("centre")
     )
-    if form.is_valid():
-        if status := form.cleaned_data["status"]:
-            rows = rows.filter(status=status)
-        if centre := form.cleaned_data["centre"]:
-            rows = rows.filter(service_centre=centre)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "documents/handover_list.html",
+        "documents/handover/list.html",
         {
             "form": form,
             "page_obj": page,
-            "can_create": request.user.has_perm("documents.add_handover"),
+            "can_create": gate.can(request.user, "documents.add_handover"),
         },
     )
 
@@ -201,14 +105,14 @@ def handover_create(request):
                 period=form.cleaned_data["period"],
                 actor=request.user,
             )
-        except services.DomainError as exc:
+        except workflow.DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Handover list opened: now add the dossiers."))
             return _to_detail(handover)
     return render(
         request,
-        "documents/handover_form.html",
+        "documents/handover/form.html",
         {
             "form": form,
             "title": _("New handover list"),
@@ -222,28 +126,21 @@ def handover_create(request):
 
 
 def handover_detail(request, pk):
-    gate.require(request.user, "documents.view_handover", request=request)
     handover = _handover_or_404(request, pk)
     user = request.user
-    items = list(_visible_items(user, handover))
+    items = list(selectors.visible_items(user=user, handover=handover))
     # R21: the list shows the documents; each confidential one is logged
     log_documents_shown(user, [item.document for item in items], request=request)
-    counts = handover.items.aggregate(
-        total=Count("pk"),
-        pending=Count("pk", filter=Q(result=Result.PENDING)),
-        accepted=Count("pk", filter=Q(result=Result.ACCEPTED)),
-        missing=Count("pk", filter=Q(result=Result.MISSING)),
-        differs=Count("pk", filter=Q(result=Result.DIFFERS)),
-    )
+    counts = selectors.item_counts(handover)
     dossiers = {item.document.dossier_id: item.document.dossier for item in items}
     gaps = gaps_for_dossiers(list(dossiers))
     incomplete = [
         (dossiers[pk], gaps[pk]) for pk in sorted(gaps, key=lambda pk: dossiers[pk].archive_number)
     ]
-    flags = _flags(user, handover, total=counts["total"])
+    moves = workflow.allowed_moves(user, handover)
     return render(
         request,
-        "documents/handover_detail.html",
+        "documents/handover/detail.html",
         {
             "handover": handover,
             "items": items,
@@ -252,18 +149,18 @@ def handover_detail(request, pk):
             "incomplete": incomplete,
             "incomplete_ids": set(gaps),
             "results": CHECK_RESULTS,
-            **flags,
+            "moves": moves,
+            **_flags(moves),
         },
     )
 
 
 def handover_add_dossier(request, pk):
-    gate.require(request.user, "documents.change_handover", request=request)
-    handover = _handover_or_404(request, pk)
-    if handover.status != Status.DRAFT:
+    handover = _handover_or_404(request, pk, perm=services.CENTRE_PERM)
+    if "add" not in workflow.allowed_moves(request.user, handover):
         messages.error(request, _("Dossiers can be added only while the list is being prepared."))
         return _to_detail(handover)
-    can_override = request.user.has_perm("documents.override_handover")
+    can_override = gate.can(request.user, "documents.override_handover")
     form = AddDossierForm(request.POST or None, can_override=can_override)
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["archive_number"].strip()
@@ -283,7 +180,7 @@ def handover_add_dossier(request, pk):
                     actor=request.user,
                     override_reason=form.cleaned_data.get("override_reason", ""),
                 )
-            except services.DomainError as exc:
+            except workflow.DomainError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(
@@ -296,7 +193,7 @@ def handover_add_dossier(request, pk):
                 return _to_detail(handover)
     return render(
         request,
-        "documents/handover_form.html",
+        "documents/handover/form.html",
         {
             "form": form,
             "handover": handover,
@@ -313,12 +210,11 @@ def handover_add_dossier(request, pk):
 
 @require_POST
 def handover_remove_item(request, pk, item_pk):
-    gate.require(request.user, "documents.change_handover", request=request)
-    handover = _handover_or_404(request, pk)
+    handover = _handover_or_404(request, pk, perm=services.CENTRE_PERM)
     item = _item_or_404(request, handover, item_pk)
     try:
         services.handover_remove_item(item=item, actor=request.user)
-    except services.DomainError as exc:
+    except workflow.DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(title)s removed from the list.") % {"title": item.document})
@@ -327,11 +223,10 @@ def handover_remove_item(request, pk, item_pk):
 
 @require_POST
 def handover_submit(request, pk):
-    gate.require(request.user, "documents.change_handover", request=request)
-    handover = _handover_or_404(request, pk)
+    handover = _handover_or_404(request, pk, perm=services.CENTRE_PERM)
     try:
         services.handover_submit(handover=handover, actor=request.user)
-    except services.DomainError as exc:
+    except workflow.DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Submitted: the archive room will check the items."))
@@ -341,8 +236,7 @@ def handover_submit(request, pk):
 @require_POST
 def handover_check_item(request, pk, item_pk):
     """One item's result; answers an htmx request with the table row alone."""
-    gate.require(request.user, "documents.check_handover", request=request)
-    handover = _handover_or_404(request, pk)
+    handover = _handover_or_404(request, pk, perm=services.ARCHIVE_PERM)
     item = _item_or_404(request, handover, item_pk)
     form = CheckItemForm(request.POST)
     error = ""
@@ -356,20 +250,20 @@ def handover_check_item(request, pk, item_pk):
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
-        except services.DomainError as exc:
+        except workflow.DomainError as exc:
             error = str(exc)
     if request.htmx:
         context = {
             "handover": handover,
             "item": item,
             "results": CHECK_RESULTS,
-            "can_check": handover.status == Status.SUBMITTED,
+            "moves": workflow.allowed_moves(request.user, handover),
             "error": error,
         }
         if error:  # keep what was typed
             context["typed_result"] = request.POST.get("result", "")
             context["typed_note"] = request.POST.get("note", "")
-        response = render(request, "documents/partials/handover_item_row.html", context)
+        response = render(request, "documents/handover/item_row.html", context)
         if not error and not handover.items.filter(result=Result.PENDING).exists():
             response["HX-Refresh"] = "true"  # the last result: the page offers "checking finished"
         return response
@@ -386,11 +280,10 @@ def handover_check_item(request, pk, item_pk):
 
 @require_POST
 def handover_mark_checked(request, pk):
-    gate.require(request.user, "documents.check_handover", request=request)
-    handover = _handover_or_404(request, pk)
+    handover = _handover_or_404(request, pk, perm=services.ARCHIVE_PERM)
     try:
         services.handover_mark_checked(handover=handover, actor=request.user)
-    except services.DomainError as exc:
+    except workflow.DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Checked: both sides may now sign."))
@@ -400,10 +293,11 @@ def handover_mark_checked(request, pk):
 def handover_sign(request, pk, side):
     if side not in services.SIDES:
         raise Http404
+    move = services.SIGN_MOVES[side]
     gate.require(request.user, "documents.view_handover", request=request)
-    gate.require(request.user, SIDE_PERMISSION[side], request=request)
-    handover = _handover_or_404(request, pk)
-    if handover.status != Status.CHECKED:
+    handover = _handover_or_404(request, pk, perm=services.WORKFLOW.moves[move].perm)
+    refused = services.WORKFLOW.refusal(request.user, handover, move)
+    if refused and refused[0] == "state":
         messages.error(
             request, _("The handover can be signed once the archive room has checked it.")
         )
@@ -419,7 +313,7 @@ def handover_sign(request, pk, side):
             )
         except services.WrongPassword as exc:
             form.add_error("password", str(exc))
-        except services.DomainError as exc:
+        except workflow.DomainError as exc:
             form.add_error(None, str(exc))
         else:
             if handover.status == Status.COMPLETED:
@@ -433,15 +327,9 @@ def handover_sign(request, pk, side):
             else:
                 messages.success(request, _("Signed. The other side's signature is awaited."))
             return _to_detail(handover)
-    counts = handover.items.aggregate(
-        total=Count("pk"),
-        accepted=Count("pk", filter=Q(result=Result.ACCEPTED)),
-        missing=Count("pk", filter=Q(result=Result.MISSING)),
-        differs=Count("pk", filter=Q(result=Result.DIFFERS)),
-    )
     return render(
         request,
-        "documents/handover_sign.html",
+        "documents/handover/sign.html",
         {
             "handover": handover,
             "form": form,
@@ -456,21 +344,22 @@ def handover_sign(request, pk, side):
                 if side == services.CENTRE
                 else handover.archive_signed_by_id
             ),
-            "counts": counts,
+            "counts": selectors.item_counts(handover, pending=False),
         },
     )
 
 
 @require_POST
 def handover_send_back(request, pk):
-    if not request.user.has_perm("documents.check_handover"):
-        gate.require(request.user, "documents.change_handover", request=request)
+    # either side may send a list back: the archive room's right, else the centre's
+    if not gate.can(request.user, services.ARCHIVE_PERM):
+        gate.require(request.user, services.CENTRE_PERM, request=request)
     handover = _handover_or_404(request, pk)
     try:
         services.handover_send_back(
             handover=handover, actor=request.user, reason=request.POST.get("reason", "")[:300]
         )
-    except services.DomainError as exc:
+    except workflow.DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Sent back for corrections."))
@@ -479,11 +368,10 @@ def handover_send_back(request, pk):
 
 @require_POST
 def handover_cancel(request, pk):
-    gate.require(request.user, "documents.change_handover", request=request)
-    handover = _handover_or_404(request, pk)
+    handover = _handover_or_404(request, pk, perm=services.CENTRE_PERM)
     try:
         services.handover_cancel(handover=handover, actor=request.user)
-    except services.DomainError as exc:
+    except workflow.DomainError as exc:
         messages.error(request, str(exc))
         return _to_detail(handover)
     messages.success(request, _("Handover cancelled."))
@@ -493,9 +381,8 @@ def handover_cancel(request, pk):
 @require_GET
 def handover_pdf(request, pk):
     """R30: the handover list in two copies (第一联 for the centre, 第二联 for the archive)."""
-    gate.require(request.user, "documents.view_handover", request=request)
     handover = _handover_or_404(request, pk)
-    items = list(_visible_items(request.user, handover))
+    items = list(selectors.visible_items(user=request.user, handover=handover))
     content = pdf.render_handover_pdf(
         {
             "service_centre": str(handover.service_centre),

@@ -4,35 +4,42 @@ The centre prepares the handover list (移交清单) dossier by dossier, submits
 room checks every item against the papers; both sides sign (re-entering their password), and
 the accepted documents pass into the archive room's custody. Two copies are printed, one each.
 
-One function per move of ``Handover.TRANSITIONS``. Each one checks the permission, locks the
-handover, refuses an illegal move with ``DomainError`` and makes the move a compare-and-set on
-the status (SQLite ignores ``select_for_update``).
+The moves are declared once (``WORKFLOW``, core.workflow): the pages offer what
+``allowed_moves`` answers, and each service asks ``require_move`` of the stored row before its
+transaction (so a refusal's log row is kept), then locks the handover and asks again of the
+row it holds (the decision is taken on the current row, not on the caller's copy), and moves
+the status with ``transition`` (a compare-and-set: SQLite ignores ``select_for_update``).
+The documents' own status moves through ``documents_move``.
 """
 
-import re
-
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core import workflow
 from core.roles import Role
 from core.services import notify
-from customers.permissions import require_on_dossier
-from customers.services import DomainError
+from core.workflow import DomainError
+from customers.permissions import require_on_dossier, who_is_told
 
-from .models import Document, Handover, HandoverItem
-from .permissions import require_documents
-from .selectors import dossier_gaps
+from ..common import documents_move, record_history
+from ..models import Document, Handover, HandoverItem
+from ..permissions import require_documents
+from ..selectors import dossier_gaps
+from .selectors import PERIOD_PATTERN, current_period, previous_period
 
 __all__ = [
     "DomainError",
     "WrongPassword",
+    "WORKFLOW",
     "OPEN",
     "PERIOD_PATTERN",
+    "CENTRE",
+    "ARCHIVE",
     "SIDES",
+    "SIGN_MOVES",
     "current_period",
     "previous_period",
     "handover_create",
@@ -53,9 +60,11 @@ Result = HandoverItem.Result
 
 # A document sits in at most one of these at a time.
 OPEN = (Status.DRAFT, Status.SUBMITTED, Status.CHECKED)
-PERIOD_PATTERN = re.compile(r"^(\d{4})H([12])$")
 CENTRE, ARCHIVE = "centre", "archive"
 SIDES = (CENTRE, ARCHIVE)
+# the service centre prepares its list and signs its side; the archive room checks and signs
+CENTRE_PERM, ARCHIVE_PERM = "documents.change_handover", "documents.check_handover"
+SIGN_MOVES = {CENTRE: "sign_centre", ARCHIVE: "sign_archive"}
 # Only these may be handed over: at the centre, neither destroyed, on loan nor in a handover.
 HANDABLE = (Document.Status.RECEIVED, Document.Status.FILED)
 
@@ -64,68 +73,90 @@ class WrongPassword(DomainError):
     """The signer's password did not match (shown beside the password field)."""
 
 
-# --- Periods --------------------------------------------------------------------------------
-def current_period(today) -> str:
-    """The half-year ``today`` falls in: 2026H1 (January–June) or 2026H2 (July–December)."""
-    return f"{today.year}H{1 if today.month <= 6 else 2}"
+# --- The moves ------------------------------------------------------------------------------
+def _either_side(user, handover, perm):
+    """A handover has no object-level right of its own (whoever may view handovers sees them
+    all). A move declared without a permission is one either side may make (sending a list
+    back): it needs the right of one of the two sides."""
+    if perm is None:
+        return gate.can(user, CENTRE_PERM) or gate.can(user, ARCHIVE_PERM)
+    return True
 
 
-def previous_period(today) -> str:
-    """The half-year before the one ``today`` falls in: the one due for handover."""
-    return f"{today.year}H1" if today.month > 6 else f"{today.year - 1}H2"
+def _not_empty(user, handover):
+    if not handover.items.exists():
+        return _("The handover list is empty: add dossiers before submitting.")
+    return None
+
+
+def _may_sign(mine, other):
+    """Each side signs once, and the two signers are different people."""
+
+    def guard(user, handover):
+        if getattr(handover, mine):
+            return _("This side has already signed.")
+        if getattr(handover, other) == user.pk:
+            return _(
+                "You have signed for the other side: the two signers must be different people."
+            )
+        return None
+
+    return guard
+
+
+WORKFLOW = workflow.declare(
+    Handover,
+    workflow.Move("add", None, perm=CENTRE_PERM, source=(Status.DRAFT,)),
+    workflow.Move("remove", None, perm=CENTRE_PERM, source=(Status.DRAFT,)),
+    workflow.Move(
+        "submit", Status.SUBMITTED, perm=CENTRE_PERM, source=(Status.DRAFT,), guard=_not_empty
+    ),
+    workflow.Move("cancel", Status.CANCELLED, perm=CENTRE_PERM, source=(Status.DRAFT,)),
+    workflow.Move("check", None, perm=ARCHIVE_PERM, source=(Status.SUBMITTED,)),
+    # offered while checking; refused until every item has a result
+    workflow.Move("mark_checked", Status.CHECKED, perm=ARCHIVE_PERM, source=(Status.SUBMITTED,)),
+    workflow.Move(
+        "sign_centre",
+        None,
+        perm=CENTRE_PERM,
+        source=(Status.CHECKED,),
+        guard=_may_sign("centre_signed_by_id", "archive_signed_by_id"),
+    ),
+    workflow.Move(
+        "sign_archive",
+        None,
+        perm=ARCHIVE_PERM,
+        source=(Status.CHECKED,),
+        guard=_may_sign("archive_signed_by_id", "centre_signed_by_id"),
+    ),
+    # corrections, by either side: checking resumes, or the centre corrects its list
+    workflow.Move("send_back", Status.SUBMITTED, source=(Status.CHECKED,)),
+    workflow.Move("send_back_to_draft", Status.DRAFT, source=(Status.SUBMITTED,)),
+    gate=_either_side,
+)
+SEND_BACK = {Status.CHECKED: "send_back", Status.SUBMITTED: "send_back_to_draft"}
+
+
+def _require(actor, handover, move) -> None:
+    """Before the transaction (a refusal's log row is kept): ``move`` asked of the handover as
+    it is stored now, since the services decide on the current row, not on the caller's copy."""
+    workflow.require_move(actor, Handover.objects.get(pk=handover.pk), move)
+
+
+def _locked(handover, move, actor) -> Handover:
+    """The handover locked for ``move``, the move asked again of the row now held."""
+    locked = workflow.lock(Handover, handover.pk)
+    workflow.require_move(actor, locked, move)
+    return locked
 
 
 # --- Helpers --------------------------------------------------------------------------------
-def _users_with_role(*roles):
-    return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
-
-
 def _link(handover):
     return reverse("documents:handover_detail", args=[handover.pk])
 
 
-def _lock(handover) -> Handover:
-    return Handover.objects.select_for_update(no_key=True).get(pk=handover.pk)
-
-
-def _refuse_move(handover, target):
-    """Refuse a move that ``Handover.TRANSITIONS`` does not allow."""
-    if target not in Handover.TRANSITIONS[Status(handover.status)]:
-        raise DomainError(
-            _("A handover that is “%(status)s” cannot become “%(target)s”.")
-            % {"status": handover.get_status_display(), "target": Status(target).label}
-        )
-
-
-def _require_status(handover, status, message):
-    """Refuse a step that is taken only in ``status``; ``message`` names the current status."""
-    if handover.status != status:
-        raise DomainError(message % {"status": handover.get_status_display()})
-
-
-def _move(handover, target, **changes):
-    """Compare-and-set ``handover`` from its current status to ``target``."""
-    _refuse_move(handover, target)
-    updated = Handover.objects.filter(pk=handover.pk, status=handover.status).update(
-        status=target, **changes
-    )
-    if updated != 1:
-        raise DomainError(_("Someone else has just changed this handover; reload the page."))
-    handover.status = target
-    for name, value in changes.items():
-        setattr(handover, name, value)
-
-
-def _record_history(model, objects, *, actor, reason, created=False):
-    """History rows for rows written with ``update()``/``bulk_create()`` (which write none)."""
-    if objects:
-        model.history.bulk_history_create(
-            objects, update=not created, default_user=actor, default_change_reason=reason
-        )
-
-
-def _history(handover, *, actor, reason):
-    _record_history(Handover, [handover], actor=actor, reason=reason)
+def _archivists(*, exclude=None):
+    return who_is_told(None, roles=(Role.ARCHIVIST,), exclude=exclude)
 
 
 def _documents_back(handover, *, actor, reason, document_ids=None):
@@ -136,20 +167,19 @@ def _documents_back(handover, *, actor, reason, document_ids=None):
     )
     if document_ids is not None:
         qs = qs.filter(pk__in=document_ids)
-    ids = list(qs.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    Document.objects.filter(pk__in=ids, box__isnull=False).update(status=Document.Status.FILED)
-    Document.objects.filter(pk__in=ids, box__isnull=True).update(status=Document.Status.RECEIVED)
-    _record_history(Document, list(Document.objects.filter(pk__in=ids)), actor=actor, reason=reason)
-    return len(ids)
+    documents = list(qs)
+    boxed = [d for d in documents if d.box_id]
+    documents_move(boxed, Document.Status.FILED, actor=actor, reason=reason)
+    loose = [d for d in documents if not d.box_id]
+    documents_move(loose, Document.Status.RECEIVED, actor=actor, reason=reason)
+    return len(documents)
 
 
 def _name(user):
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-# --- Moves ----------------------------------------------------------------------------------
+# --- Moves ---------------------------------------------------------------------------------
 def handover_create(*, service_centre, period, actor) -> Handover:
     """Open a handover list of ``service_centre`` for ``period`` ("2026H1"/"2026H2")."""
     gate.require(actor, "documents.add_handover")
@@ -168,9 +198,7 @@ def handover_create(*, service_centre, period, actor) -> Handover:
                 % {"centre": service_centre, "period": period}
             )
         handover = Handover(service_centre=service_centre, period=period, prepared_by=actor)
-        handover._change_reason = _("Handover list opened")
-        handover._history_user = actor
-        handover.save()
+        workflow.save_with_history(handover, actor=actor, reason=_("Handover list opened"))
     return handover
 
 
@@ -179,18 +207,14 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
 
     An incomplete dossier (one that lacks a required document) is refused, unless a manager
     accepts it with a reason, which is recorded on the handover and printed on the list."""
-    require_on_dossier(actor, "documents.change_handover", dossier)
+    require_on_dossier(actor, CENTRE_PERM, dossier)
     override_reason = (override_reason or "").strip()
     if override_reason:  # accepting an incomplete dossier is a manager's; checked before the
         gate.require(actor, "documents.override_handover")  # transaction: the refusal is kept
+    _require(actor, handover, "add")
     dossier_centre = dossier.unit.building.estate.service_centre_id
     with transaction.atomic():
-        handover = _lock(handover)
-        _require_status(
-            handover,
-            Status.DRAFT,
-            _("Dossiers are added only while the list is being prepared; it is “%(status)s”."),
-        )
+        handover = _locked(handover, "add", actor)
         if dossier_centre != handover.service_centre_id:
             raise DomainError(
                 _("%(number)s is not looked after by %(centre)s.")
@@ -228,7 +252,7 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
         items = HandoverItem.objects.bulk_create(
             [HandoverItem(handover=handover, document=d) for d in documents]
         )
-        _record_history(
+        record_history(
             HandoverItem, items, actor=actor, reason=_("Added to the handover"), created=True
         )
         if gaps:
@@ -237,71 +261,71 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
             if len(text) > Handover._meta.get_field("override_reason").max_length:
                 raise DomainError(_("The reason is too long for the handover list; shorten it."))
             handover.override_reason, handover.override_by = text, actor
-            handover._change_reason = _("Incomplete dossier %(number)s accepted") % {
-                "number": dossier.archive_number
-            }
-            handover._history_user = actor
-            handover.save(update_fields=["override_reason", "override_by"])
+            workflow.save_with_history(
+                handover,
+                actor=actor,
+                reason=_("Incomplete dossier %(number)s accepted")
+                % {"number": dossier.archive_number},
+                update_fields=["override_reason", "override_by"],
+            )
     return items
 
 
 def handover_remove_item(*, item, actor) -> None:
-    require_documents(actor, "documents.change_handover", [item.document])
+    require_documents(actor, CENTRE_PERM, [item.document])
+    _require(actor, item.handover, "remove")
     with transaction.atomic():
-        handover = _lock(item.handover)
-        _require_status(
-            handover,
-            Status.DRAFT,
-            _("Items are removed only while the list is being prepared; it is “%(status)s”."),
-        )
+        _locked(item.handover, "remove", actor)
         deleted, _detail = HandoverItem.objects.filter(
             pk=item.pk, handover__status=Status.DRAFT
         ).delete()
         if not deleted:
-            raise DomainError(_("Someone else has just changed this handover; reload the page."))
+            raise DomainError(workflow.stale_message(item.handover))
 
 
 def handover_submit(*, handover, actor) -> Handover:
     """DRAFT → SUBMITTED: the documents are marked in handover; the archivists are told."""
-    gate.require(actor, "documents.change_handover")
+    _require(actor, handover, "submit")
     with transaction.atomic():
-        handover = _lock(handover)
-        _refuse_move(handover, Status.SUBMITTED)
-        ids = list(handover.items.values_list("document_id", flat=True))
-        if not ids:
-            raise DomainError(_("The handover list is empty: add dossiers before submitting."))
+        handover = _locked(handover, "submit", actor)
         # the documents may have moved since they were listed (a loan, a destruction)
-        marked = Document.objects.filter(
-            pk__in=ids, custody=Document.Custody.SERVICE_CENTRE, status__in=HANDABLE
-        ).update(status=Document.Status.IN_HANDOVER)
-        if marked != len(ids):
-            gone = (
-                Document.objects.filter(pk__in=ids)
-                .exclude(status=Document.Status.IN_HANDOVER)
-                .select_related("dossier")
-            )
+        documents = list(
+            Document.objects.filter(handover_items__handover=handover).select_related("dossier")
+        )
+        gone = [
+            d
+            for d in documents
+            if d.custody != Document.Custody.SERVICE_CENTRE or d.status not in HANDABLE
+        ]
+        if gone:
             raise DomainError(
                 _("These documents can no longer be handed over; remove them first: %(list)s.")
                 % {"list": "、".join(str(d) for d in gone)}
             )
-        reason = _("In handover %(period)s") % {"period": handover.period}
-        _record_history(
-            Document, list(Document.objects.filter(pk__in=ids)), actor=actor, reason=reason
+        documents_move(
+            documents,
+            Document.Status.IN_HANDOVER,
+            actor=actor,
+            reason=_("In handover %(period)s") % {"period": handover.period},
         )
-        _move(handover, Status.SUBMITTED, submitted_at=timezone.now())
-        _history(handover, actor=actor, reason=_("Submitted for checking"))
-        notify(
-            _users_with_role(Role.ARCHIVIST).exclude(pk=actor.pk),
-            _("%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking.")
-            % {"centre": handover.service_centre, "period": handover.period, "n": len(ids)},
-            _link(handover),
+        message = _(
+            "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking."
+        ) % {"centre": handover.service_centre, "period": handover.period, "n": len(documents)}
+        workflow.transition(
+            handover,
+            Status.SUBMITTED,
+            actor=actor,
+            reason=_("Submitted for checking"),
+            locked=True,
+            tell=[(_archivists(exclude=actor), message, _link(handover))],
+            submitted_at=timezone.now(),
         )
     return handover
 
 
 def handover_check_item(*, item, result, note, actor) -> HandoverItem:
     """The archive room checks one item against the papers: accepted, missing or differs."""
-    require_documents(actor, "documents.check_handover", [item.document])
+    require_documents(actor, ARCHIVE_PERM, [item.document])
     note = (note or "").strip()
     if result not in (Result.ACCEPTED, Result.MISSING, Result.DIFFERS):
         raise DomainError(_("Choose accepted, missing or differs."))
@@ -310,39 +334,45 @@ def handover_check_item(*, item, result, note, actor) -> HandoverItem:
             _("Say in the note what is wrong when an item is “%(result)s”.")
             % {"result": Result(result).label}
         )
+    _require(actor, item.handover, "check")
     with transaction.atomic():
-        handover = _lock(item.handover)
-        _require_status(
-            handover,
-            Status.SUBMITTED,
-            _("Items are checked only while the handover is submitted; it is “%(status)s”."),
-        )
+        handover = _locked(item.handover, "check", actor)
         updated = HandoverItem.objects.filter(
             pk=item.pk, handover=handover, handover__status=Status.SUBMITTED
         ).update(result=result, note=note)
         if updated != 1:
-            raise DomainError(_("Someone else has just changed this handover; reload the page."))
+            raise DomainError(workflow.stale_message(handover))
         item.result, item.note, item.handover = result, note, handover
-        _record_history(HandoverItem, [item], actor=actor, reason=_("Checked"))
+        record_history(HandoverItem, [item], actor=actor, reason=_("Checked"))
     return item
 
 
 def handover_mark_checked(*, handover, actor) -> Handover:
     """SUBMITTED → CHECKED once every item has a result; the centre is asked to sign."""
-    gate.require(actor, "documents.check_handover")
+    _require(actor, handover, "mark_checked")
     with transaction.atomic():
-        handover = _lock(handover)
-        _refuse_move(handover, Status.CHECKED)
+        handover = _locked(handover, "mark_checked", actor)
         pending = handover.items.filter(result=Result.PENDING).count()
         if pending:
             raise DomainError(_("%(n)d item(s) are not checked yet.") % {"n": pending})
-        _move(handover, Status.CHECKED, checked_by_id=actor.pk, checked_at=timezone.now())
-        _history(handover, actor=actor, reason=_("Checked"))
-        notify(
-            [u for u in [handover.prepared_by] if u.pk != actor.pk],
-            _("The archive room has checked the handover of %(period)s; it awaits both signatures.")
-            % {"period": handover.period},
-            _link(handover),
+        message = _(
+            "The archive room has checked the handover of %(period)s; it awaits both signatures."
+        ) % {"period": handover.period}
+        workflow.transition(
+            handover,
+            Status.CHECKED,
+            actor=actor,
+            reason=_("Checked"),
+            locked=True,
+            tell=[
+                (
+                    [u for u in [handover.prepared_by] if u.pk != actor.pk],
+                    message,
+                    _link(handover),
+                )
+            ],
+            checked_by=actor,
+            checked_at=timezone.now(),
         )
     return handover
 
@@ -353,49 +383,34 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
     accepted documents pass to the archive room, the others stay at the centre."""
     if side not in SIDES:
         raise DomainError(_("Sign for the service centre or for the archive room."))
-    gate.require(
-        actor, "documents.change_handover" if side == CENTRE else "documents.check_handover"
-    )
+    move = SIGN_MOVES[side]
+    _require(actor, handover, move)
     # Checked before the transaction: the refusal must stay in the log when the move fails.
     if not password or not actor.check_password(password):
         gate.record_refusal(actor, f"sign handover ({side}): wrong password", handover)
         raise WrongPassword(_("The password is wrong."))
     now = timezone.now()
     with transaction.atomic():
-        handover = _lock(handover)
-        _require_status(
-            handover,
-            Status.CHECKED,
-            _("The handover is signed once the archive room has checked it; it is “%(status)s”."),
-        )
-        mine, other = (
-            ("centre_signed_by_id", "archive_signed_by_id")
-            if side == CENTRE
-            else ("archive_signed_by_id", "centre_signed_by_id")
-        )
-        if getattr(handover, mine):
-            raise DomainError(_("This side has already signed."))
-        if getattr(handover, other) == actor.pk:
-            raise DomainError(
-                _("You have signed for the other side: the two signers must be different people.")
-            )
-        stamp = {mine: actor.pk, mine.replace("_by_id", "_at"): now}
+        handover = _locked(handover, move, actor)
+        mine = "centre_signed_by_id" if side == CENTRE else "archive_signed_by_id"
+        signature = {mine: actor.pk, mine.replace("_by_id", "_at"): now}
         updated = Handover.objects.filter(
             pk=handover.pk, status=Status.CHECKED, **{mine: None}
-        ).update(**stamp)
+        ).update(**signature)
         if updated != 1:
-            raise DomainError(_("Someone else has just changed this handover; reload the page."))
-        for name, value in stamp.items():
+            raise DomainError(workflow.stale_message(handover))
+        for name, value in signature.items():
             setattr(handover, name, value)
-        signed = (
-            _("Signed for the service centre")
-            if side == CENTRE
-            else _("Signed for the archive room")
-        )
         completed = bool(handover.centre_signed_by_id and handover.archive_signed_by_id)
         if completed:
             _complete(handover, actor=actor)
-        _history(handover, actor=actor, reason=_("Completed") if completed else signed)
+        else:
+            signed = (
+                _("Signed for the service centre")
+                if side == CENTRE
+                else _("Signed for the archive room")
+            )
+            record_history(Handover, [handover], actor=actor, reason=signed)
         if side == CENTRE:
             others = [handover.checked_by, handover.archive_signed_by]
         else:
@@ -413,20 +428,17 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
 
 def _complete(handover, *, actor):
     """CHECKED → COMPLETED: accepted documents pass to the archive room, to be filed there."""
-    _move(handover, Status.COMPLETED)
+    workflow.transition(handover, Status.COMPLETED, actor=actor, reason=_("Completed"), locked=True)
     items = handover.items.all()
     accepted = list(items.filter(result=Result.ACCEPTED).values_list("document_id", flat=True))
-    Document.objects.filter(pk__in=accepted, status=Document.Status.IN_HANDOVER).update(
+    documents_move(
+        Document.objects.filter(pk__in=accepted, status=Document.Status.IN_HANDOVER),
+        Document.Status.RECEIVED,
+        actor=actor,
+        reason=_("Handed over to the archive room (%(period)s)") % {"period": handover.period},
         custody=Document.Custody.ARCHIVE,
         box=None,
         item_number=None,
-        status=Document.Status.RECEIVED,
-    )
-    _record_history(
-        Document,
-        list(Document.objects.filter(pk__in=accepted)),
-        actor=actor,
-        reason=_("Handed over to the archive room (%(period)s)") % {"period": handover.period},
     )
     kept = list(items.exclude(result=Result.ACCEPTED).values_list("document_id", flat=True))
     _documents_back(
@@ -438,39 +450,50 @@ def _complete(handover, *, actor):
     )
 
 
+def _require_send_back(actor, handover) -> str:
+    """The send-back step of ``handover``'s status, refused like any move (a missing right
+    first); a send-back step has no guard, so what else refuses it is the status."""
+    move = SEND_BACK.get(handover.status, "send_back")
+    try:
+        workflow.require_move(actor, handover, move)
+    except DomainError:
+        raise DomainError(
+            _("Only a submitted or checked handover can be sent back; this one is “%(s)s”.")
+            % {"s": handover.get_status_display()}
+        ) from None
+    return move
+
+
 def handover_send_back(*, handover, actor, reason="") -> Handover:
     """Corrections: CHECKED → SUBMITTED (signatures are cleared, checking resumes) or
     SUBMITTED → DRAFT (the centre corrects its list; the documents are released).
-    Either side may send a list back."""
-    if not gate.can(actor, "documents.check_handover"):
-        gate.require(actor, "documents.change_handover")
+    Either side may send a list back; the step is taken from the status of the locked row."""
+    _require_send_back(actor, Handover.objects.get(pk=handover.pk))
     reason = (reason or "").strip()
+    note = _("Sent back for corrections")
     with transaction.atomic():
-        handover = _lock(handover)
-        if handover.status == Status.CHECKED:
+        handover = workflow.lock(Handover, handover.pk)
+        move = _require_send_back(actor, handover)
+        history = {"actor": actor, "reason": f"{note}: {reason}" if reason else note}
+        if move == "send_back":
             checker = handover.checked_by
-            _move(
+            workflow.transition(
                 handover,
                 Status.SUBMITTED,
+                locked=True,
                 checked_by=None,
                 checked_at=None,
                 centre_signed_by=None,
                 centre_signed_at=None,
                 archive_signed_by=None,
                 archive_signed_at=None,
+                **history,
             )
-            people = [checker] if checker else list(_users_with_role(Role.ARCHIVIST))
-        elif handover.status == Status.SUBMITTED:
-            _move(handover, Status.DRAFT, submitted_at=None)
+            people = [checker] if checker else _archivists()
+        else:
+            workflow.transition(handover, Status.DRAFT, locked=True, submitted_at=None, **history)
             _documents_back(handover, actor=actor, reason=_("Handover sent back for corrections"))
             people = [handover.prepared_by]
-        else:
-            raise DomainError(
-                _("Only a submitted or checked handover can be sent back; this one is “%(s)s”.")
-                % {"s": handover.get_status_display()}
-            )
-        note = _("Sent back for corrections")
-        _history(handover, actor=actor, reason=f"{note}: {reason}" if reason else note)
         message = _("The handover of %(period)s was sent back for corrections by %(name)s.") % {
             "period": handover.period,
             "name": _name(actor),
@@ -485,12 +508,13 @@ def handover_send_back(*, handover, actor, reason="") -> Handover:
 
 def handover_cancel(*, handover, actor) -> Handover:
     """DRAFT → CANCELLED; nothing was handed over and the documents stay where they are."""
-    gate.require(actor, "documents.change_handover")
+    _require(actor, handover, "cancel")
     with transaction.atomic():
-        handover = _lock(handover)
-        _move(handover, Status.CANCELLED)
+        handover = _locked(handover, "cancel", actor)
+        workflow.transition(
+            handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), locked=True
+        )
         _documents_back(handover, actor=actor, reason=_("Handover cancelled"))
-        _history(handover, actor=actor, reason=_("Cancelled"))
     return handover
 
 
@@ -498,7 +522,7 @@ def handover_remind(*, today=None) -> int:
     """R30: remind the front desks, managers and archivists that the half-yearly handover is
     due (run on 1 January and 1 July). Returns how many people were told."""
     today = today or timezone.localdate()
-    people = _users_with_role(Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST)
+    people = who_is_told(None, roles=(Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST))
     with transaction.atomic():
         notes = notify(
             people,
@@ -511,16 +535,4 @@ def handover_remind(*, today=None) -> int:
 
 def can_sign(user, handover, side) -> bool:
     """For the views' buttons: may ``user`` sign ``handover`` for ``side`` now?"""
-    if handover.status != Status.CHECKED or side not in SIDES:
-        return False
-    if side == CENTRE:
-        return (
-            gate.can(user, "documents.change_handover")
-            and not handover.centre_signed_by_id
-            and handover.archive_signed_by_id != user.pk
-        )
-    return (
-        gate.can(user, "documents.check_handover")
-        and not handover.archive_signed_by_id
-        and handover.centre_signed_by_id != user.pk
-    )
+    return side in SIDES and SIGN_MOVES[side] in workflow.allowed_moves(user, handover)

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import handover_views as views
+from . import views
 
 urlpatterns = [
     path("", views.handover_list, name="handover_list"),

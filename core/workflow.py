@@ -220,12 +220,12 @@ def transition(
     reason,
     status_field: str = "status",
     tell: Iterable = (),
-    locked: bool = False,
+    already_locked: bool = False,
     **fields,
 ):
     """Move ``obj`` to status ``to``, in the caller's transaction (or one of its own).
 
-    Locks the row (unless ``locked``: the caller has locked it), refuses a stale ``obj`` (the
+    Locks the row (unless ``already_locked``: the caller holds the lock), refuses a stale ``obj`` (the
     row changed since the caller read it) and a move ``TRANSITIONS`` does not allow, sets the
     status by compare-and-set (SQLite has no row locks), saves the status and ``fields`` with
     ``update_fields`` and one history row naming ``actor`` and ``reason``. ``tell``: pairs of
@@ -236,7 +236,7 @@ def transition(
     model = type(obj)
     with transaction.atomic():
         seen = getattr(obj, status_field)
-        if not locked:
+        if not already_locked:
             current = lock(model, obj.pk)
             if getattr(current, status_field) != seen:
                 raise DomainError(stale_message(obj))

@@ -1,8 +1,5 @@
-"""What every records service shares: the section, the generated numbers, and the move.
-
-``check_move``, ``set_status``, ``lock``, ``stamp``, ``save_with_history`` and
-``not_in_future`` are the ones of ``core.workflow`` (there is one implementation); services
-ported to ``core.workflow`` call it directly."""
+"""What every records service shares: the section, the generated numbers, and the move of a
+record whose row the service has locked (``core.workflow`` is the one implementation)."""
 
 import re
 
@@ -20,13 +17,9 @@ __all__ = [
     "Kind",
     "record_event",
     "current_section",
-    "check_move",
     "move",
-    "set_status",
-    "lock",
-    "stamp",
-    "save_with_history",
-    "not_in_future",
+    "next_number",
+    "drawing_again",
 ]
 
 
@@ -35,45 +28,15 @@ def current_section(dossier):
     return Occupancy.objects.current().filter(dossier=dossier).order_by("-section_number").first()
 
 
-def check_move(record, target):
-    """Refuse a move the record's TRANSITIONS table does not allow (``core.workflow``)."""
-    workflow.refuse_move(record, target)
-
-
 def move(record, target, *, actor, reason, close=False, **fields):
     """``core.workflow.transition`` on a row the caller has locked (``workflow.lock``):
     compare-and-set the status, save it and ``fields`` with one history row naming ``actor``.
-    ``close``: the record is locked once moved (R9; its ``locked`` field, which is not
-    ``transition``'s ``locked``), in the same history row."""
+    ``close``: the record is locked once moved (R9), in the same history row."""
     if close:
-        record.locked = True
-    workflow.transition(record, target, actor=actor, reason=reason, locked=True, **fields)
-    if close:
-        type(record)._default_manager.filter(pk=record.pk).update(locked=True)
-    return record
-
-
-def set_status(record, target, **fields):
-    """``move`` for a row the caller has locked and stamped (who and why are taken from the
-    stamp); ``locked=True`` among ``fields`` closes the record."""
-    return move(
-        record,
-        target,
-        actor=getattr(record, "_history_user", None),
-        reason=getattr(record, "_change_reason", ""),
-        close=bool(fields.pop("locked", False)),
-        **fields,
+        fields["locked"] = True
+    return workflow.transition(
+        record, target, actor=actor, reason=reason, already_locked=True, **fields
     )
-
-
-def lock(model, pk):
-    """The record's row locked for the move (not its dossier's), with its dossier joined."""
-    return workflow.lock(model, pk, related=("dossier",))
-
-
-stamp = workflow.stamp
-save_with_history = workflow.save_with_history
-not_in_future = workflow.not_in_future
 
 
 def next_number(model, field, prefix, width):

@@ -316,7 +316,7 @@ def handover_submit(*, handover, actor) -> Handover:
             Status.SUBMITTED,
             actor=actor,
             reason=_("Submitted for checking"),
-            locked=True,
+            already_locked=True,
             tell=[(_archivists(exclude=actor), message, _link(handover))],
             submitted_at=timezone.now(),
         )
@@ -363,7 +363,7 @@ def handover_mark_checked(*, handover, actor) -> Handover:
             Status.CHECKED,
             actor=actor,
             reason=_("Checked"),
-            locked=True,
+            already_locked=True,
             tell=[
                 (
                     [u for u in [handover.prepared_by] if u.pk != actor.pk],
@@ -428,7 +428,9 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
 
 def _complete(handover, *, actor):
     """CHECKED → COMPLETED: accepted documents pass to the archive room, to be filed there."""
-    workflow.transition(handover, Status.COMPLETED, actor=actor, reason=_("Completed"), locked=True)
+    workflow.transition(
+        handover, Status.COMPLETED, actor=actor, reason=_("Completed"), already_locked=True
+    )
     items = handover.items.all()
     accepted = list(items.filter(result=Result.ACCEPTED).values_list("document_id", flat=True))
     documents_move(
@@ -467,12 +469,16 @@ def _require_send_back(actor, handover) -> str:
 def handover_send_back(*, handover, actor, reason="") -> Handover:
     """Corrections: CHECKED → SUBMITTED (signatures are cleared, checking resumes) or
     SUBMITTED → DRAFT (the centre corrects its list; the documents are released).
-    Either side may send a list back; the step is taken from the status of the locked row."""
-    _require_send_back(actor, Handover.objects.get(pk=handover.pk))
+    Either side may send a list back; the step is the one of the status the sender saw, and a
+    list that has moved since is refused (two people sending back at once move it one step)."""
+    seen = handover.status
+    _require_send_back(actor, handover)
     reason = (reason or "").strip()
     note = _("Sent back for corrections")
     with transaction.atomic():
         handover = workflow.lock(Handover, handover.pk)
+        if handover.status != seen:
+            raise DomainError(workflow.stale_message(handover))
         move = _require_send_back(actor, handover)
         history = {"actor": actor, "reason": f"{note}: {reason}" if reason else note}
         if move == "send_back":
@@ -480,7 +486,7 @@ def handover_send_back(*, handover, actor, reason="") -> Handover:
             workflow.transition(
                 handover,
                 Status.SUBMITTED,
-                locked=True,
+                already_locked=True,
                 checked_by=None,
                 checked_at=None,
                 centre_signed_by=None,
@@ -491,7 +497,9 @@ def handover_send_back(*, handover, actor, reason="") -> Handover:
             )
             people = [checker] if checker else _archivists()
         else:
-            workflow.transition(handover, Status.DRAFT, locked=True, submitted_at=None, **history)
+            workflow.transition(
+                handover, Status.DRAFT, already_locked=True, submitted_at=None, **history
+            )
             _documents_back(handover, actor=actor, reason=_("Handover sent back for corrections"))
             people = [handover.prepared_by]
         message = _("The handover of %(period)s was sent back for corrections by %(name)s.") % {
@@ -512,7 +520,7 @@ def handover_cancel(*, handover, actor) -> Handover:
     with transaction.atomic():
         handover = _locked(handover, "cancel", actor)
         workflow.transition(
-            handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), locked=True
+            handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), already_locked=True
         )
         _documents_back(handover, actor=actor, reason=_("Handover cancelled"))
     return handover

@@ -23,7 +23,7 @@ from core import workflow
 from core.services import notify
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier, dossier_visible_to, who_is_told
-from records.common import Kind, current_section, record_event
+from records.common import Kind, current_section, move, record_event
 from records.complaints.selectors import close_blockers, complaints_concerning
 from records.models import Complaint, ComplaintStep, Visit
 from records.permissions import require_record
@@ -122,16 +122,6 @@ def _locked_for(actor, complaint, name):
     complaint = workflow.lock(Complaint, complaint.pk, related=("dossier",))
     workflow.require_move(actor, complaint, name)
     return complaint
-
-
-def _closing(record, target, **kwargs):
-    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
-    ``transition``'s own keyword, so the closed flag is on the history row (set before the
-    save) and written beside it, not passed as a field."""
-    record.locked = True
-    workflow.transition(record, target, locked=True, **kwargs)
-    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
-    return record
 
 
 # --- Helpers -------------------------------------------------------------------------------
@@ -321,7 +311,7 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
             Status.REPLIED,
             actor=actor,
             reason=_("Written reply"),
-            locked=True,
+            already_locked=True,
             written_reply=written_reply,
             replied_on=replied_on,
             reply_reference=(reply_reference or "").strip(),
@@ -344,7 +334,7 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
         if not complaint.followed.strip():
             raise DomainError(_("Record the follow-up (跟清) before marking it handled."))
         workflow.transition(
-            complaint, Status.REPLIED, actor=actor, reason=_("Handled"), locked=True
+            complaint, Status.REPLIED, actor=actor, reason=_("Handled"), already_locked=True
         )
         _events(
             complaint,
@@ -366,13 +356,14 @@ def complaint_close(*, complaint, actor) -> Complaint:
                 _("The complaint cannot be closed yet: %(missing)s.")
                 % {"missing": "; ".join(missing)}
             )
-        _closing(
+        move(
             complaint,
             Status.CLOSED,
             actor=actor,
             reason=_("Closed"),
             closed_at=timezone.now(),
             closed_by=actor,
+            close=True,
         )
         _events(
             complaint,

@@ -20,7 +20,7 @@ from core import workflow
 from core.services import notify
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier, who_is_told
-from records.common import Kind, current_section, drawing_again, record_event
+from records.common import Kind, current_section, drawing_again, move, record_event
 from records.models import Deposit, Renovation, RenovationInspection, Violation
 from records.permissions import require_record
 from records.renovations.selectors import (
@@ -111,16 +111,6 @@ VIOLATION_WORKFLOW = workflow.declare(
 
 def _lock(model, pk):
     return workflow.lock(model, pk, related=("dossier",))
-
-
-def _closing(record, target, **kwargs):
-    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
-    ``transition``'s own keyword, so the closed flag is on the history row (set before the
-    save) and written beside it, not passed as a field."""
-    record.locked = True
-    workflow.transition(record, target, locked=True, **kwargs)
-    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
-    return record
 
 
 # --- Renovation ----------------------------------------------------------------------------
@@ -254,10 +244,10 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
             fields["permit_number"] = permit_number
         if approve:
             workflow.transition(
-                renovation, target, actor=actor, reason=_("Approved"), locked=True, **fields
+                renovation, target, actor=actor, reason=_("Approved"), already_locked=True, **fields
             )
         else:  # a rejected application is closed (R9)
-            _closing(renovation, target, actor=actor, reason=_("Rejected"), **fields)
+            move(renovation, target, actor=actor, reason=_("Rejected"), **fields, close=True)
         if approve:
             title = _("Secondary renovation approved, permit %(number)s") % {
                 "number": permit_number
@@ -303,7 +293,7 @@ def renovation_start(*, renovation, started_on, actor) -> Renovation:
             Status.IN_PROGRESS,
             actor=actor,
             reason=_("Works started"),
-            locked=True,
+            already_locked=True,
             started_on=started_on,
         )
         record_event(
@@ -378,13 +368,14 @@ def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
             raise DomainError(blocker)
         if accepted_on < renovation.started_on:
             raise DomainError(_("The works cannot be accepted before they started."))
-        _closing(
+        move(
             renovation,
             Status.ACCEPTED,
             actor=actor,
             reason=_("Works accepted"),
             accepted_on=accepted_on,
             accepted_by=actor,
+            close=True,
         )
         record_event(
             dossier=renovation.dossier,
@@ -466,13 +457,14 @@ def violation_rectify(*, violation, rectified_on, rectification, actor) -> Viola
         workflow.refuse_move(violation, Violation.Status.RECTIFIED)
         if rectified_on < violation.occurred_on:
             raise DomainError(_("The violation cannot be rectified before it was found."))
-        _closing(
+        move(
             violation,
             Violation.Status.RECTIFIED,
             actor=actor,
             reason=_("Rectified"),
             rectified_on=rectified_on,
             rectification=rectification,
+            close=True,
         )
         record_event(
             dossier=violation.dossier,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier
-from records.common import Kind, current_section, drawing_again, record_event
+from records.common import Kind, current_section, drawing_again, move, record_event
 from records.models import Repair
 from records.permissions import require_record
 from records.repairs.selectors import next_work_order_number
@@ -60,16 +60,6 @@ WORKFLOW = workflow.declare(
 
 def _lock(pk):
     return workflow.lock(Repair, pk, related=("dossier",))
-
-
-def _closing(record, target, **kwargs):
-    """The move that closes ``record`` (R9), on its row already locked. ``locked`` is also
-    ``transition``'s own keyword, so the closed flag is on the history row (set before the
-    save) and written beside it, not passed as a field."""
-    record.locked = True
-    workflow.transition(record, target, locked=True, **kwargs)
-    type(record)._default_manager.filter(pk=record.pk).update(locked=True)
-    return record
 
 
 def _day(moment):
@@ -125,7 +115,7 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
             Status.ORDERED,
             actor=actor,
             reason=_("Work order issued"),
-            locked=True,
+            already_locked=True,
             work_order_number=number,
             assigned_to=assigned_to,
             ordered_at=timezone.now(),
@@ -178,7 +168,7 @@ def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Rep
             Status.COMPLETED,
             actor=actor,
             reason=_("Repair completed"),
-            locked=True,
+            already_locked=True,
             completed_at=completed_at,
             work_done=work_done,
             cost=cost,
@@ -207,13 +197,14 @@ def repair_feedback(*, repair, satisfaction, feedback="", actor) -> Repair:
     feedback = (feedback or "").strip()
     with transaction.atomic():
         repair = _lock(repair.pk)
-        _closing(
+        move(
             repair,
             Status.CLOSED,
             actor=actor,
             reason=_("Closed with the customer's feedback"),
             satisfaction=satisfaction,
             feedback=feedback,
+            close=True,
         )
         record_event(
             dossier=repair.dossier,

@@ -334,6 +334,19 @@ def test_sending_back_a_draft_is_refused__R30(people):
 
 
 # --- One history row per document, naming who moved it ------------------------------------------
+def test_two_send_backs_at_once_move_the_handover_one_step_not_two__R30(people):
+    handover = services.handover_submit(handover=_draft(people), actor=people["front"])
+    archivist = people["archivist"]
+    for item in handover.items.order_by("pk"):
+        services.handover_check_item(item=item, result=Result.ACCEPTED, note="", actor=archivist)
+    handover = services.handover_mark_checked(handover=handover, actor=archivist)
+    seen_by_other = Handover.objects.get(pk=handover.pk)
+    services.handover_send_back(handover=handover, actor=people["manager"])
+    with pytest.raises(DomainError):  # the list is no longer the checked one they saw
+        services.handover_send_back(handover=seen_by_other, actor=people["front"])
+    assert _stored(handover).status == Status.SUBMITTED  # one step back, documents still held
+
+
 def _latest(document):
     row = document.history.first()
     return row.history_user, row.history_change_reason
@@ -343,7 +356,7 @@ def test_the_handover_moves_leave_one_history_row_per_document_naming_the_actor_
     handover = _draft(people)
     documents = list(Document.objects.filter(handover_items__handover=handover))
     before = {d.pk: d.history.count() for d in documents}
-    services.handover_submit(handover=handover, actor=people["front"])
+    handover = services.handover_submit(handover=handover, actor=people["front"])
     for d in documents:
         assert d.history.count() == before[d.pk] + 1
         user, reason = _latest(d)

@@ -72,7 +72,7 @@ def test_a_stale_copy_of_an_application_loses_the_compare_and_set__R5():
     applications.application_decide(application=first, approve=True, actor=decider)
     # the stale copy still reads "submitted": the compare-and-set refuses it
     with pytest.raises(DomainError):
-        workflow.transition(stale, Status.REJECTED, actor=decider, reason="x", locked=True)
+        workflow.transition(stale, Status.REJECTED, actor=decider, reason="x", already_locked=True)
     # the services decide on the row as it is now
     with pytest.raises(DomainError):
         applications.application_withdraw(application=stale, note="不要了", actor=recorder)

@@ -100,7 +100,9 @@ def test_a_stale_copy_of_a_deposit_loses_the_compare_and_set__R5(deposit, front)
     _request_refund(first, front)
     # the stale copy still reads "held": the compare-and-set refuses it, locked or not
     with pytest.raises(DomainError):
-        workflow.transition(stale, Status.FORFEIT_REQUESTED, actor=front, reason="x", locked=True)
+        workflow.transition(
+            stale, Status.FORFEIT_REQUESTED, actor=front, reason="x", already_locked=True
+        )
     with pytest.raises(DomainError):
         workflow.transition(stale, Status.FORFEIT_REQUESTED, actor=front, reason="x")
     # the service decides on the row as it is now: a forfeit of a refund requested is refused
@@ -202,7 +204,9 @@ def test_a_stale_copy_of_a_lease_loses_the_compare_and_set__R10(lease, front):
     first, stale = _copy(lease), _copy(lease)
     finance_leases.lease_renew(lease=first, data=_renewal(), actor=front)
     with pytest.raises(DomainError):
-        workflow.transition(stale, Lease.Status.TERMINATED, actor=front, reason="x", locked=True)
+        workflow.transition(
+            stale, Lease.Status.TERMINATED, actor=front, reason="x", already_locked=True
+        )
     with pytest.raises(DomainError):
         finance_leases.lease_terminate(
             lease=stale, terminated_on=datetime.date(2026, 11, 2), reason="退租", actor=front

@@ -225,12 +225,13 @@ def transition(
 ):
     """Move ``obj`` to status ``to``, in the caller's transaction (or one of its own).
 
-    Locks the row (unless ``already_locked``: the caller holds the lock), refuses a stale ``obj`` (the
-    row changed since the caller read it) and a move ``TRANSITIONS`` does not allow, sets the
-    status by compare-and-set (SQLite has no row locks), saves the status and ``fields`` with
-    ``update_fields`` and one history row naming ``actor`` and ``reason``. ``tell``: pairs of
-    (users, message, link[, about]) passed to ``core.services.notify``, whose e-mails go after
-    the commit. Returns the moved object (``obj`` itself, brought up to date)."""
+    Locks the row (unless ``already_locked``: the caller holds the lock), refuses a stale
+    ``obj`` (the row changed since the caller read it) and a move ``TRANSITIONS`` does not
+    allow, sets the status by compare-and-set (SQLite has no row locks), saves the status
+    and ``fields`` with ``update_fields`` and one history row naming ``actor`` and
+    ``reason``. ``tell``: tuples (users, message, link[, about]) passed to
+    ``core.services.notify``, whose e-mails go after the commit. Returns the moved object
+    (``obj`` itself, brought up to date)."""
     from .services import notify
 
     model = type(obj)

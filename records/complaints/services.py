@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.services import notify
 from core.workflow import DomainError
-from customers.permissions import can_view_dossier, dossier_visible_to, who_is_told
+from customers.permissions import dossier_visible_to, who_is_told
 from records.common import Kind, current_section, move, record_event
 from records.complaints.selectors import close_blockers, complaints_concerning
 from records.models import Complaint, ComplaintStep, Visit
-from records.permissions import require_record
+from records.permissions import on_dossier, require_record
 
 Status = Complaint.Status
 Step = ComplaintStep.Step
@@ -55,15 +55,6 @@ def collective_shortfall(households, other_count) -> int:
 
 # --- The moves -----------------------------------------------------------------------------
 CHANGE = "records.change_complaint"
-
-
-def _on_dossier(user, complaint, perm):
-    """A complaint's moves need the sight of the dossier it is filed in (R17)."""
-    # asked once per move on a page: kept on this copy of the record, for this user
-    seen = complaint.__dict__.setdefault("_dossier_seen_by", {})
-    if user.pk not in seen:
-        seen[user.pk] = can_view_dossier(user, complaint.dossier)
-    return seen[user.pk]
 
 
 def _not_closed(user, complaint):
@@ -113,7 +104,7 @@ WORKFLOW = workflow.declare(
         source=(Status.OPEN, Status.REPLIED),
         guard=_not_closed,
     ),
-    gate=_on_dossier,
+    gate=on_dossier,
 )
 
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from core import workflow
 from core.services import notify
 from core.workflow import DomainError
-from customers.permissions import can_view_dossier, who_is_told
+from customers.permissions import who_is_told
 from records.common import Kind, current_section, drawing_again, move, record_event
 from records.models import Deposit, Renovation, RenovationInspection, Violation
-from records.permissions import require_record
+from records.permissions import on_dossier, require_record
 from records.renovations.selectors import (
     LINKABLE,
     PERMIT_PREFIX,
@@ -57,13 +57,6 @@ APPROVE = "records.approve_renovation"
 
 
 # --- The moves -----------------------------------------------------------------------------
-def _on_dossier(user, record, perm):
-    """A record's moves need the sight of its dossier (R17)."""
-    # asked once per move on a page: kept on this copy of the record, for this user
-    seen = record.__dict__.setdefault("_dossier_seen_by", {})
-    if user.pk not in seen:
-        seen[user.pk] = can_view_dossier(user, record.dossier)
-    return seen[user.pk]
 
 
 def _not_own(user, renovation):
@@ -99,13 +92,13 @@ WORKFLOW = workflow.declare(
     ),
     # a violation found may be linked to a renovation that is not closed yet
     workflow.Move("link_violation", None, perm="records.add_violation", source=LINKABLE),
-    gate=_on_dossier,
+    gate=on_dossier,
 )
 
 VIOLATION_WORKFLOW = workflow.declare(
     Violation,
     workflow.Move("rectify", Violation.Status.RECTIFIED, perm="records.change_violation"),
-    gate=_on_dossier,
+    gate=on_dossier,
 )
 
 

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.workflow import DomainError
-from customers.permissions import can_view_dossier
 from records.common import Kind, current_section, drawing_again, move, record_event
 from records.models import Repair
-from records.permissions import require_record
+from records.permissions import on_dossier, require_record
 from records.repairs.selectors import next_work_order_number
 
 __all__ = [
@@ -36,14 +35,6 @@ CHANGE = "records.change_repair"
 
 
 # --- The moves -----------------------------------------------------------------------------
-def _on_dossier(user, repair, perm):
-    """A repair's moves need the sight of its dossier (R17)."""
-    # asked once per move on a page: kept on this copy of the record, for this user
-    seen = repair.__dict__.setdefault("_dossier_seen_by", {})
-    if user.pk not in seen:
-        seen[user.pk] = can_view_dossier(user, repair.dossier)
-    return seen[user.pk]
-
 
 WORKFLOW = workflow.declare(
     Repair,
@@ -54,7 +45,7 @@ WORKFLOW = workflow.declare(
     workflow.Move(
         "return_visit", None, perm="records.add_visit", source=(Status.COMPLETED, Status.CLOSED)
     ),
-    gate=_on_dossier,
+    gate=on_dossier,
 )
 
 

@@ -17,24 +17,18 @@ from .forms import (
     HouseholdMemberForm,
     ReasonForm,
 )
-from .models import ChangeRequest, Contact, Customer, HouseholdMember, Occupancy
+from .models import ChangeRequest, Contact, Customer, HouseholdMember
 from .views import _dossier_or_404
 
 
-def _open_customers(dossier):
-    """Customers with an open section in the dossier: a closed section is read-only (R8)."""
-    return Customer.objects.filter(
-        occupancies__in=Occupancy.objects.current().filter(dossier=dossier)
-    ).distinct()
-
-
 def _section_or_404(request, dossier_pk, customer_pk, *, perm=None):
-    """A customer is reached through a dossier the user may see, in an open section."""
-    dossier = _dossier_or_404(request, dossier_pk)
-    customer = get_object_or_404(_open_customers(dossier), pk=customer_pk)
-    if perm:
-        gate.require(request.user, perm, request=request)
-    return dossier, customer
+    return permissions.access_customer_or_404(
+        request.user, dossier_pk, customer_pk, perm=perm, request=request
+    )
+
+
+def _open_customers(dossier):
+    return permissions.open_customers(dossier)
 
 
 def customer_edit(request, dossier_pk, pk):

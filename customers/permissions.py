@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
@@ -96,6 +97,23 @@ def access_occupancy_or_404(user, pk, *, perm=None, request=None):
     if occupancy.dossier.is_confidential:  # R21: every read of a confidential record
         log_access(user, occupancy, AccessLog.Action.VIEW, request=request)
     return occupancy
+
+
+def open_customers(dossier):
+    """Customers with an open section in the dossier: a closed section is read-only (R8)."""
+    return Customer.objects.filter(
+        occupancies__in=Occupancy.objects.current().filter(dossier=dossier)
+    ).distinct()
+
+
+def access_customer_or_404(user, dossier_pk, pk, *, perm=None, request=None):
+    """A customer, reached through a dossier ``user`` may see, in an open section of it:
+    ``(dossier, customer)``, else 404; then, with ``perm``, the model permission (403)."""
+    dossier = access_dossier_or_404(user, dossier_pk, request=request)
+    customer = get_object_or_404(open_customers(dossier), pk=pk)
+    if perm:
+        gate.require(user, perm, request=request)
+    return dossier, customer
 
 
 def access_change_request_or_404(user, pk, *, perm=VIEW_CHANGES, request=None):

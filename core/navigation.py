@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
+from .permissions import can
 from .roles import has_role
 
 
@@ -33,7 +34,7 @@ def items_for(user, current_path: str = ""):
     for item in _registry:
         if item.roles and not has_role(user, *item.roles):
             continue
-        if item.perm and not user.has_perm(item.perm):
+        if item.perm and not can(user, item.perm):
             continue
         try:
             url = reverse(item.url_name)

@@ -101,9 +101,7 @@ class UnitAdmin(ImportMixin, ArchiveHistoryAdmin):
 
     def has_import_permission(self, request):
         # An import adds and updates units and may add buildings.
-        return request.user.has_perms(
-            ["customers.add_unit", "customers.change_unit", "customers.add_building"]
-        )
+        return permissions.can_import_units(request.user)
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row that fails at the confirm step rolls the whole file back.

@@ -10,7 +10,7 @@ class CustomersConfig(AppConfig):
         from core import audience
         from core.navigation import NavItem, register
 
-        from . import event_kinds
+        from . import event_kinds, services  # noqa: F401  (services declare the workflows)
         from .models import Dossier, DossierEvent
         from .permissions import dossier_visible_to, is_confidential_object, users_who_see
 

@@ -9,11 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import SecrecyLevel
 from core.masked_forms import PersonalFieldsMixin
 from core.validators import is_pk
+from core.widgets import DATE, date_not_in_future
 
 from .models import Building, Contact, Customer, Dossier, Estate, HouseholdMember, Occupancy, Unit
 from .permissions import units_open_to
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DossierSearchForm(forms.Form):
@@ -163,9 +162,12 @@ class MoveOutForm(forms.Form):
                 _("The move-out date is before the move-in date (%(date)s)."),
                 params={"date": date_format(self.occupancy.moved_in)},
             )
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The move-out date is in the future."))
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        date_not_in_future(self, "moved_out", _("The move-out date is in the future."))
+        return cleaned
 
 
 class ContactForm(forms.ModelForm):

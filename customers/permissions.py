@@ -14,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core import workflow
 from core.choices import SecrecyLevel
 from core.models import AccessLog
 from core.roles import Role
@@ -35,6 +37,9 @@ from .models import (
 
 VIEW = "customers.view_dossier"
 REVEAL = "customers.reveal_dossier"
+VIEW_CHANGES = "customers.view_changerequest"
+VERIFY_OCCUPANCY = "customers.verify_occupancy"
+DECIDE_REFERRAL = "customers.decide_moveinreferral"
 
 
 def granted_dossiers(user, codename):
@@ -65,11 +70,108 @@ def can_view_dossier(user, dossier):
     return dossier_visible_to(user).filter(pk=dossier.pk).exists()
 
 
-def access_dossier_or_404(user, pk, *, request=None, queryset=None):
+def access_dossier_or_404(user, pk, *, perm=None, request=None, queryset=None):
+    """The dossier ``pk`` if ``user`` may see it, else 404 (the same for missing and not
+    yours, the refusal logged); then, with ``perm``, the model permission for what the page
+    does with it (403, logged). Every view of a confidential dossier is logged (R21)."""
     dossier = gate.get_or_404(user, dossier_visible_to(user, queryset), request=request, pk=pk)
+    dossier._seen_by = user.pk  # this page's copy was read through the user's sight
+    if perm:
+        gate.require(user, perm, request=request)
     if dossier.is_confidential:  # R21: every view of a confidential record is logged
         log_access(user, dossier, AccessLog.Action.VIEW, request=request)
     return dossier
+
+
+def occupancy_visible_to(user, queryset=None):
+    queryset = Occupancy.objects.all() if queryset is None else queryset
+    return queryset.filter(dossier__in=dossier_visible_to(user))
+
+
+def access_occupancy_or_404(user, pk, *, perm=None, request=None):
+    """A section (R8) through a dossier ``user`` may see, like ``access_dossier_or_404``."""
+    visible = occupancy_visible_to(user).select_related("dossier", "customer")
+    occupancy = gate.get_or_404(user, visible, request=request, pk=pk)
+    if perm:
+        gate.require(user, perm, request=request)
+    if occupancy.dossier.is_confidential:  # R21: every read of a confidential record
+        log_access(user, occupancy, AccessLog.Action.VIEW, request=request)
+    return occupancy
+
+
+def open_customers(dossier):
+    """Customers with an open section in the dossier: a closed section is read-only (R8)."""
+    return Customer.objects.filter(
+        occupancies__in=Occupancy.objects.current().filter(dossier=dossier)
+    ).distinct()
+
+
+def access_customer_or_404(user, dossier_pk, pk, *, perm=None, request=None):
+    """A customer, reached through a dossier ``user`` may see, in an open section of it:
+    ``(dossier, customer)``, else 404; then, with ``perm``, the model permission (403)."""
+    dossier = access_dossier_or_404(user, dossier_pk, request=request)
+    customer = get_object_or_404(open_customers(dossier), pk=pk)
+    if perm:
+        gate.require(user, perm, request=request)
+    return dossier, customer
+
+
+def access_change_request_or_404(user, pk, *, perm=VIEW_CHANGES, request=None):
+    """A change request (R9) through a dossier ``user`` may see. The model permission comes
+    first here, as on the list of change requests (403 without it, then 404)."""
+    if perm:
+        gate.require(user, perm, request=request)
+    visible = change_request_visible_to(user).select_related(
+        "dossier", "customer", "requested_by", "decided_by"
+    )
+    cr = gate.get_or_404(user, visible, request=request, pk=pk)
+    if cr.dossier.is_confidential:  # R21
+        log_access(user, cr, AccessLog.Action.VIEW, request=request)
+    return cr
+
+
+def access_referral_or_404(user, pk, *, request=None):
+    """A referred move-in (R17) among those ``user`` may see (``referral_visible_to``), after
+    the right to work with referrals at all (``require_referrals``)."""
+    require_referrals(user, request=request)
+    visible = referral_visible_to(user).select_related(
+        "unit__building__estate", "customer", "requested_by", "decided_by", "occupancy"
+    )
+    return gate.get_or_404(user, visible, request=request, pk=pk)
+
+
+def may_see_referrals(user):
+    """Referred move-ins are the business of those who record move-ins and of deciders."""
+    return gate.can(user, "customers.add_occupancy") or gate.can(user, DECIDE_REFERRAL)
+
+
+def require_referrals(user, *, request=None):
+    if not may_see_referrals(user):
+        gate.record_refusal(user, DECIDE_REFERRAL, request=request)
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def on_dossier(user, obj, perm=None):
+    """The gate of the moves of a dossier's records (sections, change requests): the sight of
+    that very dossier (R17). ``perm`` is the move's model permission, checked before. A
+    page's copy of the dossier read through ``access_dossier_or_404`` is not asked again
+    (the buttons of its sections, one query for the page)."""
+    return _sees(user, obj.dossier)
+
+
+def _sees(user, dossier):
+    """``can_view_dossier``, without asking again for the copy a page's gate has just read."""
+    if getattr(dossier, "_seen_by", None) == user.pk:
+        return True
+    return can_view_dossier(user, dossier)
+
+
+def on_referral(user, referral, perm=None):
+    """The gate of a referral's moves: the sight of the customer on file and of the unit's
+    dossier, when it has one (the move-in is recorded there)."""
+    return can_see_customer(user, referral.customer) and (
+        units_open_to(user).filter(pk=referral.unit_id).exists()
+    )
 
 
 def can_reveal(user, dossier):
@@ -143,27 +245,42 @@ def change_request_visible_to(user, queryset=None):
 
 
 def can_edit_dossier(user, dossier):
-    return user.has_perm("customers.change_customer") and can_view_dossier(user, dossier)
+    return gate.can(user, "customers.change_customer") and _sees(user, dossier)
 
 
 def can_record_move_in(user):
-    return user.has_perm("customers.add_occupancy")
+    return gate.can(user, "customers.add_occupancy")
+
+
+def can_verify_move_ins(user):
+    """Whether ``user`` verifies move-ins at all (the list of pending ones)."""
+    return gate.can(user, VERIFY_OCCUPANCY)
+
+
+def can_set_secrecy(user, dossier=None):
+    return gate.can(user, "customers.change_dossier") and (dossier is None or _sees(user, dossier))
+
+
+def can_import_units(user):
+    """An import of units adds and updates units and may add buildings."""
+    return all(
+        gate.can(user, perm)
+        for perm in ("customers.add_unit", "customers.change_unit", "customers.add_building")
+    )
+
+
+def _moves(user, obj):
+    """The moves ``user`` may make on ``obj`` now (declared by the services' modules, which
+    ``CustomersConfig.ready`` imports)."""
+    return workflow.allowed_moves(user, obj)
 
 
 def can_verify(user, occupancy):
-    return (
-        user.has_perm("customers.verify_occupancy")
-        and occupancy.recorded_by_id != user.pk
-        and occupancy.status == Occupancy.Status.PENDING
-    )
+    return "approve" in _moves(user, occupancy)
 
 
 def can_decide_change(user, change_request):
-    return (
-        user.has_perm("customers.approve_changerequest")
-        and change_request.requested_by_id != user.pk
-        and change_request.status == ChangeRequest.Status.REQUESTED
-    )
+    return bool({"approve", "reject"} & _moves(user, change_request))
 
 
 def grant_dossier(user_or_group, dossier, *, reveal=False):
@@ -258,7 +375,7 @@ def referral_visible_to(user, queryset=None):
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
     condition = Q(requested_by=user)
-    if user.has_perm("customers.decide_moveinreferral"):
+    if user.has_perm(DECIDE_REFERRAL):
         if user.is_superuser:
             return queryset
         condition |= Q(customer__in=customer_visible_to(user))
@@ -266,10 +383,4 @@ def referral_visible_to(user, queryset=None):
 
 
 def can_decide_referral(user, referral):
-    return (
-        referral.status == MoveInReferral.Status.REQUESTED
-        and referral.requested_by_id != user.pk
-        and user.has_perm("customers.decide_moveinreferral")
-        and can_see_customer(user, referral.customer)
-        and units_open_to(user).filter(pk=referral.unit_id).exists()
-    )
+    return bool({"accept", "reject"} & _moves(user, referral))

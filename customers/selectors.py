@@ -9,7 +9,7 @@ from core.masking import mask_field
 from core.validators import normalize_credit_code, parse_landline, parse_mobile
 
 from . import permissions
-from .models import Contact, Customer, Dossier, HouseholdMember, Occupancy
+from .models import ChangeRequest, Contact, Customer, Dossier, HouseholdMember, Occupancy
 
 # Matched on the canonical forms of core.validators, the ones stored (core.fields).
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
@@ -243,3 +243,10 @@ def dossier_history(*, dossier):
             )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)
     return entries
+
+
+def pending_change_requests(*, dossier):
+    """The dossier's change requests awaiting a manager (R9), for its page."""
+    return dossier.change_requests.filter(status=ChangeRequest.Status.REQUESTED).select_related(
+        "customer", "requested_by"
+    )

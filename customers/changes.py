@@ -108,7 +108,7 @@ def _decided(change_request, target, *, actor, note):
         target,
         actor=actor,
         reason=note or Status(target).label,
-        locked=True,
+        already_locked=True,
         decided_by=actor,
         decided_at=timezone.now(),
         decision_note=note,

@@ -52,7 +52,7 @@ def serialise(value):
 def locked_for_move(obj):
     """The row of ``obj`` locked for a move, read again: refused when someone changed its
     status since ``obj`` was read (the page's copy is stale). Call it inside the transaction;
-    the move is then ``workflow.transition(locked_row, ..., locked=True)``, whose
+    the move is then ``workflow.transition(locked_row, ..., already_locked=True)``, whose
     compare-and-set still holds where there are no row locks (SQLite)."""
     current = workflow.lock(type(obj), obj.pk)
     if current.status != obj.status:

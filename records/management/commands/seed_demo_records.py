@@ -43,6 +43,7 @@ from faker import Faker
 from simple_history.signals import pre_create_historical_record
 
 from core.models import Notification
+from core.workflow import DomainError
 from customers import services as customer_services
 from customers.management.commands.seed_demo import MOBILE_PREFIXES, resident_id_check_char
 from customers.models import Contact, Customer, Dossier, DossierEvent, HouseholdMember, Occupancy
@@ -307,7 +308,7 @@ class Filler(MoneyRecords, ServiceRecords):
             customer = slot.owner.customer
             try:
                 self._dynamic_update(i % 3, slot, customer)
-            except customer_services.DomainError:
+            except DomainError:
                 continue  # e.g. a demo customer whose data no longer validates
 
     def _dynamic_update(self, what, slot, customer):

@@ -91,9 +91,11 @@ class Workflow:
     status_field: str = "status"
 
     def permitted(self, user, obj, move: Move) -> bool:
+        from .permissions import can
+
         if not (user and user.is_authenticated and user.is_active):
             return False
-        if move.perm and not user.has_perm(move.perm):
+        if move.perm and not can(user, move.perm):
             return False
         return self.gate is None or bool(self.gate(user, obj, move.perm))
 

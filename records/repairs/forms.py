@@ -10,19 +10,14 @@ from django.utils.translation import gettext_lazy
 
 from core.widgets import DATETIME, DATETIME_FORMATS, moment_not_in_future
 from records.models import Repair
+from records.views_common import RecordForm
 
 
 def _now():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class _RecordForm(forms.ModelForm):
-    def _post_clean(self):
-        # the record is built by the service, which has the dossier; nothing to check here
-        pass
-
-
-class RepairForm(_RecordForm):
+class RepairForm(RecordForm):
     class Meta:
         model = Repair
         fields = ["reported_by_name", "reported_at", "location", "description"]

@@ -4,7 +4,6 @@ records/repairs/services.py; the pages only say which moves the user may make.
 Pages of a dossier or a record check the dossier first (404 to whoever may not see it), then
 the page's own permission (403), as every dossier page does."""
 
-from django.contrib import messages
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,14 +11,13 @@ from django.views.decorators.http import require_POST
 
 from core import permissions as gate
 from core import workflow
-from core.workflow import DomainError
 from customers.permissions import access_dossier_or_404
 from records.common import current_section
 from records.models import Repair
 from records.permissions import access_record_or_404
 from records.repairs import selectors, services
 from records.repairs.forms import CompletionForm, FeedbackForm, RepairForm, WorkOrderForm
-from records.views_common import back, detail_context, form_page
+from records.views_common import detail_context, form_page, step
 
 TEMPLATES = "records/repairs/"
 
@@ -27,24 +25,6 @@ TEMPLATES = "records/repairs/"
 def _customer_name(dossier):
     section = current_section(dossier)
     return section.customer.name if section else ""
-
-
-def _step(request, record, *, form, flag, move, success, render_page):
-    """A move posted from the record's page: an invalid form, or a refusal while the move is
-    still open, is shown on the page with what was typed; a move no longer open (someone moved
-    the record on) is said as a message."""
-    if not form.is_valid():
-        if not flag:
-            return back(record, _("This step is not open for this record now."), request)
-        return render_page(request, record, form)
-    try:
-        move(form.cleaned_data)
-    except DomainError as exc:
-        if not flag:
-            return back(record, str(exc), request)
-        form.add_error(None, str(exc))
-        return render_page(request, record, form)
-    return back(record, success, request, messages.SUCCESS)
 
 
 def _repair_or_404(request, pk):
@@ -113,7 +93,7 @@ def repair_detail(request, pk):
 def repair_order(request, pk):
     repair = _repair_or_404(request, pk)
     gate.require(request.user, "records.change_repair", request=request)
-    return _step(
+    return step(
         request,
         repair,
         form=WorkOrderForm(request.POST),
@@ -133,7 +113,7 @@ def repair_order(request, pk):
 def repair_complete(request, pk):
     repair = _repair_or_404(request, pk)
     gate.require(request.user, "records.change_repair", request=request)
-    return _step(
+    return step(
         request,
         repair,
         form=CompletionForm(request.POST, repair=repair),
@@ -154,7 +134,7 @@ def repair_complete(request, pk):
 def repair_feedback(request, pk):
     repair = _repair_or_404(request, pk)
     gate.require(request.user, "records.change_repair", request=request)
-    return _step(
+    return step(
         request,
         repair,
         form=FeedbackForm(request.POST),

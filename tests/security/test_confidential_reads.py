@@ -23,7 +23,7 @@ from core.models import AccessLog
 from core.roles import Role
 from customers import permissions
 from customers.models import Dossier
-from documents import handover as handover_services
+from documents.handover import services as handover_services
 from documents.models import Document
 from records.models import (
     Application,

@@ -25,7 +25,7 @@ from core.models import AccessLog
 from core.roles import ROLE_PERMISSIONS, Role, sync_role_permissions
 from customers import services as customer_services
 from customers.models import ChangeRequest, Occupancy
-from documents import handover as handover_services
+from documents.handover import services as handover_services
 from documents.models import DocumentCategory, Handover, HandoverItem
 from documents.services import document_record
 from records.applications import services as applications

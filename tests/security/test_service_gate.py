@@ -34,7 +34,7 @@ DAY = datetime.date(2024, 3, 1)
 def secret(settings, tmp_path):
     """A confidential dossier with what the services work on, made by granted people."""
     settings.MEDIA_ROOT = tmp_path
-    from documents.handover import handover_add_dossier, handover_create
+    from documents.handover.services import handover_add_dossier, handover_create
     from documents.models import HandoverItem
 
     dossier = dossier_for(secrecy="B")
@@ -95,8 +95,8 @@ def _upload():
 
 # service name -> (role of the actor, how to call it with the fixture's objects)
 def _calls():
-    from documents import handover as h
     from documents import services as d
+    from documents.handover import services as h
     from records.applications import services as applications
     from records.complaints import services as complaints
     from records.finance import leases as finance_leases

@@ -1,9 +1,9 @@
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccessLog
+from .widgets import DATE
 
 
 class AccessLogFilter(django_filters.FilterSet):
@@ -15,13 +15,13 @@ class AccessLogFilter(django_filters.FilterSet):
         field_name="at",
         lookup_expr="date__gte",
         label=_("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )
     until = django_filters.DateFilter(
         field_name="at",
         lookup_expr="date__lte",
         label=_("To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE,
     )
     q = django_filters.CharFilter(
         field_name="object_repr", lookup_expr="icontains", label=_("Object")

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import clock_slack
+from .workflow import clock_slack, is_future_day
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -22,8 +22,7 @@ TIME_IN_FUTURE = _("This time cannot be in the future.")
 
 def date_not_in_future(form, field, message=DATE_IN_FUTURE) -> bool:
     """Put ``message`` beside ``field`` when its date is after today; True when it did."""
-    day = form.cleaned_data.get(field)
-    if day and day > timezone.localdate():
+    if is_future_day(form.cleaned_data.get(field)):
         form.add_error(field, message)
         return True
     return False

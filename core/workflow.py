@@ -40,6 +40,7 @@ __all__ = [
     "lock",
     "stamp",
     "save_with_history",
+    "is_future_day",
     "not_in_future",
     "moment_not_in_future",
 ]
@@ -271,10 +272,15 @@ def clock_slack():
     return timezone.timedelta(minutes=getattr(settings, "CLOCK_SLACK_MINUTES", 5))
 
 
-def not_in_future(day, label):
-    """Refuse a date after today (a date has no slack: today is allowed, tomorrow is not)."""
-    if day is not None and day > timezone.localdate():
-        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+def is_future_day(day) -> bool:
+    """A date after today (a date has no slack: today is allowed, tomorrow is not)."""
+    return day is not None and day > timezone.localdate()
+
+
+def not_in_future(day, label="", *, message=None):
+    """Refuse a date after today: "<label> cannot be in the future.", or ``message``."""
+    if is_future_day(day):
+        raise DomainError(message or _("%(what)s cannot be in the future.") % {"what": label})
 
 
 def moment_not_in_future(moment, label):

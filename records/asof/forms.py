@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DATE
+from core.workflow import is_future_day
 
 
 class _DayField(forms.DateField):
@@ -45,6 +46,6 @@ class AsOfForm(forms.Form):
 
     def clean_date(self):
         day = self.cleaned_data["date"]
-        if day > timezone.localdate():
+        if is_future_day(day):
             raise forms.ValidationError(self.error_messages["future"], code="future")
         return day

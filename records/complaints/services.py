@@ -293,8 +293,7 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
         raise DomainError(_("Write the reply."))
     with transaction.atomic():
         complaint = _locked_for(actor, complaint, "reply")
-        if replied_on > timezone.localdate():
-            raise DomainError(_("The reply date cannot be in the future."))
+        workflow.not_in_future(replied_on, message=_("The reply date cannot be in the future."))
         if replied_on < timezone.localdate(complaint.received_at):
             raise DomainError(_("The reply cannot be dated before the complaint was received."))
         workflow.transition(
@@ -377,8 +376,9 @@ def visit_record(*, dossier, data, actor) -> Visit:
         raise DomainError(_("The complaint does not concern this dossier."))
     if repair and repair.dossier_id != dossier.pk:
         raise DomainError(_("The repair is not one of this dossier."))
-    if data["visited_on"] > timezone.localdate():
-        raise DomainError(_("A visit cannot be recorded before it happens."))
+    workflow.not_in_future(
+        data["visited_on"], message=_("A visit cannot be recorded before it happens.")
+    )
     with transaction.atomic():
         visit = Visit(
             dossier=dossier,

@@ -5,7 +5,6 @@ not move once recorded: it has no workflow.)"""
 import datetime
 
 import pytest
-import time_machine
 
 from core import workflow
 from core.roles import Role
@@ -16,14 +15,8 @@ from tests.factories import user_with_role
 
 from .factories import front_desk, manager, occupied_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 5, 20, 10, 0))]
 Status = Application.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 5, 20, 10, 0), tick=False):
-        yield
 
 
 def _submitted(actor):

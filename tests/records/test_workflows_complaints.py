@@ -14,16 +14,10 @@ from records.models import Complaint, ComplaintStep, Visit
 
 from .factories import front_desk, occupied_dossier
 
-pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 TODAY = NOW.date()
 Status = Complaint.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

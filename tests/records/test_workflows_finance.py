@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from core import workflow
 from core.roles import Role
@@ -20,14 +19,8 @@ from tests.factories import user_with_role
 
 from .factories import occupied_dossier
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 11, 16, 10, 0))]
 Status = Deposit.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture

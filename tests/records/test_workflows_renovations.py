@@ -5,7 +5,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 
 from core import workflow
 from core.workflow import DomainError
@@ -14,16 +13,10 @@ from records.renovations import services
 
 from .factories import front_desk, manager, occupied_dossier
 
-pytestmark = pytest.mark.django_db
 Status = Renovation.Status
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 STARTED = datetime.date(2026, 5, 16)
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def applied(recorder=None):

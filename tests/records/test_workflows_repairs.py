@@ -5,7 +5,6 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
 
 from core import workflow
 from core.workflow import DomainError
@@ -14,15 +13,9 @@ from records.repairs import services as repairs
 
 from .factories import front_desk, occupied_dossier
 
-pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 5, 20, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 Status = Repair.Status
-
-
-@pytest.fixture(autouse=True)
-def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def reported():

@@ -384,11 +384,15 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
     if side not in SIDES:
         raise DomainError(_("Sign for the service centre or for the archive room."))
     move = SIGN_MOVES[side]
-    _require(actor, handover, move)
-    # Checked before the transaction: the refusal must stay in the log when the move fails.
+    stored = Handover.objects.get(pk=handover.pk)
+    if not WORKFLOW.permitted(actor, stored, WORKFLOW.moves[move]):
+        workflow.require_move(actor, stored, move)  # the missing right, refused and logged
+    # Checked before the transaction: the refusal must stay in the log when the move fails;
+    # and before the state, so that every wrong password is logged, signable or not.
     if not password or not actor.check_password(password):
         gate.record_refusal(actor, f"sign handover ({side}): wrong password", handover)
         raise WrongPassword(_("The password is wrong."))
+    _require(actor, handover, move)
     now = timezone.now()
     with transaction.atomic():
         handover = _locked(handover, move, actor)
@@ -466,12 +470,13 @@ def _require_send_back(actor, handover) -> str:
     return move
 
 
-def handover_send_back(*, handover, actor, reason="") -> Handover:
+def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
     """Corrections: CHECKED → SUBMITTED (signatures are cleared, checking resumes) or
     SUBMITTED → DRAFT (the centre corrects its list; the documents are released).
-    Either side may send a list back; the step is the one of the status the sender saw, and a
-    list that has moved since is refused (two people sending back at once move it one step)."""
-    seen = handover.status
+    Either side may send a list back; the step is the one of the status the sender saw
+    (``seen``, posted by the page; else the status of ``handover`` as read), and a list that
+    has moved since is refused: two people sending the same list back move it one step."""
+    seen = seen if seen in Status.values else handover.status
     _require_send_back(actor, handover)
     reason = (reason or "").strip()
     note = _("Sent back for corrections")

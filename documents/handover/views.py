@@ -357,7 +357,10 @@ def handover_send_back(request, pk):
     handover = _handover_or_404(request, pk)
     try:
         services.handover_send_back(
-            handover=handover, actor=request.user, reason=request.POST.get("reason", "")[:300]
+            handover=handover,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:300],
+            seen=request.POST.get("seen"),  # the status the sender's page showed
         )
     except workflow.DomainError as exc:
         messages.error(request, str(exc))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core import workflow
 from core.services import notify
@@ -273,7 +274,10 @@ def complaint_report(*, complaint, actor) -> Complaint:
         complaint = _locked_for(actor, complaint, "report")
         complaint.reported_at = timezone.now()
         workflow.save_with_history(
-            complaint, actor=actor, reason=_("Reported"), update_fields=["reported_at"]
+            complaint,
+            actor=actor,
+            reason=pgettext("complaint", "Reported to the managers"),
+            update_fields=["reported_at"],
         )
         _notify_managers(complaint)
         _events(

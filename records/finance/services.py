@@ -207,6 +207,10 @@ def deposit_decide(
     """A manager approves the requested refund or forfeit (the deposit is then settled and
     locked) or rejects it with a note (it is held again)."""
     require_record(actor, "records.approve_deposit", deposit.dossier)
+    # a decision on one's own request is refused (below) and logged here, before the
+    # transaction, so that the log row is not rolled back with the refusal
+    if _not_own_request(actor, Deposit.objects.get(pk=deposit.pk)):
+        gate.record_refusal(actor, "records.approve_deposit (own request)", deposit)
     note = (note or "").strip()
     refund_receipt_number = (refund_receipt_number or "").strip()
     with transaction.atomic():
@@ -218,8 +222,6 @@ def deposit_decide(
                 % {"status": deposit.get_status_display()}
             )
         name = APPROVING[deposit.status] if approve else "reject"
-        if _not_own_request(actor, deposit):
-            gate.record_refusal(actor, "records.approve_deposit (own request)", deposit)
         workflow.require_move(actor, deposit, name)
         requester = deposit.settlement_requested_by
         if approve:

@@ -347,6 +347,42 @@ def test_two_send_backs_at_once_move_the_handover_one_step_not_two__R30(people):
     assert _stored(handover).status == Status.SUBMITTED  # one step back, documents still held
 
 
+def test_two_pages_sending_the_same_checked_list_back_move_it_one_step__R30(people, client):
+    from django.test import Client
+    from django.urls import reverse
+
+    handover = _checked(people)
+    url = reverse("documents:handover_send_back", args=[handover.pk])
+    detail = reverse("documents:handover_detail", args=[handover.pk])
+    archive_room, manager = client, Client()
+    archive_room.force_login(people["archivist"])
+    manager.force_login(people["manager"])
+    for page in (archive_room, manager):  # both have the checked list open
+        assert 'name="seen" value="checked"' in page.get(detail).content.decode()
+    archive_room.post(url, {"seen": "checked", "reason": "补签"})
+    manager.post(url, {"seen": "checked", "reason": "补签"})
+    assert _stored(handover).status == Status.SUBMITTED  # not back to the draft
+    assert Document.objects.filter(
+        handover_items__handover=handover, status=DocStatus.IN_HANDOVER
+    ).exists()
+
+
+def test_every_wrong_signing_password_is_logged_signable_or_not__R30(people):
+    from core.models import AccessLog
+
+    handover = _submitted(people)  # not checked yet: nobody can sign
+    with pytest.raises(services.WrongPassword):
+        services.handover_sign(
+            handover=handover, side="centre", actor=people["front"], password="wrong"
+        )
+    assert (
+        AccessLog.objects.filter(
+            user=people["front"], action=AccessLog.Action.DENIED, detail__contains="wrong password"
+        ).count()
+        == 1
+    )
+
+
 def _latest(document):
     row = document.history.first()
     return row.history_user, row.history_change_reason

@@ -120,6 +120,24 @@ def test_two_managers_deciding_one_deposit_from_stale_pages_settle_it_once__R5(d
     assert deposit.refund_receipt_number == "TK-A" and deposit.locked
 
 
+def test_a_manager_deciding_their_own_request_is_refused_and_the_refusal_kept_in_the_log__R5(
+    deposit,
+):
+    from core.models import AccessLog
+
+    manager = user_with_role(Role.MANAGER)
+    _request_refund(deposit, manager)
+    with pytest.raises(DomainError):
+        finance.deposit_decide(
+            deposit=deposit, approve=True, refund_receipt_number="TK-1", actor=manager
+        )
+    assert AccessLog.objects.filter(
+        user=manager, action=AccessLog.Action.DENIED, detail__contains="own request"
+    ).exists()
+    deposit.refresh_from_db()
+    assert deposit.status == Deposit.Status.REFUND_REQUESTED
+
+
 def test_an_approved_settlement_is_one_history_row_naming_the_manager__R5(deposit, front, boss):
     _request_refund(deposit, front)
     before = deposit.history.count()

@@ -69,8 +69,8 @@ class Move:
     source: tuple = ()
     guard: Callable | None = None
 
-    def starts_from(self, obj, status_field: str) -> bool:
-        status = getattr(obj, status_field)
+    def starts_from(self, obj) -> bool:
+        status = obj.status
         if self.source:
             return status in self.source
         if self.target is None:
@@ -89,25 +89,32 @@ class Workflow:
     model: type
     moves: dict[str, Move] = field(default_factory=dict)
     gate: Callable | None = None
-    status_field: str = "status"
 
-    def permitted(self, user, obj, move: Move) -> bool:
+    def permitted(self, user, obj, move: Move, *, asked=None) -> bool:
+        """``asked``: the gate's answers already given for this user and object, by
+        permission (a page asks every move at once: the gate runs once per permission)."""
         from .permissions import can
 
         if not (user and user.is_authenticated and user.is_active):
             return False
         if move.perm and not can(user, move.perm):
             return False
-        return self.gate is None or bool(self.gate(user, obj, move.perm))
+        if self.gate is None:
+            return True
+        if asked is None:
+            return bool(self.gate(user, obj, move.perm))
+        if move.perm not in asked:
+            asked[move.perm] = bool(self.gate(user, obj, move.perm))
+        return asked[move.perm]
 
-    def refusal(self, user, obj, name: str):
+    def refusal(self, user, obj, name: str, *, asked=None):
         """Why ``user`` may not make move ``name`` on ``obj`` now: None when allowed, else
         ``(kind, message)`` with kind "perm", "state" or "guard"."""
         move = self.moves[name]
-        if not self.permitted(user, obj, move):
+        if not self.permitted(user, obj, move, asked=asked):
             return "perm", move.perm or name
-        if not move.starts_from(obj, self.status_field):
-            return "state", _refused_message(obj, move.target, self.status_field)
+        if not move.starts_from(obj):
+            return "state", _refused_message(obj, move.target)
         if move.guard is not None:
             reason = move.guard(user, obj)
             if reason is False:
@@ -117,7 +124,8 @@ class Workflow:
         return None
 
     def allowed(self, user, obj) -> set[str]:
-        return {name for name in self.moves if self.refusal(user, obj, name) is None}
+        asked = {}
+        return {name for name in self.moves if self.refusal(user, obj, name, asked=asked) is None}
 
     def require(self, user, obj, name: str, *, request=None):
         """``require_move`` with this declaration."""
@@ -138,11 +146,9 @@ class Workflow:
 _WORKFLOWS: dict[type, Workflow] = {}
 
 
-def declare(model, *moves: Move, gate=None, status_field="status") -> Workflow:
+def declare(model, *moves: Move, gate=None) -> Workflow:
     """Declare (once, in the module that owns ``model``'s services) the moves of ``model``."""
-    wf = Workflow(
-        model=model, moves={m.name: m for m in moves}, gate=gate, status_field=status_field
-    )
+    wf = Workflow(model=model, moves={m.name: m for m in moves}, gate=gate)
     _WORKFLOWS[model] = wf
     return wf
 
@@ -172,9 +178,9 @@ def _label(model, status) -> str:
         return str(status)
 
 
-def _refused_message(obj, target, status_field="status") -> str:
+def _refused_message(obj, target) -> str:
     model = type(obj)
-    status = getattr(obj, status_field)
+    status = obj.status
     if target is None:
         return _("This %(what)s is “%(status)s”: this step is not possible now.") % {
             "what": model._meta.verbose_name,
@@ -187,10 +193,10 @@ def _refused_message(obj, target, status_field="status") -> str:
     }
 
 
-def refuse_move(obj, target, *, status_field="status"):
+def refuse_move(obj, target):
     """Raise DomainError unless the model's ``TRANSITIONS`` let ``obj`` become ``target``."""
-    if target not in type(obj).TRANSITIONS.get(getattr(obj, status_field), ()):
-        raise DomainError(_refused_message(obj, target, status_field))
+    if target not in type(obj).TRANSITIONS.get(obj.status, ()):
+        raise DomainError(_refused_message(obj, target))
 
 
 def lock(model, pk, *, related=()):
@@ -221,7 +227,6 @@ def transition(
     *,
     actor,
     reason,
-    status_field: str = "status",
     tell: Iterable = (),
     already_locked: bool = False,
     **fields,
@@ -239,21 +244,19 @@ def transition(
 
     model = type(obj)
     with transaction.atomic():
-        seen = getattr(obj, status_field)
+        seen = obj.status
         if not already_locked:
             current = lock(model, obj.pk)
-            if getattr(current, status_field) != seen:
+            if current.status != seen:
                 raise DomainError(stale_message(obj))
-        refuse_move(obj, to, status_field=status_field)
-        updated = model._default_manager.filter(pk=obj.pk, **{status_field: seen}).update(
-            **{status_field: to}
-        )
+        refuse_move(obj, to)
+        updated = model._default_manager.filter(pk=obj.pk, status=seen).update(status=to)
         if updated != 1:
             raise DomainError(stale_message(obj))
-        setattr(obj, status_field, to)
+        obj.status = to
         for name, value in fields.items():
             setattr(obj, name, value)
-        save_with_history(obj, actor=actor, reason=reason, update_fields=[status_field, *fields])
+        save_with_history(obj, actor=actor, reason=reason, update_fields=["status", *fields])
         for told in tell:
             notify(*told[:3], about=told[3] if len(told) > 3 else None)
     return obj
@@ -283,7 +286,8 @@ def not_in_future(day, label="", *, message=None):
         raise DomainError(message or _("%(what)s cannot be in the future.") % {"what": label})
 
 
-def moment_not_in_future(moment, label):
-    """Refuse a time later than now by more than the clock slack."""
+def moment_not_in_future(moment, label="", *, message=None):
+    """Refuse a time later than now by more than the clock slack: "<label> cannot be in the
+    future.", or ``message``."""
     if moment is not None and moment > timezone.now() + clock_slack():
-        raise DomainError(_("%(what)s cannot be in the future.") % {"what": label})
+        raise DomainError(message or _("%(what)s cannot be in the future.") % {"what": label})

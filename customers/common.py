@@ -10,13 +10,7 @@ from core.workflow import DomainError
 
 from . import permissions
 from .models import Occupancy
-
-
-def event(**kwargs):
-    """One line of a dossier's timeline (R6)."""
-    from .timeline import record_event
-
-    return record_event(**kwargs)
+from .timeline import record_event
 
 
 def customer_events(customer, *, kind, title, actor, detail="", occurred_on=None):
@@ -24,7 +18,7 @@ def customer_events(customer, *, kind, title, actor, detail="", occurred_on=None
     section (an owner of three units has three dossiers, R11)."""
     sections = Occupancy.objects.current().filter(customer=customer).select_related("dossier")
     for section in sections:
-        event(
+        record_event(
             dossier=section.dossier,
             section=section,
             kind=kind,

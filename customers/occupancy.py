@@ -15,9 +15,10 @@ from core.services import notify
 from core.workflow import DomainError
 
 from . import permissions
-from .common import event, locked_for_move
+from .common import locked_for_move
 from .dossiers import dossier_open, refresh_dossier_status
 from .models import Customer, Dossier, DossierEvent, Occupancy, Unit
+from .timeline import record_event
 
 Status = Occupancy.Status
 VERIFY = "customers.verify_occupancy"
@@ -79,7 +80,7 @@ def move_in_record(
             note=note,
         )
         refresh_dossier_status(dossier)
-        event(
+        record_event(
             dossier=dossier,
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,
@@ -125,7 +126,7 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
                 customer._change_reason = _("Locked at verification")
                 customer.save(update_fields=["locked"])
         refresh_dossier_status(occupancy.dossier)
-        event(
+        record_event(
             dossier=occupancy.dossier,
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,
@@ -174,7 +175,7 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
             note=note or occupancy.note,
         )
         refresh_dossier_status(occupancy.dossier)
-        event(
+        record_event(
             dossier=occupancy.dossier,
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,

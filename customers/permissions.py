@@ -269,20 +269,6 @@ def can_import_units(user):
     )
 
 
-def _moves(user, obj):
-    """The moves ``user`` may make on ``obj`` now (declared by the services' modules, which
-    ``CustomersConfig.ready`` imports)."""
-    return workflow.allowed_moves(user, obj)
-
-
-def can_verify(user, occupancy):
-    return "approve" in _moves(user, occupancy)
-
-
-def can_decide_change(user, change_request):
-    return bool({"approve", "reject"} & _moves(user, change_request))
-
-
 def grant_dossier(user_or_group, dossier, *, reveal=False):
     gate.grant(VIEW, user_or_group, dossier)
     if reveal:
@@ -383,4 +369,4 @@ def referral_visible_to(user, queryset=None):
 
 
 def can_decide_referral(user, referral):
-    return bool({"accept", "reject"} & _moves(user, referral))
+    return bool({"accept", "reject"} & workflow.allowed_moves(user, referral))

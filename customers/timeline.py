@@ -2,7 +2,7 @@
 
 ``record_event`` is called by the services of every app that records something in a dossier,
 inside their transaction. The apps above ``customers`` say which page opens an event of their
-kinds with ``register_link`` (``customers`` never imports them). The timeline is one query per
+kinds with ``register_record`` (``customers`` never imports them). The timeline is one query per
 page plus its count, however long the dossier is.
 """
 
@@ -20,14 +20,10 @@ _links: dict[str, str] = {}
 _attachable: dict[str, str] = {}
 
 
-def register_link(model_label: str, url_name: str):
-    _links[model_label.lower()] = url_name
-
-
 def register_record(model_label: str, url_name: str, *, category: str = ""):
     """A kind of dossier record, registered by the app that owns it: its page (opened from
     the timeline) and, as a record papers may be attached to, the category they start with."""
-    register_link(model_label, url_name)
+    _links[model_label.lower()] = url_name
     _attachable[model_label.lower()] = category
 
 

@@ -14,7 +14,7 @@ from core.workflow import DomainError
 
 from .models import Document
 
-__all__ = ["DomainError", "documents_move", "record_history"]
+__all__ = ["documents_move", "record_history"]
 
 
 def record_history(model, objects, *, actor, reason, created=False):

@@ -62,11 +62,6 @@ def require_record(user, perm, dossier, *, request=None):
         raise PermissionDenied
 
 
-def can_approve(user, perm, record, *, requested_by_id):
-    """A manager decides, and never on what they asked for themselves."""
-    return gate.can(user, perm) and requested_by_id != user.pk
-
-
 def can(user, perm) -> bool:
     """The model permission alone (the dossier is checked where the record is fetched)."""
     return gate.can(user, perm)

@@ -192,9 +192,10 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
             % {"households": households, "missing": shortfall}
         )
     channel = data["channel"]
+    workflow.moment_not_in_future(
+        data.get("received_at"), message=_("A complaint cannot be received in the future.")
+    )
     now = timezone.now()
-    if data.get("received_at") and data["received_at"] > now + workflow.clock_slack():
-        raise DomainError(_("A complaint cannot be received in the future."))
     with transaction.atomic():
         complaint = Complaint(
             dossier=dossier,

@@ -36,7 +36,7 @@ class RepairForm(RecordForm):
 
     def clean(self):
         cleaned = super().clean()
-        moment_not_in_future(self, "reported_at", _("This time cannot be in the future."))
+        moment_not_in_future(self, "reported_at")
         return cleaned
 
 
@@ -98,7 +98,7 @@ class CompletionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        moment_not_in_future(self, "completed_at", _("This time cannot be in the future."))
+        moment_not_in_future(self, "completed_at")
         moment = cleaned.get("completed_at")
         if (
             moment

@@ -8,7 +8,6 @@ the notifications, the declaration of moves and the clock slack of "not in the f
 import datetime
 
 import pytest
-import time_machine
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.test import override_settings
@@ -137,7 +136,7 @@ def test_require_move_logs_a_missing_right_and_says_why_a_guard_refuses():
 NOON = datetime.datetime(2026, 5, 20, 12, 0, tzinfo=timezone.get_fixed_timezone(480))
 
 
-@time_machine.travel(NOON, tick=False)
+@pytest.mark.frozen_at(NOON)
 @override_settings(CLOCK_SLACK_MINUTES=5)
 def test_a_typed_time_may_run_ahead_by_the_clock_slack_and_a_date_by_nothing():
     workflow.moment_not_in_future(NOON + datetime.timedelta(minutes=5), "完成时间")

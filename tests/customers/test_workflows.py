@@ -211,7 +211,7 @@ def test_an_accepted_referral_is_one_history_row_naming_the_decider__R17():
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_move_outs_of_one_section_at_once_one_wins__R8():
-    from .test_races import race
+    from tests.races import race
 
     section = moved_in()
     a, b = user_with_role(Role.FRONT_DESK), user_with_role(Role.FRONT_DESK)

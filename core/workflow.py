@@ -38,6 +38,7 @@ __all__ = [
     "refuse_move",
     "transition",
     "lock",
+    "lock_for_move",
     "stamp",
     "save_with_history",
     "is_future_day",
@@ -205,6 +206,15 @@ def lock(model, pk, *, related=()):
     if related:
         qs = qs.select_related(*related)
     return qs.get(pk=pk)
+
+
+def lock_for_move(actor, obj, name: str, *, related=()):
+    """The row of ``obj`` locked, and move ``name`` asked again of it as it is now: what a
+    service that decides on the current row does first inside its transaction. Move it then
+    with ``transition(..., already_locked=True)``."""
+    locked = lock(type(obj), obj.pk, related=related)
+    require_move(actor, locked, name)
+    return locked
 
 
 def stamp(obj, actor, reason):

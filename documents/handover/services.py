@@ -143,13 +143,6 @@ def _require(actor, handover, move) -> None:
     workflow.require_move(actor, Handover.objects.get(pk=handover.pk), move)
 
 
-def _locked(handover, move, actor) -> Handover:
-    """The handover locked for ``move``, the move asked again of the row now held."""
-    locked = workflow.lock(Handover, handover.pk)
-    workflow.require_move(actor, locked, move)
-    return locked
-
-
 # --- Helpers --------------------------------------------------------------------------------
 def _link(handover):
     return reverse("documents:handover_detail", args=[handover.pk])
@@ -214,7 +207,7 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
     _require(actor, handover, "add")
     dossier_centre = dossier.unit.building.estate.service_centre_id
     with transaction.atomic():
-        handover = _locked(handover, "add", actor)
+        handover = workflow.lock_for_move(actor, handover, "add")
         if dossier_centre != handover.service_centre_id:
             raise DomainError(
                 _("%(number)s is not looked after by %(centre)s.")
@@ -275,7 +268,7 @@ def handover_remove_item(*, item, actor) -> None:
     require_documents(actor, CENTRE_PERM, [item.document])
     _require(actor, item.handover, "remove")
     with transaction.atomic():
-        _locked(item.handover, "remove", actor)
+        workflow.lock_for_move(actor, item.handover, "remove")
         deleted, _detail = HandoverItem.objects.filter(
             pk=item.pk, handover__status=Status.DRAFT
         ).delete()
@@ -287,7 +280,7 @@ def handover_submit(*, handover, actor) -> Handover:
     """DRAFT → SUBMITTED: the documents are marked in handover; the archivists are told."""
     _require(actor, handover, "submit")
     with transaction.atomic():
-        handover = _locked(handover, "submit", actor)
+        handover = workflow.lock_for_move(actor, handover, "submit")
         # the documents may have moved since they were listed (a loan, a destruction)
         documents = list(
             Document.objects.filter(handover_items__handover=handover).select_related("dossier")
@@ -336,7 +329,7 @@ def handover_check_item(*, item, result, note, actor) -> HandoverItem:
         )
     _require(actor, item.handover, "check")
     with transaction.atomic():
-        handover = _locked(item.handover, "check", actor)
+        handover = workflow.lock_for_move(actor, item.handover, "check")
         updated = HandoverItem.objects.filter(
             pk=item.pk, handover=handover, handover__status=Status.SUBMITTED
         ).update(result=result, note=note)
@@ -351,7 +344,7 @@ def handover_mark_checked(*, handover, actor) -> Handover:
     """SUBMITTED → CHECKED once every item has a result; the centre is asked to sign."""
     _require(actor, handover, "mark_checked")
     with transaction.atomic():
-        handover = _locked(handover, "mark_checked", actor)
+        handover = workflow.lock_for_move(actor, handover, "mark_checked")
         pending = handover.items.filter(result=Result.PENDING).count()
         if pending:
             raise DomainError(_("%(n)d item(s) are not checked yet.") % {"n": pending})
@@ -395,7 +388,7 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
     _require(actor, handover, move)
     now = timezone.now()
     with transaction.atomic():
-        handover = _locked(handover, move, actor)
+        handover = workflow.lock_for_move(actor, handover, move)
         mine = "centre_signed_by_id" if side == CENTRE else "archive_signed_by_id"
         signature = {mine: actor.pk, mine.replace("_by_id", "_at"): now}
         updated = Handover.objects.filter(
@@ -523,7 +516,7 @@ def handover_cancel(*, handover, actor) -> Handover:
     """DRAFT → CANCELLED; nothing was handed over and the documents stay where they are."""
     _require(actor, handover, "cancel")
     with transaction.atomic():
-        handover = _locked(handover, "cancel", actor)
+        handover = workflow.lock_for_move(actor, handover, "cancel")
         workflow.transition(
             handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), already_locked=True
         )

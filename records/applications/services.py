@@ -123,8 +123,7 @@ def application_decide(*, application, approve, note="", actor) -> Application:
     name = "approve" if approve else "reject"
     with transaction.atomic():
         # decided on the row as it is now, whatever the caller read
-        application = workflow.lock(Application, application.pk, related=("dossier",))
-        workflow.require_move(actor, application, name)
+        application = workflow.lock_for_move(actor, application, name, related=("dossier",))
         move(
             application,
             WORKFLOW.moves[name].target,
@@ -172,8 +171,7 @@ def application_withdraw(*, application, note="", actor) -> Application:
         raise DomainError(refused)
     note = (note or "").strip()
     with transaction.atomic():
-        application = workflow.lock(Application, application.pk, related=("dossier",))
-        workflow.require_move(actor, application, "withdraw")
+        application = workflow.lock_for_move(actor, application, "withdraw", related=("dossier",))
         move(
             application,
             Status.WITHDRAWN,

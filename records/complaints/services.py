@@ -109,13 +109,6 @@ WORKFLOW = workflow.declare(
 )
 
 
-def _locked_for(actor, complaint, name):
-    """The complaint's row locked for move ``name``, the move asked again on what it is now."""
-    complaint = workflow.lock(Complaint, complaint.pk, related=("dossier",))
-    workflow.require_move(actor, complaint, name)
-    return complaint
-
-
 # --- Helpers -------------------------------------------------------------------------------
 
 
@@ -251,7 +244,7 @@ def complaint_step(*, complaint, step, note, actor) -> ComplaintStep:
     if not note:
         raise DomainError(_("Write what was done for this step."))
     with transaction.atomic():
-        complaint = _locked_for(actor, complaint, "step")
+        complaint = workflow.lock_for_move(actor, complaint, "step", related=("dossier",))
         row = ComplaintStep.objects.create(complaint=complaint, step=step, note=note, by=actor)
         current = getattr(complaint, step).strip()
         setattr(complaint, step, f"{current}\n\n{note}" if current else note)
@@ -272,7 +265,7 @@ def complaint_report(*, complaint, actor) -> Complaint:
     """Report a complaint to the managers (报告); major ones are reported when taken."""
     workflow.require_move(actor, complaint, "report")
     with transaction.atomic():
-        complaint = _locked_for(actor, complaint, "report")
+        complaint = workflow.lock_for_move(actor, complaint, "report", related=("dossier",))
         complaint.reported_at = timezone.now()
         workflow.save_with_history(
             complaint,
@@ -297,7 +290,7 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
     if not written_reply:
         raise DomainError(_("Write the reply."))
     with transaction.atomic():
-        complaint = _locked_for(actor, complaint, "reply")
+        complaint = workflow.lock_for_move(actor, complaint, "reply", related=("dossier",))
         workflow.not_in_future(replied_on, message=_("The reply date cannot be in the future."))
         if replied_on < timezone.localdate(complaint.received_at):
             raise DomainError(_("The reply cannot be dated before the complaint was received."))
@@ -325,7 +318,7 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
     """A complaint that was not written is handled once it was followed up (跟清)."""
     workflow.require_move(actor, complaint, "mark_handled")
     with transaction.atomic():
-        complaint = _locked_for(actor, complaint, "mark_handled")
+        complaint = workflow.lock_for_move(actor, complaint, "mark_handled", related=("dossier",))
         if not complaint.followed.strip():
             raise DomainError(_("Record the follow-up (跟清) before marking it handled."))
         workflow.transition(
@@ -344,7 +337,7 @@ def complaint_close(*, complaint, actor) -> Complaint:
     (R42, R43); the complaint is then locked."""
     workflow.require_move(actor, complaint, "close")
     with transaction.atomic():
-        complaint = _locked_for(actor, complaint, "close")
+        complaint = workflow.lock_for_move(actor, complaint, "close", related=("dossier",))
         missing = close_blockers(complaint)
         if missing:
             raise DomainError(

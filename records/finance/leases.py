@@ -215,8 +215,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
     _check_term(data)
     with transaction.atomic():
         # decided on the row as it is now, whatever the caller read
-        old = workflow.lock(Lease, lease.pk, related=("dossier",))
-        workflow.require_move(actor, old, "renew")
+        old = workflow.lock_for_move(actor, lease, "renew", related=("dossier",))
         errors = {}
         if data["starts_on"] <= old.starts_on:
             errors["starts_on"] = _(
@@ -270,8 +269,7 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
         raise ValidationError({"reason": _("Say why the lease is terminated.")})
     with transaction.atomic():
         # decided on the row as it is now, whatever the caller read
-        lease = workflow.lock(Lease, lease.pk, related=("dossier",))
-        workflow.require_move(actor, lease, "terminate")
+        lease = workflow.lock_for_move(actor, lease, "terminate", related=("dossier",))
         if terminated_on < lease.signed_on:
             raise ValidationError(
                 {

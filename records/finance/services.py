@@ -147,8 +147,7 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
     name = "request_refund" if settlement == REFUND else "request_forfeit"
     with transaction.atomic():
         # decided on the row as it is now, whatever the caller read
-        deposit = workflow.lock(Deposit, deposit.pk, related=("dossier",))
-        workflow.require_move(actor, deposit, name)
+        deposit = workflow.lock_for_move(actor, deposit, name, related=("dossier",))
         target = WORKFLOW.moves[name].target
         if settlement == REFUND:
             if refund_amount is None or refund_amount <= 0:

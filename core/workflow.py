@@ -31,6 +31,7 @@ __all__ = [
     "DomainError",
     "Move",
     "Workflow",
+    "not_requested_by",
     "declare",
     "workflow_of",
     "allowed_moves",
@@ -142,6 +143,17 @@ class Workflow:
             record_refusal(user, message, obj, request=request)
             raise PermissionDenied(_("You do not have permission to do this."))
         raise DomainError(message)
+
+
+def not_requested_by(field: str, message):
+    """A guard: the user decides only what somebody else asked for or recorded (``field``
+    names who: ``recorded_by_id``, ``requested_by_id`` …); ``message`` (lazy) says so. The
+    segregation of duties of R4, R5, R9, R17: a superuser's break-glass does not lift it."""
+
+    def guard(user, obj):
+        return str(message) if getattr(obj, field) == user.pk else None
+
+    return guard
 
 
 _WORKFLOWS: dict[type, Workflow] = {}

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import workflow
 from core.services import notify
@@ -20,10 +21,10 @@ Status = ChangeRequest.Status
 APPROVE = "customers.approve_changerequest"
 
 
-def _not_the_requester(user, change_request):
-    if change_request.requested_by_id == user.pk:
-        return _("A change request is decided by someone other than its requester.")
-    return None
+_not_the_requester = workflow.not_requested_by(
+    "requested_by_id",
+    gettext_lazy("A change request is decided by someone other than its requester."),
+)
 
 
 WORKFLOW = workflow.declare(

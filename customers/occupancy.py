@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import permissions as gate
 from core import workflow
@@ -24,11 +25,10 @@ Status = Occupancy.Status
 VERIFY = "customers.verify_occupancy"
 
 
-def _not_the_recorder(user, occupancy):
-    """R4: 信息核实 is a second person's (a superuser's break-glass does not lift it)."""
-    if occupancy.recorded_by_id == user.pk:
-        return _("The move-in must be verified by someone other than its recorder.")
-    return None
+_not_the_recorder = workflow.not_requested_by(
+    "recorded_by_id",
+    gettext_lazy("The move-in must be verified by someone other than its recorder."),
+)
 
 
 WORKFLOW = workflow.declare(

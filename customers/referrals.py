@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import permissions as gate
 from core import workflow
@@ -22,10 +23,10 @@ Status = MoveInReferral.Status
 DECIDE = "customers.decide_moveinreferral"
 
 
-def _not_the_recorder(user, referral):
-    if referral.requested_by_id == user.pk:
-        return _("A referred move-in is decided by someone other than its recorder.")
-    return None
+_not_the_recorder = workflow.not_requested_by(
+    "requested_by_id",
+    gettext_lazy("A referred move-in is decided by someone other than its recorder."),
+)
 
 
 WORKFLOW = workflow.declare(

@@ -76,16 +76,6 @@ def on_dossier(user, record, perm=None) -> bool:
     return seen[user.pk]
 
 
-def not_requested_by(field, message):
-    """A guard: the user decides only what somebody else asked for (``field`` names the one
-    who asked: ``recorded_by_id``, ``settlement_requested_by_id``); ``message`` says so."""
-
-    def guard(user, record):
-        return str(message) if getattr(record, field) == user.pk else None
-
-    return guard
-
-
 # --- The dossier page's records panel ----------------------------------------------------------
 def sees_records_panel(user) -> bool:
     return gate.can(user, "records.view_complaint")

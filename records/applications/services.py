@@ -18,7 +18,7 @@ from core.services import notify
 from customers.permissions import who_is_told
 from records.common import DomainError, Kind, current_section, move, record_event
 from records.models import Application
-from records.permissions import not_requested_by, on_dossier, require_record
+from records.permissions import on_dossier, require_record
 
 __all__ = [
     "DomainError",
@@ -38,7 +38,7 @@ Status = Application.Status
 OWN_APPLICATION = gettext_lazy(
     "You recorded this application yourself: another manager must decide it."
 )
-_not_own = not_requested_by("recorded_by_id", OWN_APPLICATION)
+_not_own = workflow.not_requested_by("recorded_by_id", OWN_APPLICATION)
 
 
 def _own(user, application):

@@ -32,7 +32,7 @@ from core.templatetags.core_tags import yuan
 from customers.permissions import who_is_told
 from records.common import DomainError, Kind, current_section, move, record_event
 from records.models import Charge, Deposit, Payment
-from records.permissions import not_requested_by, on_dossier, require_record
+from records.permissions import on_dossier, require_record
 
 __all__ = [
     "DomainError",
@@ -69,7 +69,7 @@ def parse_period(text) -> str:
 OWN_REQUEST = gettext_lazy(
     "You asked for this settlement yourself; another manager must decide it."
 )
-_not_own_request = not_requested_by("settlement_requested_by_id", OWN_REQUEST)
+_not_own_request = workflow.not_requested_by("settlement_requested_by_id", OWN_REQUEST)
 Status = Deposit.Status
 APPROVE = "records.approve_deposit"
 

@@ -15,6 +15,7 @@ line (R6, R10) in the same transaction, and queues the notifications for after t
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import workflow
 from core.services import notify
@@ -59,11 +60,10 @@ APPROVE = "records.approve_renovation"
 # --- The moves -----------------------------------------------------------------------------
 
 
-def _not_own(user, renovation):
-    """A manager decides, and never on what they recorded themselves."""
-    if renovation.recorded_by_id == user.pk:
-        return _("You recorded this application yourself: another manager must decide it.")
-    return None
+_not_own = workflow.not_requested_by(
+    "recorded_by_id",
+    gettext_lazy("You recorded this application yourself: another manager must decide it."),
+)
 
 
 def _works_running(user, renovation):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "customers",
     "records",
     "documents",
+    "lending",
 ]
 
 MIDDLEWARE = [

@@ -19,5 +19,6 @@ urlpatterns = [
     path("dossiers/", include("customers.urls")),
     path("records/", include("records.urls")),
     path("documents/", include("documents.urls")),
+    path("loans/", include("lending.urls")),
     path("", include("core.urls")),
 ]

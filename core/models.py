@@ -12,6 +12,16 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 class User(AbstractUser):
     """A member of staff. Chinese names read family name first, without a space."""
 
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("reports to"),
+        help_text=_("Their manager: told of escalations of their loans (R23)."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")

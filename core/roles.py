@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     WITNESS = "witness", _("Witness")
     ADMIN = "admin", _("Administrator")
     EXECUTIVE = "executive", _("Executive")
+    LEGAL = "legal", _("Legal department")
 
 
 # Segregation of duties: each approval, verification, decision and signature belongs to the
@@ -38,6 +39,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.WITNESS: ["core.view_notification"],
     Role.ADMIN: ["auth.*", "core.*", "axes.*", "django_celery_beat.*"],
     Role.EXECUTIVE: ["core.view_notification", "core.view_accesslog"],
+    Role.LEGAL: ["core.view_notification"],
 }
 
 

@@ -157,6 +157,7 @@ class Document(models.Model):
         IN_HANDOVER = "in_handover", _("In handover")
         ON_LOAN = "on_loan", _("On loan")
         DESTROYED = "destroyed", _("Destroyed")
+        LOST = "lost", _("Lost")
 
     # Every status change goes through ``documents.common.documents_move``. A document in a
     # handover goes back to where it was (filed when still boxed) or, accepted, to the archive
@@ -166,8 +167,10 @@ class Document(models.Model):
         Status.RECEIVED: {Status.FILED, Status.IN_HANDOVER, Status.ON_LOAN, Status.DESTROYED},
         Status.FILED: {Status.IN_HANDOVER, Status.ON_LOAN, Status.DESTROYED},
         Status.IN_HANDOVER: {Status.RECEIVED, Status.FILED},
-        Status.ON_LOAN: {Status.RECEIVED, Status.FILED},
+        Status.ON_LOAN: {Status.RECEIVED, Status.FILED, Status.LOST},
         Status.DESTROYED: set(),
+        # lost on a loan (R24): off the shelf index, kept in the catalog with its history
+        Status.LOST: set(),
     }
 
     class Custody(models.TextChoices):

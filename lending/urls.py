@@ -1,0 +1,9 @@
+"""The lending pages, one ``urls.py`` per concept under the ``lending`` namespace."""
+
+from django.urls import include, path
+
+app_name = "lending"
+
+urlpatterns = [
+    path("", include("lending.loans.urls")),
+]

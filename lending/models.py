@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core import masking
 from core.choices import SecrecyLevel
 from customers.models import Dossier
 from documents.models import Carrier, Document, DocumentCategory
@@ -176,6 +177,9 @@ class LoanQuerySet(models.QuerySet):
 
 class Loan(models.Model):
     """A loan request (档案借阅登记表 / 出借单) and, once approved and handed out, the loan."""
+
+    # R16: an outside party's credential number is shown masked (admin, history, register)
+    PERSONAL_FIELDS = {"party_credential": masking.ID}
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")

@@ -6,4 +6,5 @@ app_name = "lending"
 
 urlpatterns = [
     path("", include("lending.loans.urls")),
+    path("", include("lending.register.urls")),
 ]

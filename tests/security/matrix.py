@@ -249,6 +249,7 @@ EXPECTATIONS: dict[str, Expect] = {
 def _merge_records():
     """The records pages keep their expectations in one module per concept."""
     from . import (
+        lending_register,
         records_asof,
         records_complaint,
         records_finance,
@@ -262,6 +263,7 @@ def _merge_records():
         records_complaint,
         records_service,
         records_asof,
+        lending_register,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

@@ -14,12 +14,14 @@ No queries here: ``rows`` is the output of ``lending.register.selectors.register
 import datetime
 import io
 from collections.abc import Iterable
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -115,10 +117,19 @@ def cells(index: int, row) -> list[str]:
     return [values[key] for _header, _weight, key in COLUMNS]
 
 
+@cache
+def _widest(font: str) -> float:
+    """The widest advance of the font's glyphs, per point of size: a text of ``n``
+    characters is at most ``n * size * _widest`` wide, and most cells need no measuring."""
+    widths = pdfmetrics.getFont(font).face.charWidths.values()
+    return max(widths, default=1000) / 1000
+
+
 def wrap(text: str, font: str, size: float, width: float, max_lines: int = MAX_LINES):
     """``text`` in lines of at most ``width`` points; past ``max_lines`` the last line ends
     with "…". Explicit line breaks are kept."""
     lines: list[str] = []
+    surely = width / (size * _widest(font))  # this many characters fit, whatever they are
     for part in str(text).split("\n"):
         while part:
             if len(lines) == max_lines:
@@ -127,7 +138,7 @@ def wrap(text: str, font: str, size: float, width: float, max_lines: int = MAX_L
                     last = last[:-1]
                 lines[-1] = last + "…"
                 return lines
-            if stringWidth(part, font, size) <= width:
+            if len(part) <= surely or stringWidth(part, font, size) <= width:
                 lines.append(part)
                 break
             low, high = 1, len(part)  # the longest prefix that fits (at least one char)
@@ -195,7 +206,7 @@ class _Sheet:
         canv.restoreState()
         self.y = height - MARGIN_TOP
         self.text = canv.beginText()
-        self.text.setFont(font, SIZE)
+        self.text.setFont(font, SIZE, LEADING)
         self.grid = canv.beginPath()
         self.rows_top = None
 
@@ -239,16 +250,21 @@ class _Sheet:
         if self.rows_top is None:
             self.rows_top = self.y
         text, font = self.text, self.font
+        baseline = self.y - PAD - SIZE
         for column, lines in enumerate(lines_per_cell):
+            if not lines:
+                continue
             left = self.xs[column] + PAD
-            baseline = self.y - PAD - SIZE
+            if center:
+                for number, line in enumerate(lines):
+                    free = self.widths[column] - 2 * PAD - stringWidth(line, font, SIZE)
+                    text.setTextOrigin(left + free / 2, baseline - number * LEADING)
+                    text.textLine(line)
+                continue
+            # one origin per cell; each line moves down by the leading (T*)
+            text.setTextOrigin(left, baseline)
             for line in lines:
-                x = left
-                if center:
-                    x = left + (self.widths[column] - 2 * PAD - stringWidth(line, font, SIZE)) / 2
-                text.setTextOrigin(x, baseline)
-                text.textOut(line)
-                baseline -= LEADING
+                text.textLine(line)
         self.y -= height
         self.grid.moveTo(MARGIN_X, self.y)
         self.grid.lineTo(self.xs[-1], self.y)
@@ -259,7 +275,7 @@ class _Sheet:
             self.rows_top = self.y
         height = LEADING + 2 * PAD
         self.text.setTextOrigin(MARGIN_X + PAD, self.y - PAD - SIZE)
-        self.text.textOut(text)
+        self.text.textLine(text)
         self.y -= height
         self.grid.moveTo(MARGIN_X, self.y)
         self.grid.lineTo(self.xs[-1], self.y)

@@ -123,6 +123,29 @@ def test_no_search_result_or_export_sends_a_whole_id_or_mobile__R16(
     assert not leaks(text, _raw_values(matrix_objects)), (name, params)
 
 
+def _outside_loan(o):
+    """A loan of an outside party (R20) in the open dossier, with a resident ID as its
+    credential number."""
+    from lending.models import BorrowerKind, Loan, OutsideParty
+
+    from ..lending.factories import loan_in
+
+    return loan_in(
+        Loan.Status.APPROVED,
+        documents=[o["document"]],
+        borrower=None,
+        borrower_kind=BorrowerKind.OUTSIDE,
+        requested_by=o["dossier"].opened_by,
+        party=OutsideParty.POLICE,
+        party_organisation="翠湖派出所",
+        party_person="张警官",
+        party_credential=OUTSIDE_CREDENTIAL,
+    )
+
+
+OUTSIDE_CREDENTIAL = "110101199003071234"
+
+
 def _admin_object_pages(objects):
     """The admin's change (view) and history pages of the objects holding personal data."""
     from records.models import Renovation
@@ -137,6 +160,7 @@ def _admin_object_pages(objects):
         ("customers_changerequest", o["change_request"]),
         ("customers_occupancy", o["occupancy"]),
         ("records_renovation", renovation),
+        ("lending_loan", _outside_loan(o)),
     ):
         if obj is None:
             continue
@@ -149,7 +173,7 @@ def test_no_admin_page_sends_a_whole_id_or_mobile__R16(client, role_users, matri
     from .records_renovation import _renovation
 
     _renovation()(matrix_objects["open"])  # a renovation with the contractor's phone
-    raw = {*_raw_values(matrix_objects), "13612345678"}
+    raw = {*_raw_values(matrix_objects), "13612345678", OUTSIDE_CREDENTIAL}
     admin = role_users[Role.ADMIN.value]
     client.force_login(admin)
     lists = [reverse(name) for name in sorted(set(admin_urls())) if name.endswith("_changelist")]

@@ -1,11 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import clearance
 from .models import AccessLog, Notification, User
 from .roles import Role
+from .workflow import DomainError
 
 
 @admin.register(Notification)
@@ -45,10 +50,27 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    """R28: an account whose holder still has something of the archive (a loan out, copies
+    held) is not deactivated; what they hold is listed beside "active"."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # the instance still has the stored values here (the form applies them after clean)
+        leaving = "is_active" in self.fields and not cleaned.get("is_active", True)
+        if leaving and self.instance.pk and self.instance.is_active:
+            lines = clearance.holdings_of(self.instance)
+            if lines:
+                self.add_error("is_active", clearance.clearance_message(lines))
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = UserChangeForm
     list_display = ["username", "full_name", "email", "role_list", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]
+    actions = ["deactivate_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -88,6 +110,26 @@ class UserAdmin(DjangoUserAdmin):
         if changed:
             account_changed(request, obj, fields=changed)
         return entry
+
+    @admin.action(description=_("Deactivate the selected users"), permissions=["change"])
+    def deactivate_selected(self, request, queryset):
+        """Each account through ``core.clearance.user_deactivate``: one who still holds
+        something (R28), oneself or a superuser is refused with the reason."""
+        done = 0
+        for user in queryset.order_by("username"):
+            try:
+                clearance.user_deactivate(user=user, actor=request.user, request=request)
+            except (DomainError, PermissionDenied) as exc:
+                self.message_user(request, f"{user.username}: {exc}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", done)
+                % {"n": done},
+                messages.SUCCESS,
+            )
 
     @admin.display(description=_("name"))
     def full_name(self, obj):

@@ -13,3 +13,10 @@ class LendingConfig(AppConfig):
         from .timeline import Kind
 
         event_kinds.register(Kind)
+
+        # R28: whoever holds items or copies is not deactivated (core.clearance)
+        from core import clearance
+
+        from .clearance.selectors import holdings
+
+        clearance.register(holdings)

@@ -7,4 +7,5 @@ app_name = "lending"
 urlpatterns = [
     path("", include("lending.loans.urls")),
     path("", include("lending.register.urls")),
+    path("", include("lending.clearance.urls")),
 ]

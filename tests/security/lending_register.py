@@ -10,6 +10,13 @@ from .matrix import Expect, only
 EVERY_LOAN = (Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE)
 
 
+def _holder(o):
+    """A member of staff none of the matrix's users is: the dossier's opener."""
+    return {"user_pk": o["dossier"].opened_by_id}
+
+
 EXPECTATIONS: dict[str, Expect] = {
     "lending:loan_register": only(*EVERY_LOAN),
+    "lending:clearance_report": only(*EVERY_LOAN),
+    "lending:clearance_detail": only(*EVERY_LOAN, kwargs=_holder),
 }

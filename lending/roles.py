@@ -28,7 +28,14 @@ register(
         ],
         Role.ARCHIVIST: [*VIEW, *REQUEST, "lending.hand_out_loan", "lending.view_all_loans"],
         Role.EXECUTIVE: [*VIEW, *REQUEST, "lending.borrow_directly", "lending.view_all_loans"],
-        Role.LEGAL: [*VIEW, "lending.approve_outside_loan"],
+        # the legal department reads the dossiers whose outside readers it approves (R20)
+        Role.LEGAL: [
+            *VIEW,
+            "lending.approve_outside_loan",
+            "lending.view_all_loans",
+            "customers.view_dossier",
+            "documents.view_document",
+        ],
         Role.ADMIN: [
             "lending.view_loan",
             "lending.view_loanitem",

@@ -229,6 +229,8 @@ def loan_request(
                 loan, S.APPROVED, actor=actor, reason=reason, approved_at=timezone.now()
             )
         else:
+            if outside:
+                _open_to_legal(dossier)
             _tell_deciders(loan, actor=actor)
         if direct:
             notify_users = _borrower_manager(loan)
@@ -255,6 +257,20 @@ def _waiting_for(loan) -> list[str]:
     if loan.needs_legal and not loan.legal_approved_by_id:
         waiting.append("legal")
     return waiting
+
+
+def _open_to_legal(dossier):
+    """The legal department sees the dossier an outside party asks to read (an object grant
+    to its group, R17): it decides on what it can read. It keeps that sight afterwards, as the
+    loans it approved are its record."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+    from customers.permissions import grant_dossier
+
+    group = Group.objects.filter(name=Role.LEGAL.value).first()
+    if group is not None:
+        grant_dossier(group, dossier)
 
 
 def _tell_deciders(loan, *, actor):

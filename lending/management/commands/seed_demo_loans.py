@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.workflow import DomainError
-from customers.models import Dossier
 from documents.models import Document
 from lending import calendar
 from lending.loans import services

@@ -28,7 +28,9 @@ register(
         ],
         Role.ARCHIVIST: [*VIEW, *REQUEST, "lending.hand_out_loan", "lending.view_all_loans"],
         Role.EXECUTIVE: [*VIEW, *REQUEST, "lending.borrow_directly", "lending.view_all_loans"],
-        Role.LEGAL: [*VIEW, "lending.approve_outside_loan"],
+        # the legal department sees only the dossiers an outside party asked to read: the
+        # request grants it that dossier (lending.loans.services, R17, R20)
+        Role.LEGAL: [*VIEW, "lending.approve_outside_loan", "lending.view_all_loans"],
         Role.ADMIN: [
             "lending.view_loan",
             "lending.view_loanitem",

@@ -229,6 +229,8 @@ def loan_request(
                 loan, S.APPROVED, actor=actor, reason=reason, approved_at=timezone.now()
             )
         else:
+            if outside:
+                _open_to_legal(dossier)
             _tell_deciders(loan, actor=actor)
         if direct:
             notify_users = _borrower_manager(loan)
@@ -257,6 +259,20 @@ def _waiting_for(loan) -> list[str]:
     return waiting
 
 
+def _open_to_legal(dossier):
+    """The legal department sees the dossier an outside party asks to read (an object grant
+    to its group, R17): it decides on what it can read. It keeps that sight afterwards, as the
+    loans it approved are its record."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+    from customers.permissions import grant_dossier
+
+    group = Group.objects.filter(name=Role.LEGAL.value).first()
+    if group is not None:
+        grant_dossier(group, dossier)
+
+
 def _tell_deciders(loan, *, actor):
     from core.services import notify
 
@@ -273,19 +289,22 @@ def _tell_deciders(loan, *, actor):
         notify(legal, message, loan_link(loan), about=loan.dossier)
 
 
-def _approved_if_complete(loan, *, actor, reason):
-    """Save the part just given; approve the loan when nothing else is awaited."""
+def _approved_if_complete(loan, *, actor, reason, **fields):
+    """Save the part just given (``fields``); approve the loan when nothing else is awaited."""
+    for name, value in fields.items():
+        setattr(loan, name, value)
     if _waiting_for(loan):
-        workflow.save_with_history(loan, actor=actor, reason=reason)
+        workflow.save_with_history(loan, actor=actor, reason=reason, update_fields=list(fields))
         return loan
+    fields.setdefault("approved_at", loan.approved_at or timezone.now())
     loan = workflow.transition(
         loan,
         S.APPROVED,
         actor=actor,
         reason=reason,
         already_locked=True,
-        approved_at=loan.approved_at or timezone.now(),
         tell=_told_of_decision(loan, _("approved")),
+        **fields,
     )
     _event(
         loan,
@@ -310,10 +329,14 @@ def loan_owner_consent(*, loan, note, actor) -> Loan:
     workflow.require_move(actor, loan, "owner_consent")
     with transaction.atomic():
         loan = workflow.lock_for_move(actor, loan, "owner_consent", related=("dossier",))
-        loan.owner_consent_at = timezone.now()
-        loan.owner_consent_by = actor
-        loan.owner_consent_note = note[:200]
-        return _approved_if_complete(loan, actor=actor, reason=_("Owner's consent recorded (R19)"))
+        return _approved_if_complete(
+            loan,
+            actor=actor,
+            reason=_("Owner's consent recorded (R19)"),
+            owner_consent_at=timezone.now(),
+            owner_consent_by=actor,
+            owner_consent_note=note[:200],
+        )
 
 
 def loan_approve(*, loan, actor, note="") -> Loan:
@@ -321,10 +344,14 @@ def loan_approve(*, loan, actor, note="") -> Loan:
     workflow.require_move(actor, loan, "approve")
     with transaction.atomic():
         loan = workflow.lock_for_move(actor, loan, "approve", related=("dossier",))
-        loan.approved_by = actor
-        loan.approved_at = timezone.now()
-        loan.decision_note = (note or "").strip()[:300]
-        return _approved_if_complete(loan, actor=actor, reason=_("Approved by a manager"))
+        return _approved_if_complete(
+            loan,
+            actor=actor,
+            reason=_("Approved by a manager"),
+            approved_by=actor,
+            approved_at=timezone.now(),
+            decision_note=(note or "").strip()[:300],
+        )
 
 
 def loan_approve_outside(*, loan, actor, note="") -> Loan:
@@ -332,12 +359,12 @@ def loan_approve_outside(*, loan, actor, note="") -> Loan:
     workflow.require_move(actor, loan, "approve_outside")
     with transaction.atomic():
         loan = workflow.lock_for_move(actor, loan, "approve_outside", related=("dossier",))
-        loan.legal_approved_by = actor
-        loan.legal_approved_at = timezone.now()
-        if note:
-            loan.decision_note = note.strip()[:300]
         return _approved_if_complete(
-            loan, actor=actor, reason=_("Approved by the legal department (R20)")
+            loan,
+            actor=actor,
+            reason=_("Approved by the legal department (R20)"),
+            legal_approved_by=actor,
+            legal_approved_at=timezone.now(),
         )
 
 

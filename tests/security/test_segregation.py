@@ -61,6 +61,14 @@ DUTIES = {
     "documents.override_handover": {MANAGER},
     "documents.check_handover": {ARCHIVIST},
     "documents.change_handover": {FRONT, MANAGER},
+    # R22: managers approve loans, renewals and copies; the archive room hands out and checks
+    # back; executives borrow directly; R20: the legal department approves outside parties;
+    # R24: managers handle loss and damage
+    "lending.approve_loan": {MANAGER},
+    "lending.hand_out_loan": {ARCHIVIST},
+    "lending.borrow_directly": {EXECUTIVE},
+    "lending.approve_outside_loan": {Role.LEGAL},
+    "lending.handle_incident": {MANAGER},
 }
 # the other rights of our own (Meta.permissions) that are not decisions
 NOT_DUTIES = {
@@ -68,8 +76,10 @@ NOT_DUTIES = {
     "customers.reveal_customer",
     "documents.download_document",
     "documents.file_document",
+    "lending.view_all_loans",
+    "lending.lead_archive_room",  # given to one person, not to a role
 }
-OUR_APPS = ("core", "customers", "records", "documents")
+OUR_APPS = ("core", "customers", "records", "documents", "lending")
 
 
 def _held_by(perm):

@@ -76,6 +76,34 @@ def secret(settings, tmp_path):
         "item": HandoverItem.objects.filter(handover=handover).first(),
         "records": o,
         "newcomer": CustomerFactory(),  # registered, in nobody's dossier yet
+        **_loans(dossier, granted),
+    }
+
+
+def _loans(dossier, granted):
+    """Loans of the confidential dossier in the states the lending services start from."""
+    from lending.models import Loan, Renewal
+
+    from ..lending.factories import loan_in
+
+    def docs(title):
+        return [document_for(dossier, actor=granted, pages=1, title=title)]
+
+    S = Loan.Status
+    requested = loan_in(
+        S.REQUESTED,
+        documents=docs("借阅甲"),
+        borrower=granted,
+        needs_owner_consent=True,
+        needs_legal=True,
+    )
+    out = loan_in(S.OUT, documents=docs("借阅丙"), borrower=granted)
+    renewal = Renewal.objects.create(loan=out, days=7, reason="x", requested_by=granted)
+    return {
+        "loan_requested": requested,
+        "loan_approved": loan_in(S.APPROVED, documents=docs("借阅乙"), borrower=granted),
+        "loan_out": out,
+        "renewal": renewal,
     }
 
 
@@ -119,6 +147,7 @@ def _calls():
     application = _record("records.Application", records_service._application)
     front, manager, archivist = Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST
     return {
+        **_lending_calls(),
         # customers
         "dossier_open": (
             front,
@@ -422,6 +451,62 @@ def _calls():
     }
 
 
+def _lending_calls():
+    from lending.loans import services as loans
+    from lending.models import Mode
+
+    front, manager, archivist = Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST
+    return {
+        "loan_request": (
+            front,
+            lambda s, a: loans.loan_request(
+                dossier=s["dossier"],
+                documents=[s["document"]],
+                mode=Mode.READ_ARCHIVE,
+                purpose="x",
+                actor=a,
+            ),
+        ),
+        "loan_owner_consent": (
+            front,
+            lambda s, a: loans.loan_owner_consent(loan=s["loan_requested"], note="x", actor=a),
+        ),
+        "loan_approve": (
+            manager,
+            lambda s, a: loans.loan_approve(loan=s["loan_requested"], actor=a),
+        ),
+        "loan_approve_outside": (
+            Role.LEGAL,
+            lambda s, a: loans.loan_approve_outside(loan=s["loan_requested"], actor=a),
+        ),
+        "loan_reject": (
+            manager,
+            lambda s, a: loans.loan_reject(loan=s["loan_requested"], note="x", actor=a),
+        ),
+        "loan_cancel": (front, lambda s, a: loans.loan_cancel(loan=s["loan_requested"], actor=a)),
+        "loan_hand_out": (
+            archivist,
+            lambda s, a: loans.loan_hand_out(loan=s["loan_approved"], actor=a),
+        ),
+        "renewal_request": (
+            front,
+            lambda s, a: loans.renewal_request(loan=s["loan_out"], reason="x", actor=a),
+        ),
+        "renewal_approve": (
+            manager,
+            lambda s, a: loans.renewal_approve(renewal=s["renewal"], actor=a),
+        ),
+        "renewal_refuse": (
+            manager,
+            lambda s, a: loans.renewal_refuse(renewal=s["renewal"], note="x", actor=a),
+        ),
+        "renewal_cancel": (
+            front,
+            lambda s, a: loans.renewal_cancel(renewal=s["renewal"], actor=a),
+        ),
+    }
+
+
 # Services that do not write into one dossier: they have their own checks and tests.
 NOT_ABOUT_A_DOSSIER = {
     "customer_register": "a new customer belongs to no dossier yet",
@@ -444,7 +529,7 @@ HELPERS = {"common.py", "timeline.py", "permissions.py"}
 def _app_modules():
     """Every module of the apps that hold dossiers, wherever a concept keeps its services."""
     base = Path(settings.BASE_DIR)
-    for app in ("customers", "records", "documents"):
+    for app in ("customers", "records", "documents", "lending"):
         for path in sorted((base / app).rglob("*.py")):
             relative = path.relative_to(base)
             if {"migrations", "management"} & set(relative.parts) or path.name in HELPERS:
@@ -472,7 +557,7 @@ def test_every_service_is_asked_of_the_gate():
 
 def _snapshot():
     counts = {}
-    for label in ("customers", "records", "documents"):
+    for label in ("customers", "records", "documents", "lending"):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model._default_manager.count()
     from core.models import Notification

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -16,7 +16,11 @@ DEMO_USERS = [
     ("witness", Role.WITNESS, "赵", "磊"),
     ("admin", Role.ADMIN, "陈", "思远"),
     ("executive", Role.EXECUTIVE, "刘", "志强"),
+    ("legal", Role.LEGAL, "孙", "律"),
 ]
+# who reports to whom (told of the escalation of their loans, R23), and the archive-room head
+REPORTS_TO = {"frontdesk": "manager", "archivist": "manager", "witness": "manager"}
+ARCHIVE_ROOM_HEAD = ("archivist", "lending", "lead_archive_room")
 
 
 class Command(BaseCommand):
@@ -39,6 +43,14 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 user.groups.set([Group.objects.get(name=role.value)])
+            for username, boss in REPORTS_TO.items():
+                user_model.objects.filter(username=username).update(
+                    reports_to=user_model.objects.get(username=boss)
+                )
+            head, app_label, codename = ARCHIVE_ROOM_HEAD
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            if perm.exists():
+                user_model.objects.get(username=head).user_permissions.add(perm.get())
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, role, last, first in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label!s:<14} {last}{first}")

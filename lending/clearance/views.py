@@ -1,8 +1,8 @@
 """Clearance (R28): what one person still holds, and the report of the staff with items out.
 
-A person sees their own page; those who see every loan (``lending.view_all_loans``: the
-archive room, managers, executives) see anyone's, and the report. Each sees only the loans
-of the dossiers they may see; the rest is counted, never shown.
+A person sees their own page; those who see every loan (``lending.view_all_loans``: the archive
+room, managers, executives, the legal department) see anyone's, and the report. Each sees only
+the loans of the dossiers they may see; the rest is counted, never shown.
 """
 
 from django.contrib.auth import get_user_model

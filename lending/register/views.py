@@ -1,9 +1,9 @@
 """The loan register page (档案借阅登记表): the period, then the PDF or the spreadsheet.
 
 Printed by those who see every loan (``lending.view_all_loans``: the archive room, managers,
-executives), with the loans of the dossiers they may see. Every print and export is logged,
-and each row of a confidential dossier (or showing a confidential document) is logged as a
-read of that loan (R21).
+executives, the legal department), with the loans of the dossiers they may see. Every print and
+export is logged, and each row of a confidential dossier (or showing a confidential document) is
+logged as a read of that loan (R21).
 """
 
 from django.http import HttpResponse

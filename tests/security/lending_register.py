@@ -1,13 +1,15 @@
-"""Security-matrix expectations of the loan register and clearance pages (merged in
-matrix.py): the register and the report of the staff with items out are for those who see
-every loan (archive room, managers, executives); a clearance page of someone else too (one's
-own is open to oneself, tests/lending/test_clearance.py)."""
+"""Security-matrix expectations of the loan register and clearance pages (merged in matrix.py): the
+register and the report of the staff with items out are for those who see every loan (archive
+room, managers, executives, the legal department); a clearance page of someone else too (one's
+own is open to oneself, tests/lending/test_clearance.py).
+"""
 
 from core.roles import Role
 
 from .matrix import Expect, only
 
-EVERY_LOAN = (Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE)
+# the legal department too: it sees the loans of the dossiers outside parties asked to read
+EVERY_LOAN = (Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE, Role.LEGAL)
 
 
 def _holder(o):

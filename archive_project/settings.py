@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.send_unsent_notification_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # R23: loans due, overdue and out more than 15 days; once a day, before the desks open
+    "lending-escalate-loans": {
+        "task": "lending.escalate_loans",
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 # --- E-mail --------------------------------------------------------------------------

@@ -125,9 +125,17 @@ def escalation_run(*, today=None, after=None, budget=None) -> EscalationSummary:
             if time.monotonic() > deadline:
                 summary.resume_after = cursor
                 logger.warning("loan escalation: time budget spent at loan %s, to be resumed", pk)
-                return summary
-        if len(rows) < BATCH:
-            return summary
+                break
+        if summary.resume_after is not None or len(rows) < BATCH:
+            break
+    logger.info(
+        "loan escalation of %s: sent %s, skipped %s, failed %s",
+        today,
+        summary.sent,
+        summary.skipped,
+        summary.failed,
+    )
+    return summary
 
 
 def _send_due(pk, today, heads):

@@ -69,6 +69,11 @@ def due_on(period_start: datetime.date, days: int) -> datetime.date:
     return add_days(period_start, days)
 
 
-def escalate_on(period_start: datetime.date) -> datetime.date:
-    """The first day on which a loan not renewed has been out more than 15 days (R23)."""
-    return add_days(period_start, ESCALATION_AFTER_DAYS + 1)
+def escalate_on(period_start: datetime.date, due: datetime.date | None = None) -> datetime.date:
+    """The first day on which a loan not renewed has been out more than 15 days (R23); with
+    its ``due`` day, never before the day after it (a loan lent for 30 days is not escalated
+    inside its own lending time)."""
+    day = add_days(period_start, ESCALATION_AFTER_DAYS + 1)
+    if due is not None:
+        day = max(day, due + datetime.timedelta(days=1))
+    return day

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.send_unsent_notification_emails",
         "schedule": crontab(minute="*/5"),
     },
+    # R23: loans due, overdue and out more than 15 days; once a day, before the desks open
+    "lending-escalate-loans": {
+        "task": "lending.escalate_loans",
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 # --- E-mail --------------------------------------------------------------------------
@@ -337,3 +342,8 @@ PERSONAL_DATA_REVEAL_MINUTES = env.int("PERSONAL_DATA_REVEAL_MINUTES", default=1
 PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH = env.int(
     "PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH", default=4
 )
+# R23: how loan days are counted (lending.calendar): "calendar" days, or "working" days
+# (weekends and the holiday table's days off skipped, its make-up days counted).
+LENDING_DAY_COUNT = env.str("LENDING_DAY_COUNT", default="calendar")
+if LENDING_DAY_COUNT not in ("calendar", "working"):
+    raise ImproperlyConfigured('LENDING_DAY_COUNT must be "calendar" or "working".')

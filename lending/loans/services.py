@@ -70,11 +70,11 @@ def _managers(loan, *, exclude=None):
 
 
 def _borrower_manager(loan):
-    """The borrower's own manager (``reports_to``), else the managers who see the dossier."""
-    boss = getattr(loan.borrower, "reports_to", None) if loan.borrower_id else None
-    if boss is not None and boss.is_active:
-        return [boss]
-    return _managers(loan, exclude=loan.borrower)
+    """The borrower's own manager (``reports_to``) when they may see the dossier, else the
+    managers who see it: the escalation's reading too (``escalation.selectors.managers_of``)."""
+    from ..escalation.selectors import managers_of
+
+    return managers_of(loan)
 
 
 def request_verdicts(*, dossier, documents, mode, whole_dossier=False):
@@ -444,6 +444,7 @@ def loan_hand_out(*, loan, actor) -> Loan:
             reason=_("Lent on %(number)s") % {"number": loan.number},
         )
         start = timezone.localdate()
+        due = calendar.due_on(start, loan.days)
         loan = workflow.transition(
             loan,
             S.OUT,
@@ -453,8 +454,8 @@ def loan_hand_out(*, loan, actor) -> Loan:
             handed_out_at=timezone.now(),
             handed_out_by=actor,
             period_start=start,
-            due_on=calendar.due_on(start, loan.days),
-            escalate_on=calendar.escalate_on(start),
+            due_on=due,
+            escalate_on=calendar.escalate_on(start, due),
         )
         _event(
             loan,
@@ -541,7 +542,7 @@ def _grant(renewal, loan, *, actor, note=""):
         already_locked=True,
         period_start=start,
         due_on=new_due,
-        escalate_on=calendar.escalate_on(start),
+        escalate_on=calendar.escalate_on(start, new_due),
         renewal_count=loan.renewal_count + 1,
         escalated=False,
         tell=_told_of_decision(loan, _("renewed until %(day)s") % {"day": f"{new_due:%Y-%m-%d}"}),

@@ -11,6 +11,7 @@ def test_every_scheduled_task_exists__R30__R45():
         "documents.tasks.check_document_files",
         "documents.handover_tasks.remind_half_yearly_handover",
         "core.tasks.send_unsent_notification_emails",
+        "lending.escalate_loans",
     }
     assert names <= set(app.tasks)
 
@@ -26,4 +27,5 @@ def test_the_schedule_is_loaded_into_django_celery_beat():
         "documents-integrity-weekly",
         "documents-handover-reminder",
         "core-unsent-notification-emails",
+        "lending-escalate-loans",
     } <= tasks

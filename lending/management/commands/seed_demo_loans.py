@@ -96,10 +96,9 @@ class Command(BaseCommand):
                     if state == "renewed":
                         services.renewal_request(loan=loan, reason="仍需核对", actor=front)
                     start = today - datetime.timedelta(days=days_ago)
+                    due = calendar.due_on(start, loan.days)
                     Loan.objects.filter(pk=loan.pk).update(
-                        period_start=start,
-                        due_on=calendar.due_on(start, loan.days),
-                        escalate_on=calendar.escalate_on(start),
+                        period_start=start, due_on=due, escalate_on=calendar.escalate_on(start, due)
                     )
                 except DomainError as exc:
                     self.stderr.write(f"skipped a demo loan: {exc}")

@@ -7,12 +7,34 @@ class LendingConfig(AppConfig):
     verbose_name = _("Lending")
 
     def ready(self):
-        from customers import event_kinds
+        from core.navigation import NavItem
+        from core.navigation import register as register_nav
+        from core.roles import Role
+        from customers import event_kinds, panels, timeline
 
         from . import moves  # noqa: F401  (declares the moves)
+        from .panels import loan_panel
+        from .permissions import HAND_OUT, REQUEST, VIEW
         from .timeline import Kind
 
         event_kinds.register(Kind)
+        panels.register(loan_panel, order=20)
+        timeline.register_record("lending.loan", "lending:loan_detail")
+        register_nav(
+            NavItem(
+                _("My loans"), "lending:my_loans", icon="journal-bookmark", order=110, perm=REQUEST
+            ),
+            # managers decide loans and renewals, the legal department outside parties (R20)
+            NavItem(
+                _("Loan approvals"),
+                "lending:approval_queue",
+                icon="check2-square",
+                order=111,
+                perm=VIEW,
+                roles=(Role.MANAGER, Role.LEGAL),
+            ),
+            NavItem(_("Lending desk"), "lending:desk", icon="inboxes", order=112, perm=HAND_OUT),
+        )
 
         # R28: whoever holds items or copies is not deactivated (core.clearance)
         from core import clearance

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -95,8 +96,21 @@ def document_detail(request, pk):
             "can_download": bool(document.file)
             and gate.can(request.user, "documents.download_document"),
             "history": document.history.select_related("history_user")[:20],
+            "borrow_url": _borrow_url(request.user, document),
         },
     )
+
+
+def _borrow_url(user, document):
+    """The loan request for this document, when lending is installed and the user may ask for
+    loans (documents names lending's page, never imports it)."""
+    if not gate.can(user, "lending.add_loan"):
+        return ""
+    try:
+        url = reverse("lending:loan_request", args=[document.dossier_id])
+    except NoReverseMatch:
+        return ""
+    return f"{url}?document={document.pk}"
 
 
 def document_download(request, pk):

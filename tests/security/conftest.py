@@ -73,4 +73,14 @@ def matrix_objects(role_users, settings, tmp_path):
     role_users["ungranted"] = user_with_role(Role.FRONT_DESK)
     role_users["granted"] = user_with_role(Role.FRONT_DESK)
     permissions.grant_dossier(role_users["granted"], objects["confidential"]["dossier"])
+    # a loan requested in each dossier: in the open one by a front-desk user none of the
+    # matrix's users is, in the confidential one by "granted" (lending_loans.py)
+    from lending.models import Loan
+    from tests.lending.factories import loan_in
+
+    for which, borrower in (("open", None), ("confidential", role_users["granted"])):
+        document = objects[which]["document"]
+        objects[which]["loan"] = loan_in(
+            Loan.Status.REQUESTED, documents=[document], borrower=borrower, needs_approval=True
+        )
     return objects

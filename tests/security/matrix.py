@@ -247,8 +247,9 @@ EXPECTATIONS: dict[str, Expect] = {
 
 
 def _merge_records():
-    """The records pages keep their expectations in one module per concept."""
+    """The records and lending pages keep their expectations in one module per concept."""
     from . import (
+        lending_loans,
         lending_register,
         records_asof,
         records_complaint,
@@ -263,6 +264,7 @@ def _merge_records():
         records_complaint,
         records_service,
         records_asof,
+        lending_loans,
         lending_register,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()

@@ -336,6 +336,13 @@ class Loan(models.Model):
                 fields=["status", "-requested_at", "-id"], name="loan_status_requested_idx"
             ),
             models.Index(fields=["borrower", "status"], name="loan_borrower_status_idx"),
+            # the desk's loans out by due day (out, due today, overdue, escalated, to check
+            # back): one ordered scan, whichever of the three statuses a tab lists
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["out", "renewed", "return_checked"]),
+                name="loan_out_due_idx",
+            ),
             models.Index(fields=["dossier", "-requested_at"], name="loan_dossier_idx"),
         ]
         constraints = [

@@ -210,8 +210,11 @@ def approval_renewals(*, user):
     """Renewals waiting for a manager, not the user's own, oldest first."""
     if not can(user, APPROVE):
         return Renewal.objects.none()
+    waiting = Renewal.Status.REQUESTED
+    # the loans with a renewal waiting, of those the user sees: a few, not every loan
+    loans = loan_visible_to(user, Loan.objects.filter(renewals__status=waiting)).values("pk")
     return (
-        Renewal.objects.filter(status=Renewal.Status.REQUESTED, loan__in=loan_visible_to(user))
+        Renewal.objects.filter(status=waiting, loan__in=loans)
         .exclude(requested_by=user)
         .exclude(loan__borrower=user)
         .select_related("loan__dossier", "loan__borrower", "requested_by")
@@ -247,17 +250,10 @@ def desk_counts(*, user, today) -> dict[str, int]:
 
 
 def desk_rows(*, user, tab, today):
-    """The loans of one tab, in the order of ``loan_status_due_idx`` (status, due day, id):
-    approved ones oldest first, those out by due day; awaiting the borrower's confirmation
-    first on "to check back"."""
+    """The loans of one tab by due day, in the order of an index: ``loan_status_due_idx``
+    (status, due day, id) for the approved ones (oldest first: they have no due day yet),
+    ``loan_out_due_idx`` (due day, id of the loans out) for the others."""
     qs = _rows(loan_visible_to(user).filter(desk_filter(tab, today)))
-    if tab == "check_back":
-        confirming = Case(
-            When(status=S.RETURN_CHECKED, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-        return qs.order_by(confirming, "due_on", "pk")
     return qs.order_by("due_on", "pk")
 
 

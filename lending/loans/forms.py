@@ -4,6 +4,7 @@ the rules' business; their refusals are shown on the form with the input kept)."
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import DATE, date_not_in_future
 from documents.models import Document, DocumentCategory
@@ -37,7 +38,9 @@ class LoanRequestForm(forms.Form):
     )
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, initial=Mode.READ_ARCHIVE)
     purpose = forms.CharField(
-        label=_("Purpose"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=pgettext_lazy("loan", "Purpose"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
     borrower = BorrowerField(

@@ -17,6 +17,7 @@ from core.permissions import can
 from customers.permissions import users_who_see
 from documents.models import Document
 
+from ..escalation.selectors import notices_of
 from ..models import Access, Loan, LoanItem, Mode, Renewal
 from ..permissions import APPROVE, APPROVE_OUTSIDE, lendable_documents, loan_visible_to
 from ..rules import default_loan_days
@@ -129,7 +130,8 @@ def loan_renewals(loan):
 
 
 def loan_notices(loan):
-    return list(loan.notices.select_related("borrower").order_by("day", "pk"))
+    """The loan's escalation ledger, newest first (R23)."""
+    return list(notices_of(loan))
 
 
 def loan_incidents(loan):

@@ -366,3 +366,35 @@ def test_a_refused_outside_request_leaves_no_notice_behind__R20(client, settings
     assert not Loan.objects.exists()
     assert not Document.objects.exclude(pk=thing.pk).exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # nor its file
+
+
+# --- In a real browser ------------------------------------------------------------------------
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_verdicts_change_with_the_mode_in_the_browser__R18(page, live_server, screenshot):
+    from ..browser.support import log_in
+
+    default_rules()  # an earlier transactional test flushed them
+    dossier = dossier_for()
+    general, secret = documents_in(dossier, 2)
+    Document.objects.filter(pk=secret.pk).update(secrecy_level="B")
+    front = user_with_role(Role.FRONT_DESK)
+    grant_dossier(front, dossier)
+    log_in(page, front.username)
+    page.goto(f"{live_server.url}{reverse('lending:loan_request', args=[dossier.pk])}")
+    verdict = page.locator(f"[data-testid=verdict-{secret.pk}]")
+    assert CONFIDENTIAL_RULE not in verdict.inner_text()
+    page.check(f"#doc-{general.pk}")
+    page.select_option("[data-testid=mode]", Mode.TAKE_OUT)  # htmx: the items alone come back
+    page.wait_for_function(
+        "([id, rule]) => document.getElementById(id).innerText.includes(rule)",
+        arg=[f"verdict-{secret.pk}", CONFIDENTIAL_RULE],
+    )
+    assert page.is_disabled(f"#doc-{secret.pk}") and page.is_checked(f"#doc-{general.pk}")
+    screenshot(page, "loan-request")
+    page.fill("#id_purpose", "带回服务中心核对")
+    page.click("[data-testid=request-submit]")
+    page.wait_for_selector("[data-testid=loan-number]")
+    loan = Loan.objects.get()
+    assert loan.mode == Mode.TAKE_OUT and loan.status == Loan.Status.REQUESTED
+    screenshot(page, "loan-detail")

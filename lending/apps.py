@@ -14,7 +14,7 @@ class LendingConfig(AppConfig):
 
         from . import moves  # noqa: F401  (declares the moves)
         from .panels import loan_panel
-        from .permissions import HAND_OUT, REQUEST, VIEW
+        from .permissions import HAND_OUT, REQUEST, VIEW, VIEW_ALL
         from .timeline import Kind
 
         event_kinds.register(Kind)
@@ -34,6 +34,21 @@ class LendingConfig(AppConfig):
                 roles=(Role.MANAGER, Role.LEGAL),
             ),
             NavItem(_("Lending desk"), "lending:desk", icon="inboxes", order=112, perm=HAND_OUT),
+            NavItem(
+                _("Loan register"),
+                "lending:loan_register",
+                icon="printer",
+                order=113,
+                perm=VIEW_ALL,
+            ),
+            NavItem(
+                _("Staff with items out"),
+                "lending:clearance_report",
+                icon="person-check",
+                order=114,
+                perm=VIEW_ALL,
+                roles=(Role.MANAGER, Role.ARCHIVIST, Role.EXECUTIVE),
+            ),
         )
 
         # R28: whoever holds items or copies is not deactivated (core.clearance)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("lending.loans.urls")),
     path("", include("lending.register.urls")),
     path("", include("lending.clearance.urls")),
+    path("", include("lending.returns.urls")),
 ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("lending.register.urls")),
     path("", include("lending.clearance.urls")),
     path("", include("lending.returns.urls")),
+    path("", include("lending.copies.urls")),
 ]

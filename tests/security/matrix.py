@@ -250,6 +250,7 @@ def _merge_records():
     """The records pages keep their expectations in one module per concept."""
     from . import (
         lending_register,
+        lending_returns,
         records_asof,
         records_complaint,
         records_finance,
@@ -264,6 +265,7 @@ def _merge_records():
         records_service,
         records_asof,
         lending_register,
+        lending_returns,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

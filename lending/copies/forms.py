@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ..models import CopyRecord
 
@@ -43,7 +43,7 @@ class CopiesMakeForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "form-control-sm"}),
             )
             self.fields[f"purpose_{pk}"] = forms.CharField(
-                label=gettext_lazy("Purpose"),
+                label=pgettext_lazy("copies", "Purpose"),
                 max_length=300,
                 required=False,
                 initial=loan.purpose,
@@ -96,8 +96,8 @@ class CopyCloseForm(forms.Form):
     to = forms.ChoiceField(
         label=gettext_lazy("What became of it"),
         choices=[
-            ("returned", gettext_lazy("Returned to the archive room")),
-            ("destroyed", gettext_lazy("Destroyed")),
+            ("returned", CopyRecord.Status.RETURNED.label),
+            ("destroyed", CopyRecord.Status.DESTROYED.label),
         ],
     )
     note = forms.CharField(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
@@ -57,11 +58,16 @@ def copies_make(request, pk):
             form.add_error(None, str(exc))
         else:
             held = sum(1 for c in made if c.status == c.Status.HELD)
-            messages.success(
-                request,
-                _("%(n)s copy records registered; %(held)s are followed (personal data, R19).")
-                % {"n": len(made), "held": held},
-            )
+            said = ngettext(
+                "%(n)s copy record registered.", "%(n)s copy records registered.", len(made)
+            ) % {"n": len(made)}
+            if held:
+                said += " " + ngettext(
+                    "%(held)s is followed (personal data, R19).",
+                    "%(held)s are followed (personal data, R19).",
+                    held,
+                ) % {"held": held}
+            messages.success(request, said)
             return redirect("lending:loan_detail", pk=loan.pk)
     return render(
         request,

@@ -1,11 +1,10 @@
 """Who may see a copy record (R26, R19): whoever may see its loan (``lending.permissions``)."""
 
 from core import permissions as gate
-from core.models import AccessLog
-from core.services import log_access
 
 from ..models import CopyRecord
 from ..permissions import loan_visible_to
+from ..returns.permissions import log_loans_shown
 
 VIEW_COPY = "lending.view_copyrecord"
 
@@ -17,7 +16,7 @@ def copy_visible_to(user, queryset=None):
 
 def access_copy_or_404(user, pk, *, perm=VIEW_COPY, request=None):
     """The copy record ``pk`` if ``user`` holds ``perm`` and may see its loan (else 404);
-    a confidential dossier's copy read is logged (R21)."""
+    the read of a confidential dossier's loan is logged (R21)."""
     if perm:
         gate.require(user, perm, request=request)
     copy = gate.get_or_404(
@@ -27,6 +26,5 @@ def access_copy_or_404(user, pk, *, perm=VIEW_COPY, request=None):
         pk=pk,
     )
     copy.loan._seen_by = user.pk
-    if copy.loan.dossier.is_confidential:
-        log_access(user, copy, AccessLog.Action.VIEW, request=request)
+    log_loans_shown(user, [copy.loan], request=request)
     return copy

@@ -14,6 +14,7 @@ from documents.permissions import log_documents_shown
 from ..models import Loan, Mode
 from ..moves import COPIES, LOANS
 from ..permissions import HAND_OUT, access_loan_or_404
+from ..returns.permissions import log_loans_shown
 from ..returns.views import page_refusal
 from ..rules import active_rules, verdict
 from . import selectors, services
@@ -86,8 +87,12 @@ def copy_list(request):
         held_by=request.user if filters.get("mine") else None,
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_loans_shown(request.user, [c.loan for c in page], request=request)
     log_documents_shown(
-        request.user, [c.document for c in page if c.document_seen], request=request
+        request.user,
+        [c.document for c in page if c.document_seen],
+        request=request,
+        dossier_logged=True,
     )
     return render(
         request,

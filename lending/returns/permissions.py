@@ -17,8 +17,8 @@ def incident_visible_to(user, queryset=None):
 
 def access_incident_or_404(user, pk, *, perm=VIEW_INCIDENT, request=None):
     """The incident ``pk`` if ``user`` holds ``perm`` (refused and logged otherwise) and may
-    see its loan (else 404, the same for missing and not yours); a confidential dossier's
-    incident read is logged (R21)."""
+    see its loan (else 404, the same for missing and not yours); the read of a confidential
+    dossier's loan is logged (R21)."""
     if perm:
         gate.require(user, perm, request=request)
     incident = gate.get_or_404(
@@ -36,6 +36,15 @@ def access_incident_or_404(user, pk, *, perm=VIEW_INCIDENT, request=None):
         pk=pk,
     )
     incident.loan._seen_by = user.pk  # read through the user's sight: the moves' gate passes
-    if incident.loan.dossier.is_confidential:
-        log_access(user, incident, AccessLog.Action.VIEW, request=request)
+    log_loans_shown(user, [incident.loan], request=request)
     return incident
+
+
+def log_loans_shown(user, loans, *, request=None):
+    """R21: a page that shows loans of a confidential dossier (its archive number) writes a
+    read of each such loan (one row per loan, whatever number of its lines the page shows)."""
+    seen = set()
+    for loan in loans:
+        if loan.pk not in seen and loan.dossier.is_confidential:
+            seen.add(loan.pk)
+            log_access(user, loan, AccessLog.Action.VIEW, request=request)

@@ -24,7 +24,7 @@ from .forms import (
     ReturnCheckForm,
     ReturnConfirmForm,
 )
-from .permissions import access_incident_or_404
+from .permissions import access_incident_or_404, log_loans_shown
 
 PAGE_SIZE = 25
 
@@ -171,10 +171,12 @@ def incident_list(request):
     status = form.cleaned_data["status"] if form.is_valid() else ""
     rows = selectors.incident_list(user=request.user, status=status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_loans_shown(request.user, [i.loan for i in page], request=request)
     log_documents_shown(
         request.user,
         [i.item.document for i in page if i.document_seen],
         request=request,
+        dossier_logged=True,
     )
     return render(
         request,

@@ -300,3 +300,21 @@ def test_closing_a_copy_from_the_register_keeps_a_missing_note_beside_its_field_
     done = client.post(url, {"to": "returned", "note": ""})
     assert done.status_code == 302
     assert CopyRecord.objects.get(pk=copy.pk).status == S.RETURNED
+
+
+def test_the_register_logs_the_read_of_a_confidential_dossiers_loan__R21(client, archivist):
+    from core.models import AccessLog
+    from customers.permissions import grant_dossier
+
+    secret = dossier_for(secrecy="B")
+    grant_dossier(archivist, secret)
+    (document,) = documents_in(secret, actor=archivist)
+    loan = loan_in(Loan.Status.APPROVED, documents=[document], mode=Mode.COPY)
+    grant_dossier(loan.borrower, secret)
+    copies.copies_make(loan=loan, actor=archivist, copies=[_row(document)])
+    client.force_login(archivist)
+    page = client.get(reverse("lending:copy_list"))
+    assert secret.archive_number in page.content.decode()
+    assert AccessLog.objects.filter(
+        user=archivist, action=AccessLog.Action.VIEW, object_id=str(loan.pk)
+    ).exists()

@@ -9,6 +9,10 @@ from customers.models import Dossier, Occupancy
 from . import permissions
 from .models import Document, RequiredDocument
 
+# Off the shelf for good: a destroyed document, and one lost on a loan (R24). They stay in the
+# catalog with their history, but the location index and a box's contents no longer show them.
+OFF_SHELF = (Document.Status.DESTROYED, Document.Status.LOST)
+
 
 def dossier_catalog(*, dossier, user):
     """R6: the dossier's documents that ``user`` may see, newest first, with their places."""
@@ -25,6 +29,7 @@ def box_contents(*, box, user):
     return (
         permissions.document_visible_to(user)
         .filter(box=box)
+        .exclude(status__in=OFF_SHELF)
         .select_related("dossier", "category")
         .order_by("item_number", "pk")
     )
@@ -37,13 +42,24 @@ def boxes(*, user, room=None):
     return qs
 
 
+def with_item_counts(boxes):
+    """``boxes`` with ``items``: the documents on the shelf in each (not destroyed nor lost)."""
+    from django.db.models import Count, Q
+
+    return boxes.annotate(items=Count("documents", filter=~Q(documents__status__in=OFF_SHELF)))
+
+
 def find_documents(*, user, q):
-    """R31: "where is this item": by archive number (of the dossier or the item) or title."""
+    """R31: "where is this item": by archive number (of the dossier or the item) or title;
+    destroyed and lost documents have no place any more (their own page says what became of
+    them)."""
     from django.db.models import Q
 
     q = q.strip()
-    qs = permissions.document_visible_to(user).select_related(
-        "dossier", "category", "box__shelf__room"
+    qs = (
+        permissions.document_visible_to(user)
+        .exclude(status__in=OFF_SHELF)
+        .select_related("dossier", "category", "box__shelf__room")
     )
     if not q:
         return qs.none()

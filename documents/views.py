@@ -289,9 +289,7 @@ def location_index(request):
     boxes = selectors.boxes(user=request.user)
     if room := request.GET.get("room"):
         boxes = boxes.filter(shelf__room_id=room) if is_pk(room) else boxes.none()
-    from django.db.models import Count
-
-    boxes = boxes.annotate(items=Count("documents")).order_by(
+    boxes = selectors.with_item_counts(boxes).order_by(
         "shelf__room__code", "shelf__number", "number"
     )
     page = Paginator(boxes, 50).get_page(request.GET.get("page"))

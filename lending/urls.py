@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("lending.loans.urls")),
     path("", include("lending.register.urls")),
     path("", include("lending.clearance.urls")),
+    path("", include("lending.returns.urls")),
+    path("", include("lending.copies.urls")),
 ]

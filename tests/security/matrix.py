@@ -251,6 +251,7 @@ def _merge_records():
     from . import (
         lending_loans,
         lending_register,
+        lending_returns,
         records_asof,
         records_complaint,
         records_finance,
@@ -266,6 +267,7 @@ def _merge_records():
         records_asof,
         lending_loans,
         lending_register,
+        lending_returns,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

@@ -22,7 +22,7 @@ from customers.models import ChangeRequest, Occupancy
 
 from ..customers.factories import CustomerFactory, dossier_for, moved_in
 from ..documents.factories import box, document_for
-from ..factories import user_with_role
+from ..factories import PASSWORD, user_with_role
 from .matrix import EXPECTATIONS  # noqa: F401  (it merges the records modules)
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +104,45 @@ def _loans(dossier, granted):
         "loan_approved": loan_in(S.APPROVED, documents=docs("借阅乙"), borrower=granted),
         "loan_out": out,
         "renewal": renewal,
+        **_returns_and_copies(docs, granted),
+    }
+
+
+def _returns_and_copies(docs, granted):
+    """A return checked, an incident open, a copy loan approved and a copy held (R24–R26)."""
+    from lending.models import CopyRecord, Incident, Loan, LoanItem, Mode
+
+    from ..lending.factories import loan_in
+
+    S = Loan.Status
+    checked = loan_in(S.RETURN_CHECKED, documents=docs("借阅丁"), borrower=granted)
+    LoanItem.objects.filter(loan=checked).update(condition="intact", pages_back=1, copies_back=1)
+    lost = loan_in(S.LOST, documents=docs("借阅戊"), borrower=granted)
+    copied = loan_in(S.COPIED, documents=docs("借阅己"), borrower=granted, mode=Mode.COPY)
+    return {
+        "loan_checked": checked,
+        "loan_copy": loan_in(
+            S.APPROVED, documents=docs("借阅庚"), borrower=granted, mode=Mode.COPY
+        ),
+        "incident": Incident.objects.create(
+            item=lost.items.get(),
+            loan=lost,
+            kind=Incident.Kind.MISSING,
+            grade=Incident.Grade.MAJOR,
+            description="未归还",
+            responsible=granted,
+            reported_by=granted,
+        ),
+        "copy": CopyRecord.objects.create(
+            loan=copied,
+            document=copied.items.get().document,
+            count=1,
+            holder=granted,
+            purpose="核对",
+            personal_data=True,
+            status=CopyRecord.Status.HELD,
+            made_by=granted,
+        ),
     }
 
 
@@ -503,6 +542,64 @@ def _lending_calls():
         "renewal_cancel": (
             front,
             lambda s, a: loans.renewal_cancel(renewal=s["renewal"], actor=a),
+        ),
+        **_returns_and_copies_calls(),
+    }
+
+
+def _returns_and_copies_calls():
+    from lending.copies import services as copies
+    from lending.returns import services as returns
+
+    manager, archivist = Role.MANAGER, Role.ARCHIVIST
+    return {
+        "loan_return_check": (
+            archivist,
+            lambda s, a: returns.loan_return_check(
+                loan=s["loan_out"],
+                actor=a,
+                results={
+                    i.pk: {"condition": "intact", "pages_back": 1, "copies_back": 1}
+                    for i in s["loan_out"].items.all()
+                },
+            ),
+        ),
+        "loan_return_confirm": (
+            archivist,
+            lambda s, a: returns.loan_return_confirm(
+                loan=s["loan_checked"], actor=a, password=PASSWORD, at_desk=True
+            ),
+        ),
+        "loan_return_check_again": (
+            archivist,
+            lambda s, a: returns.loan_return_check_again(
+                loan=s["loan_checked"], actor=a, reason="有异议"
+            ),
+        ),
+        "incident_handle": (
+            manager,
+            lambda s, a: returns.incident_handle(incident=s["incident"], actor=a, outcome="赔偿"),
+        ),
+        "copies_make": (
+            archivist,
+            lambda s, a: copies.copies_make(
+                loan=s["loan_copy"],
+                actor=a,
+                copies=[
+                    {
+                        "document": s["loan_copy"].items.get().document,
+                        "kind": "copy",
+                        "count": 1,
+                        "holder": None,
+                        "holder_name": "王",
+                        "purpose": "核对",
+                    }
+                ],
+            ),
+        ),
+        "copy_close": (
+            archivist,
+            lambda s, a: copies.copy_close(copy=s["copy"], actor=a, to="returned"),
         ),
     }
 

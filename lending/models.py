@@ -38,7 +38,7 @@ class Access(models.TextChoices):
 
     REGISTRATION = "registration", _("On registration")
     APPROVAL = "approval", _("With a manager's approval")
-    REFUSED = "refused", _("Not allowed")
+    REFUSED = "refused", pgettext_lazy("lending access", "Not allowed")
 
 
 ACCESS_ORDER = {Access.REGISTRATION: 0, Access.APPROVAL: 1, Access.REFUSED: 2}

@@ -1,12 +1,13 @@
 """Demo loans for the dossiers and documents of ``seed_demo_documents``: one in each state the
 desk shows (waiting for a manager, approved to hand out, out, due today, overdue, escalated,
-renewed, returned, an outside party's reading waiting for the legal department).
+renewed, returned, returned with an item damaged, an executive's direct loan, copies made).
 
 ``manage.py seed_demo_loans [--if-empty]``
 
 Everything goes through the services, as the demo users of ``create_demo_users`` would do it;
-the loans that are out are then dated back (their period, due and escalation days), so the desk
-and the daily escalation job have something to show. Refused unless DEBUG is on.
+the loans that are out are then dated back (their period, due and escalation days) and the daily
+escalation job is run once, so the desk shows loans due, overdue and escalated. Refused unless
+DEBUG is on.
 """
 
 import datetime
@@ -20,8 +21,11 @@ from django.utils import timezone
 from core.workflow import DomainError
 from documents.models import Document
 from lending import calendar
+from lending.copies.services import copies_make
+from lending.escalation.services import escalation_run
 from lending.loans import services
 from lending.models import Loan, Mode
+from lending.returns.services import loan_return_check, loan_return_confirm
 
 PURPOSES = ["核对业主资料", "办理过户手续", "装修纠纷取证", "欠费核查", "续签租约核对"]
 
@@ -57,7 +61,7 @@ class Command(BaseCommand):
         for document in documents:
             by_dossier.setdefault(document.dossier_id, []).append(document)
         groups = [docs[:2] for docs in by_dossier.values()]
-        if len(groups) < 9:
+        if len(groups) < 11:
             raise CommandError("Not enough demo documents: run seed_demo_documents first.")
         made = 0
         plan = [
@@ -69,7 +73,9 @@ class Command(BaseCommand):
             ("out", 17),  # escalated when the job runs
             ("renewed", 8),
             ("returned", 3),
+            ("damaged", 5),
             ("executive", 1),
+            ("copy", 0),
         ]
         today = timezone.localdate()
         with transaction.atomic():
@@ -79,7 +85,7 @@ class Command(BaseCommand):
                     loan = services.loan_request(
                         dossier=docs[0].dossier,
                         documents=docs,
-                        mode=Mode.TAKE_OUT,
+                        mode=Mode.COPY if state == "copy" else Mode.TAKE_OUT,
                         purpose=PURPOSES[made % len(PURPOSES)],
                         actor=archivist if state == "executive" else front,
                         borrower=borrower,
@@ -92,9 +98,33 @@ class Command(BaseCommand):
                     if state == "approved":
                         made += 1
                         continue
+                    if state == "copy":
+                        copies_make(
+                            loan=loan,
+                            actor=archivist,
+                            copies=[
+                                {
+                                    "document": d,
+                                    "kind": "copy",
+                                    "count": 1,
+                                    "holder": front,
+                                    "holder_name": "",
+                                    "purpose": loan.purpose,
+                                }
+                                for d in docs
+                            ],
+                        )
+                        made += 1
+                        continue
                     loan = services.loan_hand_out(loan=loan, actor=archivist)
                     if state == "renewed":
-                        services.renewal_request(loan=loan, reason="仍需核对", actor=front)
+                        renewal = services.renewal_request(
+                            loan=loan, reason="仍需核对", actor=front
+                        )
+                        if renewal.status == renewal.Status.REQUESTED:
+                            services.renewal_approve(renewal=renewal, actor=manager)
+                    if state in ("returned", "damaged"):
+                        self._return(loan, archivist, damaged=state == "damaged")
                     start = today - datetime.timedelta(days=days_ago)
                     due = calendar.due_on(start, loan.days)
                     Loan.objects.filter(pk=loan.pk).update(
@@ -104,4 +134,22 @@ class Command(BaseCommand):
                     self.stderr.write(f"skipped a demo loan: {exc}")
                     continue
                 made += 1
+            # the reminders, overdue notices and escalation of the loans dated back (R23)
+            escalation_run(today=today)
         self.stdout.write(f"Made {made} demo loans.")
+
+    def _return(self, loan, archivist, *, damaged):
+        """The archivist checks the items back, the borrower confirms at the desk; with
+        ``damaged``, the first item came back damaged (an incident for a manager, R24)."""
+        from core.management.commands.create_demo_users import DEMO_PASSWORD
+
+        results = {}
+        for n, item in enumerate(loan.items.select_related("document").order_by("pk")):
+            results[item.pk] = {
+                "condition": "damaged" if damaged and n == 0 else "intact",
+                "pages_back": item.document.pages,
+                "copies_back": item.document.copies,
+                "note": "封面破损" if damaged and n == 0 else "",
+            }
+        loan = loan_return_check(loan=loan, actor=archivist, results=results)
+        loan_return_confirm(loan=loan, actor=archivist, password=DEMO_PASSWORD, at_desk=True)

@@ -14,7 +14,7 @@ class LendingConfig(AppConfig):
 
         from . import moves  # noqa: F401  (declares the moves)
         from .panels import loan_panel
-        from .permissions import HAND_OUT, REQUEST, VIEW, VIEW_ALL
+        from .permissions import HAND_OUT, HANDLE_INCIDENT, REQUEST, VIEW, VIEW_ALL
         from .timeline import Kind
 
         event_kinds.register(Kind)
@@ -34,6 +34,20 @@ class LendingConfig(AppConfig):
                 roles=(Role.MANAGER, Role.LEGAL),
             ),
             NavItem(_("Lending desk"), "lending:desk", icon="inboxes", order=112, perm=HAND_OUT),
+            NavItem(
+                _("Loss and damage"),
+                "lending:incident_list",
+                icon="exclamation-triangle",
+                order=115,
+                perm=HANDLE_INCIDENT,
+            ),
+            NavItem(
+                _("Copies register"),
+                "lending:copy_list",
+                icon="files",
+                order=116,
+                perm=VIEW_ALL,
+            ),
             NavItem(
                 _("Loan register"),
                 "lending:loan_register",

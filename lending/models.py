@@ -187,7 +187,7 @@ class Loan(models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
         OUT = "out", _("Out")
-        RENEWED = "renewed", _("Renewed")
+        RENEWED = "renewed", pgettext_lazy("loan status", "Renewed")
         RETURN_CHECKED = "return_checked", _("Return checked")
         RETURNED = "returned", _("Returned")
         LOST = "lost", _("Closed with items lost")
@@ -422,7 +422,7 @@ class Renewal(models.Model):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         APPROVED = "approved", _("Approved")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("renewal status", "Refused")
         CANCELLED = "cancelled", _("Cancelled")
 
     TRANSITIONS = {
@@ -515,7 +515,7 @@ class Incident(models.Model):
         MINOR = "minor", _("Minor (a copy of general material)")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("incident status", "Open")
         HANDLED = "handled", _("Handled")
 
     TRANSITIONS = {Status.OPEN: {Status.HANDLED}, Status.HANDLED: set()}
@@ -566,7 +566,7 @@ class CopyRecord(models.Model):
         PHOTO = "photo", _("Photograph")
 
     class Status(models.TextChoices):
-        HELD = "held", _("Held")
+        HELD = "held", pgettext_lazy("copy status", "Held")
         RELEASED = "released", _("Given out (not followed)")
         RETURNED = "returned", _("Returned")
         DESTROYED = "destroyed", _("Destroyed")

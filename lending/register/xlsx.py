@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.exports import xlsx_response
 from core.pdf import PRINT_ZONE
@@ -26,7 +27,7 @@ COLUMNS = (
     ("party_person", _("Person")),
     ("party_credential", _("Credential number")),
     ("mode", _("Mode")),
-    ("purpose", _("Purpose")),
+    ("purpose", pgettext_lazy("loan", "Purpose")),
     ("requested_by", _("Registered by")),
     ("requested_at", _("Requested at")),
     ("approved_by", _("Approved by")),

@@ -353,6 +353,9 @@ def _make(request, move, obj, loan, *, key):
         move.call(obj, form.cleaned_data if form else {}, request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
+        if form is not None and form.has_changed():
+            # what was typed (a renewal's reason, a note) stays in its field, the page as it is now
+            return _detail(request, _loan_or_404(request, loan.pk), bound={key: form})
     else:
         messages.success(request, str(move.done))
     return _back(request, loan)

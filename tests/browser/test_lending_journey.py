@@ -112,11 +112,11 @@ def test_a_loan_from_request_to_a_checked_return__R22__R23__R24__R25(
     )
     page = _as(browser, live_server, front)
     page.goto(f"{live_server.url}/loans/{loan.pk}/")
-    screenshot(page, "lending-journey-5-before-renewal")
     page.fill("[data-testid=form-renew] [name=renew-reason]", "仍在核对")
     page.click("[data-testid=move-renew]")
     page.wait_for_selector(".alert")
     screenshot(page, "lending-journey-5-renewal-refused")
+    assert page.input_value("[data-testid=form-renew] [name=renew-reason]") == "仍在核对"
     loan.refresh_from_db()
     assert loan.status == Loan.Status.OUT and loan.renewal_count == 0
     assert not loan.renewals.exists()

@@ -63,8 +63,11 @@ def user_deactivate(*, user, actor, request=None):
         raise PermissionDenied(_("You may not deactivate this account."))
     if not user.is_active:
         return user
-    require_clear(user)
     with transaction.atomic():
+        # the account's row locked first: a hand-out to this person at the same moment locks
+        # it too (lending), so the one waits for the other and the holdings read here are true
+        type(user)._default_manager.select_for_update().filter(pk=user.pk).first()
+        require_clear(user)
         user.is_active = False
         user.save(update_fields=["is_active"])
         log_access(

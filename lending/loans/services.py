@@ -16,6 +16,7 @@ the admin, the shell and Celery are held to the same rules.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -414,6 +415,11 @@ def loan_hand_out(*, loan, actor) -> Loan:
     workflow.require_move(actor, loan, "hand_out")
     with transaction.atomic():
         loan = workflow.lock_for_move(actor, loan, "hand_out", related=("dossier",))
+        if loan.borrower_id is not None:
+            # serialised with a deactivation of the borrower (core.clearance, R28)
+            borrower = get_user_model().objects.select_for_update().get(pk=loan.borrower_id)
+            if not borrower.is_active:
+                raise DomainError(_("The borrower's account is no longer active."))
         items = list(loan.items.select_related("document", "document__dossier"))
         blocked = [i for i in items if i.document.status not in LENDABLE_STATUSES]
         if blocked:

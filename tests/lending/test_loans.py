@@ -377,3 +377,13 @@ def test_a_loan_of_a_dossier_the_borrower_may_not_see_is_refused__R17(people):
     grant_dossier(people["archivist"], dossier)
     with pytest.raises(DomainError, match="may not see"):
         _request(people, docs, who="archivist", borrower=people["executive"])
+
+
+def test_nothing_is_handed_out_to_an_account_no_longer_active__R28(people):
+    docs = documents_in()
+    loan = services.loan_approve(loan=_request(people, docs), actor=people["manager"])
+    type(people["front"]).objects.filter(pk=people["front"].pk).update(is_active=False)
+    with pytest.raises(DomainError, match="no longer active"):
+        services.loan_hand_out(loan=loan, actor=people["archivist"])
+    loan.refresh_from_db()
+    assert loan.status == S.APPROVED and _statuses(docs) == {Document.Status.RECEIVED}

@@ -215,6 +215,31 @@ def _shelf_status(item):
     return Document.Status.FILED if item.document.box_id else Document.Status.RECEIVED
 
 
+# a borrower's password typed at the desk is not a log-in (django-axes does not see it): the
+# wrong ones are counted here, per loan, so that nobody can try a colleague's password at will
+WRONG_PASSWORDS = 5
+WRONG_PASSWORD_MINUTES = 15
+WRONG_PASSWORD_DETAIL = "confirm return: wrong password"  # noqa: S105 - a log line, not a secret
+
+
+def _too_many_wrong_passwords(loan) -> bool:
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AccessLog
+
+    since = timezone.now() - timezone.timedelta(minutes=WRONG_PASSWORD_MINUTES)
+    return (
+        AccessLog.objects.filter(
+            action=AccessLog.Action.DENIED,
+            content_type=ContentType.objects.get_for_model(Loan),
+            object_id=str(loan.pk),
+            detail__startswith=WRONG_PASSWORD_DETAIL,
+            at__gte=since,
+        ).count()
+        >= WRONG_PASSWORDS
+    )
+
+
 def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
     """The borrower confirms the check (R25): on their own screen, re-entering their password;
     or at the desk on the archivist's screen (``at_desk``, by a holder of
@@ -231,9 +256,15 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
     person, at_desk = _confirmer(actor, stored, at_desk)
     # Before the state and outside the transaction, as the handover's signature: every wrong
     # password is logged, and the log row stays.
+    if person is not None and _too_many_wrong_passwords(stored):
+        record_refusal(actor, "confirm return: too many wrong passwords", stored)
+        raise WrongPassword(
+            _("The password was wrong %(n)s times: try again in %(minutes)s minutes.")
+            % {"n": WRONG_PASSWORDS, "minutes": WRONG_PASSWORD_MINUTES}
+        )
     if person is not None and not (password and person.check_password(password)):
         whose = "the borrower's password at the desk" if at_desk else "own password"
-        record_refusal(actor, f"confirm return: wrong password ({whose})", stored)
+        record_refusal(actor, f"{WRONG_PASSWORD_DETAIL} ({whose})", stored)
         raise WrongPassword(_("The password is wrong."))
     workflow.require_move(actor, stored, "confirm_return")
     now = timezone.now()

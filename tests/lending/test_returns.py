@@ -191,6 +191,29 @@ def test_a_wrong_password_is_refused_logged_and_nothing_moves__R25(archivist):
     assert Document.objects.get(loan_items__loan=loan).status == Document.Status.ON_LOAN
 
 
+def test_five_wrong_passwords_stop_the_confirmation_for_a_quarter_hour__R25(archivist):
+    import datetime as dt
+
+    import time_machine
+
+    loan = checked(out_loan(1), archivist)
+    with time_machine.travel(dt.datetime(2026, 5, 11, 10, 0, tzinfo=dt.UTC), tick=False) as clock:
+        for _ in range(returns.WRONG_PASSWORDS):
+            with pytest.raises(returns.WrongPassword, match="wrong"):
+                returns.loan_return_confirm(
+                    loan=loan, actor=archivist, password="guess", at_desk=True
+                )
+        # the right one now is refused too, and nothing moves
+        with pytest.raises(returns.WrongPassword, match="try again"):
+            returns.loan_return_confirm(loan=loan, actor=archivist, password=PASSWORD, at_desk=True)
+        loan.refresh_from_db()
+        assert loan.status == S.RETURN_CHECKED
+        clock.shift(dt.timedelta(minutes=returns.WRONG_PASSWORD_MINUTES + 1))
+        returns.loan_return_confirm(loan=loan, actor=archivist, password=PASSWORD, at_desk=True)
+    loan.refresh_from_db()
+    assert loan.status == S.RETURNED
+
+
 def test_at_the_desk_the_borrower_types_their_password_on_the_archivists_screen__R25(
     archivist,
 ):

@@ -17,7 +17,6 @@ from django.conf import settings
 ESCALATION_AFTER_DAYS = 15
 
 CALENDAR, WORKING = "calendar", "working"
-DAY_COUNTS = (CALENDAR, WORKING)
 
 ONE_DAY = datetime.timedelta(days=1)
 # the days of the Holiday table read at once; a longer count reads the next window

@@ -209,13 +209,6 @@ class Loan(models.Model):
     # items are out of the shelf (the ledger, clearance, the desk's "out")
     OUT_STATUSES = (Status.OUT, Status.RENEWED, Status.RETURN_CHECKED)
     WAITING_STATUSES = (Status.REQUESTED, Status.APPROVED)
-    CLOSED_STATUSES = (
-        Status.REJECTED,
-        Status.CANCELLED,
-        Status.RETURNED,
-        Status.LOST,
-        Status.COPIED,
-    )
 
     # drawn from the primary key once the row exists (JY2026-000123): null until then
     number = models.CharField(_("loan number"), max_length=20, unique=True, null=True)  # noqa: DJ001

@@ -3,14 +3,12 @@ whoever registered it see their own loans in the dossiers they may see; those wh
 ``view_all_loans`` (managers, the archive room, executives) see every loan of those dossiers.
 A loan's documents are still shown only as ``documents.permissions`` allows."""
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
-from customers.permissions import can_view_dossier, dossier_visible_to
+from customers.permissions import dossier_visible_to
 from documents.permissions import document_visible_to
 
 from .models import Loan
@@ -24,10 +22,6 @@ HAND_OUT = "lending.hand_out_loan"
 BORROW_DIRECTLY = "lending.borrow_directly"
 HANDLE_INCIDENT = "lending.handle_incident"
 LEAD = "lending.lead_archive_room"
-
-
-def can(user, perm) -> bool:
-    return gate.can(user, perm)
 
 
 def loan_visible_to(user, queryset=None):
@@ -68,15 +62,6 @@ def access_loan_or_404(user, pk, *, perm=None, request=None, queryset=None):
     if loan.dossier.is_confidential:
         log_access(user, loan, AccessLog.Action.VIEW, request=request)
     return loan
-
-
-def require_on_loan(user, perm, loan, *, request=None):
-    """The gate of a service that writes into a loan: ``perm`` and the sight of its dossier,
-    so that the admin, the shell and Celery are held to the pages' rule. Refusals are logged."""
-    gate.require(user, perm, request=request)
-    if not can_view_dossier(user, loan.dossier):
-        gate.record_refusal(user, perm, loan, request=request)
-        raise PermissionDenied(_("You may not work in this dossier."))
 
 
 def lendable_documents(user, dossier):

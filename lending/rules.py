@@ -94,11 +94,11 @@ def verdict(document, mode, *, whole_dossier=False, rules=None) -> Verdict:
     elif document.status == Document.Status.ON_LOAN:
         result.note = _("It is out on another loan now; it is handed out when it is back.")
     elif document.status not in LENDABLE_STATUSES:
-        result.reason = _unavailable(document)
+        result.reason = unavailable_reason(document)
     return result
 
 
-def _unavailable(document) -> str:
+def unavailable_reason(document) -> str:
     status = document.status
     if status == Document.Status.ON_LOAN:
         return _("It is out on another loan.")

@@ -103,7 +103,9 @@ def clearance_of(*, holder, viewer) -> dict:
     today = timezone.localdate()
     for loan in loans:
         loan.titles = titles.get(loan.pk, [])
-        loan.overdue = bool(loan.due_on and loan.due_on < today)
+        loan.overdue = loan.status != Loan.Status.RETURN_CHECKED and bool(
+            loan.due_on and loan.due_on < today
+        )
     copies = list(
         _copies_held(holder)
         .filter(loan__in=visible.values("pk"))

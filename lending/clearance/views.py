@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import permissions as gate
 
-from ..permissions import VIEW_ALL, can
+from ..permissions import VIEW_ALL
 from . import selectors
 
 PAGE_SIZE = 25
@@ -27,7 +27,7 @@ def clearance_detail(request, user_pk):
     context = {
         "holder": holder,
         "own": holder.pk == request.user.pk,
-        "can_see_report": can(request.user, VIEW_ALL),
+        "can_see_report": gate.can(request.user, VIEW_ALL),
         **selectors.clearance_of(holder=holder, viewer=request.user),
     }
     return render(request, "lending/clearance/detail.html", context)

@@ -21,7 +21,7 @@ from customers.timeline import record_event
 from ..loans.services import loan_link
 from ..models import CopyRecord, Loan, Mode
 from ..moves import COPIES, LOANS  # noqa: F401  (the declarations the moves check)
-from ..rules import LENDABLE_STATUSES, _unavailable, active_rules, verdict
+from ..rules import LENDABLE_STATUSES, active_rules, unavailable_reason, verdict
 from ..timeline import Kind
 
 S = CopyRecord.Status
@@ -47,7 +47,7 @@ def _row(loan, row, documents) -> tuple[dict, dict]:
     if document is None:
         errors["document"] = _("Copies are made only of the documents of this loan.")
     elif document.status not in LENDABLE_STATUSES:
-        errors["document"] = _unavailable(document)
+        errors["document"] = unavailable_reason(document)
     kind = str(row.get("kind") or CopyRecord.Kind.COPY)
     if kind not in CopyRecord.Kind.values:
         errors["kind"] = _("Choose a copy, an excerpt or a photograph.")

@@ -33,10 +33,17 @@ from documents.models import Document
 from documents.permissions import document_visible_to
 
 from .. import calendar
+from ..escalation.selectors import managers_of
 from ..models import Access, BorrowerKind, Loan, LoanItem, Mode, Renewal
 from ..moves import LOANS, RENEWALS  # noqa: F401  (the declarations the moves check)
 from ..permissions import APPROVE, APPROVE_OUTSIDE, BORROW_DIRECTLY, HAND_OUT, REQUEST
-from ..rules import LENDABLE_STATUSES, active_rules, default_loan_days, verdict
+from ..rules import (
+    LENDABLE_STATUSES,
+    active_rules,
+    default_loan_days,
+    unavailable_reason,
+    verdict,
+)
 from ..timeline import Kind
 
 S = Loan.Status
@@ -70,14 +77,6 @@ def _managers(loan, *, exclude=None):
     return who_is_told(loan.dossier, perm=APPROVE, exclude=exclude)
 
 
-def _borrower_manager(loan):
-    """The borrower's own manager (``reports_to``) when they may see the dossier, else the
-    managers who see it: the escalation's reading too (``escalation.selectors.managers_of``)."""
-    from ..escalation.selectors import managers_of
-
-    return managers_of(loan)
-
-
 def request_verdicts(*, dossier, documents, mode, whole_dossier=False):
     """The rules' answer for each item (``lending.rules.Verdict``): what the request page shows
     at once, and what ``loan_request`` refuses."""
@@ -87,12 +86,16 @@ def request_verdicts(*, dossier, documents, mode, whole_dossier=False):
 
 def _whole_dossier_documents(actor, dossier):
     held = Document.objects.filter(dossier=dossier).exclude(status=Document.Status.DESTROYED)
-    seen = document_visible_to(actor, held)
-    if seen.count() != held.count():
+    seen = list(
+        document_visible_to(actor, held)
+        .select_related("dossier", "category")
+        .order_by("document_date", "pk")
+    )
+    if len(seen) != held.count():
         raise DomainError(
             _("Some documents of this dossier are not open to you: ask for them one by one.")
         )
-    return list(seen.select_related("dossier", "category").order_by("document_date", "pk"))
+    return seen
 
 
 def loan_request(
@@ -234,7 +237,7 @@ def loan_request(
                 _open_to_legal(dossier)
             _tell_deciders(loan, actor=actor)
         if direct:
-            notify_users = _borrower_manager(loan)
+            notify_users = managers_of(loan)
             if notify_users:
                 from core.services import notify
 
@@ -423,13 +426,11 @@ def loan_hand_out(*, loan, actor) -> Loan:
         items = list(loan.items.select_related("document", "document__dossier"))
         blocked = [i for i in items if i.document.status not in LENDABLE_STATUSES]
         if blocked:
-            from ..rules import _unavailable
-
             raise DomainError(
                 _("These items cannot be handed out: %(list)s")
                 % {
                     "list": "；".join(
-                        f"{i.document.title}: {_unavailable(i.document)}" for i in blocked
+                        f"{i.document.title}: {unavailable_reason(i.document)}" for i in blocked
                     )
                 }
             )

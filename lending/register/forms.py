@@ -10,7 +10,6 @@ from core.widgets import DATE
 
 # a register covers at most a year: a longer one is printed year by year
 MAX_DAYS = 366
-FORMATS = ("pdf", "xlsx")
 
 
 class RegisterPeriodForm(forms.Form):

@@ -14,11 +14,6 @@ def return_items(loan):
     return loan.items.filter(out=True).select_related("document__dossier", "document__category")
 
 
-def checked_items(loan):
-    """The items as checked: what the borrower confirms (every item, whatever its state)."""
-    return loan.items.select_related("document__dossier", "document__category").order_by("pk")
-
-
 def incident_list(*, user, status=""):
     """The incidents ``user`` may see, open ones first, newest first (index
     ``incident_status_idx``). ``document_seen``: whether the user may see the item itself (a

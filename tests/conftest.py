@@ -20,10 +20,18 @@ def _tasks_in_process(request):
     if request.node.get_closest_marker("redis"):
         yield
         return
+    from celery._state import _set_task_join_will_block, task_join_will_block
+
     before = celery_app.conf.task_always_eager
+    joins = task_join_will_block()
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+    # An eager task sets Celery's process-wide "inside a task" flag and puts the old value back
+    # when it ends; two eager tasks ending in two threads at once (a race test's moves each
+    # sending their e-mails) can put back the other's "inside", and every later .get() in
+    # this process would refuse. Each test leaves the flag as it found it.
+    _set_task_join_will_block(joins)
 
 
 @pytest.fixture(autouse=True)

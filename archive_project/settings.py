@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "records",
     "documents",
     "lending",
+    "destruction",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lending.escalate_loans",
         "schedule": crontab(minute=30, hour=7),
     },
+    # R34, R39: what falls due for appraisal, recomputed every night
+    "destruction-refresh-retention": {
+        "task": "destruction.refresh_retention",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    # a destruction whose task was lost (a broker outage, a dead worker) is resumed
+    "destruction-resume-executions": {
+        "task": "destruction.resume_executions",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- E-mail --------------------------------------------------------------------------
@@ -344,6 +355,11 @@ PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH = env.int(
 )
 # R23: how loan days are counted (lending.calendar): "calendar" days, or "working" days
 # (weekends and the holiday table's days off skipped, its make-up days counted).
+# R36/R37: a batch's execution destroys this many items per transaction (destruction.execution)
+DESTRUCTION_CHUNK_SIZE = env.int("DESTRUCTION_CHUNK_SIZE", default=100)
+# How long backups are kept, in months: the destruction register says until when copies of the
+# destroyed items remain in them.
+BACKUP_RETENTION_MONTHS = env.int("BACKUP_RETENTION_MONTHS", default=12)
 LENDING_DAY_COUNT = env.str("LENDING_DAY_COUNT", default="calendar")
 if LENDING_DAY_COUNT not in ("calendar", "working"):
     raise ImproperlyConfigured('LENDING_DAY_COUNT must be "calendar" or "working".')

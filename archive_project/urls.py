@@ -20,5 +20,6 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("documents/", include("documents.urls")),
     path("loans/", include("lending.urls")),
+    path("destruction/", include("destruction.urls")),
     path("", include("core.urls")),
 ]

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     EXECUTIVE = "executive", _("Executive")
     LEGAL = "legal", _("Legal department")
+    ENGINEERING = "engineering", _("Engineering department")
 
 
 # Segregation of duties: each approval, verification, decision and signature belongs to the
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ADMIN: ["auth.*", "core.*", "axes.*", "django_celery_beat.*"],
     Role.EXECUTIVE: ["core.view_notification", "core.view_accesslog"],
     Role.LEGAL: ["core.view_notification"],
+    Role.ENGINEERING: ["core.view_notification"],
 }
 
 

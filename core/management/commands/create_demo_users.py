@@ -17,10 +17,15 @@ DEMO_USERS = [
     ("admin", Role.ADMIN, "陈", "思远"),
     ("executive", Role.EXECUTIVE, "刘", "志强"),
     ("legal", Role.LEGAL, "孙", "律"),
+    ("engineer", Role.ENGINEERING, "周", "工"),
 ]
 # who reports to whom (told of the escalation of their loans, R23), and the archive-room head
 REPORTS_TO = {"frontdesk": "manager", "archivist": "manager", "witness": "manager"}
-ARCHIVE_ROOM_HEAD = ("archivist", "lending", "lead_archive_room")
+# the archive-room head: told of loan escalations (R23) and the one who destroys (R36)
+ARCHIVE_ROOM_HEAD = [
+    ("archivist", "lending", "lead_archive_room"),
+    ("archivist", "destruction", "execute_batch"),
+]
 
 
 class Command(BaseCommand):
@@ -47,10 +52,12 @@ class Command(BaseCommand):
                 user_model.objects.filter(username=username).update(
                     reports_to=user_model.objects.get(username=boss)
                 )
-            head, app_label, codename = ARCHIVE_ROOM_HEAD
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            if perm.exists():
-                user_model.objects.get(username=head).user_permissions.add(perm.get())
+            for head, app_label, codename in ARCHIVE_ROOM_HEAD:
+                perm = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                )
+                if perm.exists():
+                    user_model.objects.get(username=head).user_permissions.add(perm.get())
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, role, last, first in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label!s:<14} {last}{first}")

@@ -1,0 +1,84 @@
+"""Who may see and do what in appraisal and destruction.
+
+Batches, holds and the catalog are the archive room's registers: whoever holds their view
+permission sees them all. What an item *shows* (its title) follows the document's own sight
+(``documents.permissions``): an item of a document the reader may not see is shown by its
+reference alone. Services check the sight of every document they act on
+(``require_documents``), so a manager approves, and the head destroys, only what they may see.
+"""
+
+from core import permissions as gate
+from core.models import AccessLog
+from core.services import log_access
+from documents.permissions import document_visible_to
+
+from .models import Batch, BatchItem, Hold
+
+VIEW = "destruction.view_batch"
+APPRAISE = "destruction.appraise_batch"
+APPROVE = "destruction.approve_batch"
+EXECUTE = "destruction.execute_batch"  # given to the archive-room head, one person (R36)
+WITNESS = "destruction.witness_destruction"
+ENGINEERING = "destruction.give_engineering_opinion"
+VIEW_HOLD = "destruction.view_hold"
+PLACE_HOLD = "destruction.place_hold"
+
+
+def batch_visible_to(user, queryset=None):
+    queryset = Batch.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_superuser or user.has_perm(VIEW):
+        return queryset
+    return queryset.none()
+
+
+def access_batch_or_404(user, pk, *, perm=None, request=None, queryset=None):
+    if perm:
+        gate.require(user, perm, request=request)
+    return gate.get_or_404(user, batch_visible_to(user, queryset), request=request, pk=pk)
+
+
+def hold_visible_to(user, queryset=None):
+    """Holds are seen through their dossier and document (R17)."""
+    queryset = Hold.objects.all() if queryset is None else queryset
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if not (user.is_superuser or user.has_perm(VIEW_HOLD)):
+        return queryset.none()
+    from customers.permissions import dossier_visible_to
+
+    visible = queryset.filter(dossier__in=dossier_visible_to(user).values("pk"))
+    from django.db.models import Q
+
+    return visible.filter(
+        Q(document__isnull=True) | Q(document__in=document_visible_to(user).values("pk"))
+    )
+
+
+def access_hold_or_404(user, pk, *, perm=None, request=None):
+    if perm:
+        gate.require(user, perm, request=request)
+    return gate.get_or_404(user, hold_visible_to(user), request=request, pk=pk)
+
+
+def seen_document_ids(user, items) -> set[int]:
+    """Of ``items`` (batch items), the documents ``user`` may see: their titles are shown, the
+    others by reference only. Each confidential one shown is logged (R21)."""
+    ids = {i.document_id for i in items}
+    seen = set(document_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return seen
+
+
+def log_items_shown(user, items, *, request=None):
+    for item in items:
+        if item.secrecy_level in ("A", "B"):
+            log_access(user, item, AccessLog.Action.VIEW, request=request)
+
+
+def item_visible_to(user, queryset=None):
+    """Batch items (the catalog's lines) whose batches ``user`` may see."""
+    queryset = BatchItem.objects.all() if queryset is None else queryset
+    if batch_visible_to(user).exists() or (user and user.is_superuser):
+        return queryset
+    return queryset.none()

@@ -8,6 +8,7 @@ reference alone. Services check the sight of every document they act on
 """
 
 from core import permissions as gate
+from core.choices import CONFIDENTIAL_LEVELS
 from core.models import AccessLog
 from core.services import log_access
 from documents.permissions import document_visible_to
@@ -62,17 +63,45 @@ def access_hold_or_404(user, pk, *, perm=None, request=None):
     return gate.get_or_404(user, hold_visible_to(user), request=request, pk=pk)
 
 
+def _confidential(item) -> bool:
+    return item.secrecy_level in CONFIDENTIAL_LEVELS
+
+
 def seen_document_ids(user, items) -> set[int]:
-    """Of ``items`` (batch items), the documents ``user`` may see: their titles are shown, the
-    others by reference only. Each confidential one shown is logged (R21)."""
-    ids = {i.document_id for i in items}
-    seen = set(document_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    return seen
+    """Of ``items`` (batch items), the documents whose titles ``user`` is shown: a batch's
+    lines are the archive room's register, read by every holder of the batches' view
+    permission (witnesses and the engineering department check items they do not otherwise
+    read); a confidential item's title only to those who may see the document (R17)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    items = list(items)
+    ordinary = {i.document_id for i in items if not _confidential(i)}
+    if not gate.can(user, VIEW):
+        ordinary = set()
+    secret = {i.document_id for i in items if _confidential(i)}
+    seen = set(document_visible_to(user).filter(pk__in=secret).values_list("pk", flat=True))
+    return ordinary | seen
+
+
+def require_items(actor, perm, items) -> None:
+    """Services call this for an act on batch items by someone who may not read the dossiers
+    (the engineering department): the model permission, and for a confidential item the sight
+    of its document (refused and logged otherwise)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    gate.require(actor, perm)
+    secret = [i for i in items if _confidential(i)]
+    seen = seen_document_ids(actor, secret)
+    for item in secret:
+        if item.document_id not in seen:
+            gate.record_refusal(actor, perm, item)
+            raise PermissionDenied(_("You may not work on this document."))
 
 
 def log_items_shown(user, items, *, request=None):
     for item in items:
-        if item.secrecy_level in ("A", "B"):
+        if _confidential(item):
             log_access(user, item, AccessLog.Action.VIEW, request=request)
 
 

@@ -37,7 +37,7 @@ from documents.permissions import require_documents
 from ..checks import blockers
 from ..models import Batch, BatchItem, Decision, Policy, RetentionState
 from ..moves import BATCHES  # noqa: F401  (the declaration the moves check)
-from ..permissions import APPRAISE, APPROVE, ENGINEERING, EXECUTE
+from ..permissions import APPRAISE, APPROVE, ENGINEERING, EXECUTE, require_items
 from ..retention import add_years, refresh
 
 S = Batch.Status
@@ -70,6 +70,12 @@ def _refusal(reasons, documents) -> str:
     )
 
 
+def _stricter(*levels) -> str:
+    """The stricter secrecy level: a document is as secret as its dossier at least."""
+    order = {"": 0, "C": 1, "B": 2, "A": 3}
+    return max((level or "" for level in levels), key=lambda level: order.get(level, 0))
+
+
 def _tombstone(document) -> dict:
     """What the catalog of destroyed files keeps of a document (R38), copied at appraisal."""
     return {
@@ -80,7 +86,7 @@ def _tombstone(document) -> dict:
         "category_name": str(document.category),
         "document_date": document.document_date,
         "carrier": document.carrier,
-        "secrecy_level": document.secrecy_level or document.dossier.secrecy_level,
+        "secrecy_level": _stricter(document.secrecy_level, document.dossier.secrecy_level),
         "pages": document.pages,
         "copies": document.copies,
         "file_name": document.file_name,
@@ -188,7 +194,7 @@ def item_engineering_opinion(*, item, opinion, actor) -> BatchItem:
     stored = BatchItem.objects.select_related("batch", "document", "document__dossier").get(
         pk=item.pk
     )
-    require_documents(actor, ENGINEERING, [stored.document])
+    require_items(actor, ENGINEERING, [stored])
     opinion = (opinion or "").strip()
     if not opinion:
         raise DomainError(_("Write the opinion."))

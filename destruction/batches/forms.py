@@ -80,7 +80,7 @@ class DecisionForm(forms.Form):
         (KEEP_PERMANENTLY, _("Keep permanently")),
         ("undecided", _("Value undecided: appraise next year")),
     ]
-    choice = forms.ChoiceField(label=_("Decision"), choices=CHOICES)
+    choice = forms.ChoiceField(label=pgettext_lazy("appraisal", "Decision"), choices=CHOICES)
     keep_years = forms.IntegerField(label=_("Years"), min_value=1, max_value=100, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -130,7 +130,7 @@ class ScheduleForm(forms.Form):
     """The plan of the destruction (R36, R37)."""
 
     planned_on = forms.DateField(label=_("Day of the destruction"), widget=DATE)
-    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    method = forms.ChoiceField(label=pgettext_lazy("destruction", "Method"), choices=Method.choices)
     place = forms.CharField(label=pgettext_lazy("destruction", "Place"), max_length=200)
     witnesses = PersonField(
         label=_("Witnesses"),

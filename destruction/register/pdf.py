@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from core.choices import SecrecyLevel
 from core.pdf import (
@@ -52,7 +52,7 @@ from ..models import BatchItem, Decision, Method
 
 REGISTER = "档案销毁清册"
 MARGINS = (20, 12, 18, 12)  # top, right, bottom, left (mm)
-SIZE, LEADING, PAD = 7.5, 9.2, 2.4
+SIZE, LEADING, PAD = 7.5, 9, 2
 MAX_LINES = 6
 SIGNATURE = "签名：＿＿＿＿＿＿＿＿＿＿"
 
@@ -60,14 +60,14 @@ SIGNATURE = "签名：＿＿＿＿＿＿＿＿＿＿"
 COLUMNS = (
     ("序号", 3.2, True),
     ("档号", 10, False),
-    ("题名", 22, False),
-    ("类别", 7, False),
+    ("题名", 21, False),
+    ("类别", 9.5, False),
     ("文件日期", 7.4, True),
     ("页数", 3.4, True),
     ("份数", 3.4, True),
     ("载体", 4.6, True),
     ("密级", 4.6, True),
-    ("鉴定意见", 17, False),
+    ("鉴定意见", 14.5, False),
     ("销毁状态", 4.8, True),
     ("销毁日期", 7.4, True),
 )
@@ -75,7 +75,7 @@ LEFT_COLUMNS = (
     ("序号", 3.2, True),
     ("档号", 10, False),
     ("题名", 22, False),
-    ("类别", 7, False),
+    ("类别", 9.5, False),
     ("文件日期", 7.4, True),
     ("载体", 4.6, True),
     ("密级", 4.6, True),
@@ -376,24 +376,29 @@ def _story(batch, items, witnesses, members, width):
         story.append(para(f"五、未销毁文件（共 {len(left)} 件）", st.heading))
         rows = [left_cells(n, item) for n, item in enumerate(left, start=1)]
         story.append(RowTable(LEFT_COLUMNS, rows, width=width))
-    story.append(para("监销人及执行人签字", st.heading))
     signers = [["监销人", _name(w.user), cn_datetime(w.confirmed_at), SIGNATURE] for w in witnesses]
     signers.append(
         ["销毁执行人", _name(batch.executed_by), cn_datetime(batch.completed_at), SIGNATURE]
     )
-    story.append(
-        table(["身份", "姓名", "确认时间", "签名"], signers, [2, 3, 4, 6], total_width=width)
-    )
     method = choice_label(Method, batch.method)
-    story += [
-        Spacer(1, 4 * mm),
-        para(
-            f"以上 {len(destroyed)} 件档案已在监销人监督下销毁（{method}），逐件核对无误。",
-            st.normal,
-        ),
-        para(backup_statement(batch), st.normal),
-        para(hash_statement(batch), st.normal),
-    ]
+    # the statement and the signatures stay on one page: they are signed together
+    story.append(
+        KeepTogether(
+            [
+                para("监销人及执行人签字", st.heading),
+                table(
+                    ["身份", "姓名", "确认时间", "签名"], signers, [2, 3, 4, 6], total_width=width
+                ),
+                Spacer(1, 4 * mm),
+                para(
+                    f"以上 {len(destroyed)} 件档案已在监销人监督下销毁（{method}），逐件核对无误。",
+                    st.normal,
+                ),
+                para(backup_statement(batch), st.normal),
+                para(hash_statement(batch), st.normal),
+            ]
+        )
+    )
     return story
 
 

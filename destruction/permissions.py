@@ -108,6 +108,7 @@ def log_items_shown(user, items, *, request=None):
 def item_visible_to(user, queryset=None):
     """Batch items (the catalog's lines) whose batches ``user`` may see."""
     queryset = BatchItem.objects.all() if queryset is None else queryset
-    if batch_visible_to(user).exists() or (user and user.is_superuser):
+    # asked of the queryset, not the database: a list page keeps its queries
+    if not batch_visible_to(user).query.is_empty() or (user and user.is_superuser):
         return queryset
     return queryset.none()

@@ -249,6 +249,7 @@ EXPECTATIONS: dict[str, Expect] = {
 def _merge_records():
     """The records and lending pages keep their expectations in one module per concept."""
     from . import (
+        destruction_holds,
         lending_loans,
         lending_register,
         lending_returns,
@@ -268,6 +269,7 @@ def _merge_records():
         lending_loans,
         lending_register,
         lending_returns,
+        destruction_holds,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

@@ -10,13 +10,15 @@ class DestructionConfig(AppConfig):
         from core.navigation import NavItem
         from core.navigation import register as register_nav
         from core.roles import Role
-        from customers import event_kinds
+        from customers import event_kinds, panels
 
         from . import moves  # noqa: F401  (declares the moves)
-        from .permissions import APPRAISE, APPROVE, ENGINEERING, VIEW, WITNESS
+        from .panels import destruction_panel
+        from .permissions import APPRAISE, APPROVE, ENGINEERING, VIEW, VIEW_HOLD, WITNESS
         from .timeline import Kind
 
         event_kinds.register(Kind)
+        panels.register(destruction_panel, order=30)
         register_nav(
             NavItem(
                 _("Due for appraisal"),
@@ -46,6 +48,20 @@ class DestructionConfig(AppConfig):
                 icon="eye",
                 order=123,
                 perm=WITNESS,
+            ),
+            NavItem(
+                _("Catalog of destroyed files"),
+                "destruction:catalog",
+                icon="journal-x",
+                order=124,
+                perm=VIEW,
+            ),
+            NavItem(
+                _("Legal holds"),
+                "destruction:hold_list",
+                icon="shield-lock",
+                order=125,
+                perm=VIEW_HOLD,
             ),
             NavItem(
                 _("Engineering opinions"),

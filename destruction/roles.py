@@ -31,6 +31,7 @@ register(
         Role.LEGAL: ["destruction.view_hold", "destruction.place_hold"],
         Role.ADMIN: [
             *VIEW,
+            "destruction.view_retentionstate",
             "destruction.add_retentionrule",
             "destruction.change_retentionrule",
             "destruction.change_policy",

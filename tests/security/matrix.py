@@ -250,6 +250,7 @@ def _merge_records():
     """The records and lending pages keep their expectations in one module per concept."""
     from . import (
         destruction_batches,
+        destruction_holds,
         destruction_register,
         lending_loans,
         lending_register,
@@ -271,6 +272,7 @@ def _merge_records():
         lending_register,
         lending_returns,
         destruction_batches,
+        destruction_holds,
         destruction_register,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()

@@ -1,0 +1,81 @@
+"""The legal holds' pages (R33): parse → access → one service or selector → render.
+
+The list shows the holds the reader may see (through their dossier and document); placing a
+hold starts from the dossier, fetched through its gate, and offers only the documents the
+reader may see; a refusal of the service is shown on the form, the input kept."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from core import permissions as gate
+from core.workflow import DomainError
+from customers.permissions import access_dossier_or_404
+from documents.permissions import log_documents_shown
+
+from ..permissions import PLACE_HOLD, VIEW_HOLD, access_hold_or_404
+from . import selectors, services
+from .forms import HoldFilterForm, HoldLiftForm, HoldPlaceForm
+
+PAGE_SIZE = 25
+
+
+def hold_list(request):
+    gate.require(request.user, VIEW_HOLD, request=request)
+    form = HoldFilterForm(request.GET or None)
+    state = (form.cleaned_data.get("state") if form.is_valid() else "") or HoldFilterForm.ACTIVE
+    holds = selectors.hold_list(user=request.user, state=state)
+    page = Paginator(holds, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_documents_shown(request.user, [h.document for h in page if h.document_id], request=request)
+    return render(
+        request,
+        "destruction/holds/list.html",
+        {
+            "form": form,
+            "state": state,
+            "page_obj": page,
+            "can_lift": gate.can(request.user, PLACE_HOLD),
+        },
+    )
+
+
+def hold_place(request, dossier_pk):
+    user = request.user
+    dossier = access_dossier_or_404(user, dossier_pk, request=request)
+    gate.require(user, PLACE_HOLD, request=request)
+    documents = selectors.holdable_documents(user=user, dossier=dossier)
+    initial = {"document": request.GET.get("document")} if request.GET.get("document") else None
+    form = HoldPlaceForm(request.POST or None, initial=initial, documents=documents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hold_place(
+                dossier=dossier,
+                document=form.cleaned_data["document"],
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The legal hold is placed: nothing under it is destroyed."))
+            return redirect("customers:dossier_detail", pk=dossier.pk)
+    return render(request, "destruction/holds/place.html", {"dossier": dossier, "form": form})
+
+
+def hold_lift(request, pk):
+    hold = access_hold_or_404(request.user, pk, perm=PLACE_HOLD, request=request)
+    if hold.document_id:
+        log_documents_shown(request.user, [hold.document], request=request)
+    form = HoldLiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hold_lift(hold=hold, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The legal hold is lifted: the items follow the schedule again.")
+            )
+            return redirect("destruction:hold_list")
+    return render(request, "destruction/holds/lift.html", {"hold": hold, "form": form})

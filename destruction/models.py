@@ -199,11 +199,12 @@ class Hold(models.Model):
         verbose_name_plural = _("legal holds")
         ordering = ["-placed_at", "-pk"]
         indexes = [
+            models.Index(fields=["-placed_at", "-id"], name="hold_newest_idx"),
             models.Index(
                 fields=["dossier", "document"],
                 condition=Q(lifted_at__isnull=True),
                 name="hold_active_idx",
-            )
+            ),
         ]
         permissions = [("place_hold", _("Can place and lift legal holds"))]
 
@@ -305,6 +306,7 @@ class Batch(models.Model):
         verbose_name = _("destruction batch")
         verbose_name_plural = _("destruction batches")
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="batch_newest_idx")]
         permissions = [
             ("appraise_batch", _("Can appraise and open destruction batches")),
             ("approve_batch", _("Can approve destruction batches (R33)")),

@@ -20,6 +20,8 @@ def test_whole_flow_destroys_and_deletes_files():
     batch.refresh_from_db()
     assert batch.status == Batch.Status.COMPLETED, batch.status
     assert not default_storage.exists(name)
-    assert set(Document.objects.filter(pk__in=[d.pk for d in docs]).values_list("status", flat=True)) == {"destroyed"}
+    assert set(
+        Document.objects.filter(pk__in=[d.pk for d in docs]).values_list("status", flat=True)
+    ) == {"destroyed"}
     assert BatchItem.objects.filter(batch=batch, state="destroyed").count() == 2
     assert batch.register_sha256

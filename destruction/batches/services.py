@@ -140,12 +140,14 @@ def batch_open(*, title, documents, actor, members=(), members_note="", note="")
     if not title:
         raise DomainError(_("Give the batch a title."))
     with transaction.atomic():
-        batch = Batch.objects.create(
+        batch = Batch(
             title=title[:200],
             created_by=actor,
             members_note=(members_note or "").strip()[:300],
             appraisal_note=(note or "").strip(),
         )
+        # its first history row names the opener too
+        workflow.save_with_history(batch, actor=actor, reason=_("Batch opened"))
         batch.number = f"XH{timezone.localdate():%Y}-{batch.pk:04d}"
         Batch.objects.filter(pk=batch.pk).update(number=batch.number)
         batch.members.set({actor.pk, *(getattr(m, "pk", m) for m in members)})

@@ -10,7 +10,7 @@ from core.permissions import can
 from core.workflow import Move
 
 from .models import Batch
-from .permissions import APPRAISE, APPROVE, EXECUTE
+from .permissions import APPRAISE, APPROVE, EXECUTE, VIEW
 
 S = Batch.Status
 
@@ -49,7 +49,9 @@ BATCHES = workflow.declare(
     Move("submit", S.SUBMITTED, perm=APPRAISE),
     Move("approve", S.APPROVED, perm=APPROVE, guard=_not_own),
     Move("send_back", S.DRAFT, perm=APPROVE, guard=_not_own),
-    Move("withdraw", S.WITHDRAWN, perm=None, guard=_withdraw_guard),
+    # the batches' viewers only (someone without any right of destruction is refused and
+    # logged); the guard says which of them, when
+    Move("withdraw", S.WITHDRAWN, perm=VIEW, guard=_withdraw_guard),
     Move("schedule", None, perm=EXECUTE, source=(S.APPROVED,)),
     Move("execute", S.EXECUTING, perm=EXECUTE, guard=_execute_guard),
 )

@@ -145,13 +145,17 @@ def batch_open(*, title, documents, actor, members=(), members_note="", note="")
     title = (title or "").strip()
     if not title:
         raise DomainError(_("Give the batch a title."))
+    # the sight of every document is asked before the transaction, so a refusal's log row stays
+    require_documents(actor, APPRAISE, _documents(documents))
     with transaction.atomic():
-        batch = Batch.objects.create(
+        batch = Batch(
             title=title[:200],
             created_by=actor,
             members_note=(members_note or "").strip()[:300],
             appraisal_note=(note or "").strip(),
         )
+        # its first history row names the opener too
+        workflow.save_with_history(batch, actor=actor, reason=_("Batch opened"))
         batch.number = f"XH{timezone.localdate():%Y}-{batch.pk:04d}"
         Batch.objects.filter(pk=batch.pk).update(number=batch.number)
         batch.members.set({actor.pk, *(getattr(m, "pk", m) for m in members)})
@@ -162,6 +166,7 @@ def batch_open(*, title, documents, actor, members=(), members_note="", note="")
 
 def batch_add_documents(*, batch, documents, actor) -> list[BatchItem]:
     workflow.require_move(actor, batch, "edit")
+    require_documents(actor, APPRAISE, _documents(documents))  # before: its refusal is kept
     with transaction.atomic():
         batch = workflow.lock_for_move(actor, batch, "edit")
         return _add(batch, documents, actor=actor)
@@ -275,6 +280,7 @@ def _managers(batch, *, exclude=None):
 
 def batch_submit(*, batch, actor) -> Batch:
     workflow.require_move(actor, batch, "submit")
+    require_documents(actor, APPRAISE, [i.document for i in _items_in(batch)])  # logged, kept
     with transaction.atomic():
         batch = workflow.lock_for_move(actor, batch, "submit")
         items = _items_in(batch)
@@ -336,6 +342,7 @@ def batch_approve(*, batch, actor, note="") -> Batch:
     """R33: a manager approves the appraisal. Every destroy item is checked again (a document
     that has since been put on hold, lent or made permanent is refused with its reason)."""
     workflow.require_move(actor, batch, "approve")
+    require_documents(actor, APPROVE, [i.document for i in _items_in(batch)])  # logged, kept
     today = timezone.localdate()
     with transaction.atomic():
         batch = workflow.lock_for_move(actor, batch, "approve")

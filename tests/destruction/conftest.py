@@ -8,3 +8,9 @@ def _services_speak_english():
     rendered in the language each request asks for (LocaleMiddleware)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path):
+    """Each test stores (and destroys) its files in a folder of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

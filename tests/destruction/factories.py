@@ -5,6 +5,7 @@ import datetime
 
 import time_machine
 from django.contrib.auth.models import Permission
+from django.test import TestCase
 from django.utils import timezone
 
 from core.choices import Retention
@@ -15,7 +16,7 @@ from destruction.execution import services as execution
 from destruction.models import Decision, Method, Policy
 
 from ..customers.factories import dossier_for
-from ..documents.factories import document_for
+from ..documents.factories import PDF, document_for, upload
 from ..factories import user_with_role
 
 PASSWORD = "Witness-pass-2026"
@@ -29,22 +30,25 @@ def policy(**fields):
     return current
 
 
-def due_documents(n=2, *, dossier=None, code="other", day=datetime.date(2010, 1, 1), **data):
+def due_documents(
+    n=2, *, dossier=None, code="other", day=datetime.date(2010, 1, 1), files=False, **data
+):
     """``n`` documents of ``dossier`` kept 10 years from ``day`` (due long ago), with the
-    company policy of keeping customer files permanently turned off."""
+    company policy of keeping customer files permanently turned off. ``files``: each document
+    gets a stored PDF of its own."""
     policy(customer_files_permanent=False)
     dossier = dossier or dossier_for()
-    documents = [
-        document_for(
-            dossier,
-            code=code,
-            title=data.pop("title", None) or f"旧资料{i + 1}",
-            document_date=day,
-            retention=Retention.SHORT,
-            **data,
+    title = data.pop("title", None)
+    data.setdefault("retention", Retention.SHORT)
+    documents = []
+    for i in range(n):
+        if files:
+            data["upload"] = upload(f"scan{i + 1}.pdf", PDF + f"%{i}\n".encode(), "application/pdf")
+        documents.append(
+            document_for(
+                dossier, code=code, title=title or f"旧资料{i + 1}", document_date=day, **data
+            )
         )
-        for i in range(n)
-    ]
     retention.refresh(documents)
     return documents
 
@@ -109,10 +113,42 @@ def scheduled(batch, *, by=None, witnesses=None, method=Method.SHRED):
 
 def executed(batch, *, by=None, witnesses=None):
     """Plan and execute ``batch`` (after its waiting period), every witness's password right.
-    With Celery in-process the task runs at the commit."""
+    With Celery in-process the task runs at the commit (in a test's transaction too)."""
     batch, by, witnesses = scheduled(batch, by=by, witnesses=witnesses)
-    with after_waiting():
+    with after_waiting(), TestCase.captureOnCommitCallbacks(execute=True):
         batch = execution.batch_execute(
             batch=batch, actor=by, passwords={w.pk: PASSWORD for w in witnesses}
         )
+    batch.refresh_from_db()
     return batch, by, witnesses
+
+
+def engineer(*dossiers):
+    """Someone of the engineering department, granted the sight of ``dossiers``: the role holds
+    no sight of dossiers of its own (like the legal department's)."""
+    from customers.permissions import grant_dossier
+
+    user = user_with_role(Role.ENGINEERING)
+    for dossier in dossiers:
+        grant_dossier(user, dossier)
+    return user
+
+
+def submitted(documents, *, by=None, **kw):
+    batch = opened(documents, by=by, **kw)
+    return batches.batch_submit(batch=batch, actor=batch.created_by)
+
+
+def passwords(witnesses, password=PASSWORD):
+    return {w.pk: password for w in witnesses}
+
+
+def file_names(documents):
+    """The stored file names of ``documents``, read again from the database."""
+    from documents.models import Document
+
+    return list(
+        Document.objects.filter(pk__in=[d.pk for d in documents])
+        .order_by("pk")
+        .values_list("file", flat=True)
+    )

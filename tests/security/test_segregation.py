@@ -69,6 +69,14 @@ DUTIES = {
     "lending.borrow_directly": {EXECUTIVE},
     "lending.approve_outside_loan": {Role.LEGAL},
     "lending.handle_incident": {MANAGER},
+    # R33: the archive room appraises, a manager approves; R35: the engineering department gives
+    # its opinion on technical records; R37: witnesses (and managers) witness; legal holds are
+    # placed by managers and the legal department
+    "destruction.appraise_batch": {ARCHIVIST},
+    "destruction.approve_batch": {MANAGER},
+    "destruction.give_engineering_opinion": {Role.ENGINEERING},
+    "destruction.witness_destruction": {WITNESS, MANAGER},
+    "destruction.place_hold": {MANAGER, Role.LEGAL},
 }
 # the other rights of our own (Meta.permissions) that are not decisions
 NOT_DUTIES = {
@@ -78,8 +86,9 @@ NOT_DUTIES = {
     "documents.file_document",
     "lending.view_all_loans",
     "lending.lead_archive_room",  # given to one person, not to a role
+    "destruction.execute_batch",  # R36: given to one person (the archive-room head), not a role
 }
-OUR_APPS = ("core", "customers", "records", "documents", "lending")
+OUR_APPS = ("core", "customers", "records", "documents", "lending", "destruction")
 
 
 def _held_by(perm):
@@ -589,3 +598,55 @@ def test_a_superuser_is_still_not_the_second_person__R4():
         customer_services.occupancy_verify(occupancy=occupancy, actor=root)
     occupancy.refresh_from_db()
     assert occupancy.status == Occupancy.Status.PENDING
+
+
+# R33, R35, R36: appraisal, approval, the engineering opinion and the destruction -------------
+def _destruction_submitted():
+    from tests.destruction import factories as dx
+
+    return dx.submitted(dx.due_documents(1))
+
+
+APPROVE_BATCH = _cases(
+    [MANAGER, SUPERUSER], [FRONT, ADMIN, ARCHIVIST, EXECUTIVE, WITNESS, Role.ENGINEERING]
+)
+
+
+@pytest.mark.parametrize(("who", "allowed"), APPROVE_BATCH, ids=_ids(APPROVE_BATCH))
+def test_who_approves_a_destruction_batch_by_the_service__R33(who, allowed):
+    from destruction.batches.services import batch_approve
+    from destruction.models import Batch
+
+    batch, user = _destruction_submitted(), _user(who)
+    _assert_service(lambda: batch_approve(batch=batch, actor=user), allowed)
+    batch.refresh_from_db()
+    assert batch.status == (Batch.Status.APPROVED if allowed else Batch.Status.SUBMITTED)
+
+
+OPINION = _cases([Role.ENGINEERING, SUPERUSER], [FRONT, MANAGER, ADMIN, ARCHIVIST, WITNESS])
+
+
+@pytest.mark.parametrize(("who", "allowed"), OPINION, ids=_ids(OPINION))
+def test_who_gives_the_engineering_opinion_by_the_service__R35(who, allowed):
+    from customers.permissions import grant_dossier
+    from destruction.batches.services import item_engineering_opinion
+    from tests.destruction import factories as dx
+
+    docs = dx.due_documents(1)
+    item = dx.opened(docs, decision=None).items.get()
+    user = _user(who)
+    grant_dossier(user, docs[0].dossier)  # the sight is not what is asked here
+    _assert_service(
+        lambda: item_engineering_opinion(item=item, opinion="同意销毁", actor=user), allowed
+    )
+    item.refresh_from_db()
+    assert (item.engineering_by == user) is allowed
+
+
+def test_destroying_is_given_to_one_person_not_to_a_role__R36():
+    for role in Role:
+        assert (
+            not Group.objects.get(name=role.value)
+            .permissions.filter(content_type__app_label="destruction", codename="execute_batch")
+            .exists()
+        ), role

@@ -187,6 +187,7 @@ def _calls():
     front, manager, archivist = Role.FRONT_DESK, Role.MANAGER, Role.ARCHIVIST
     return {
         **_lending_calls(),
+        **_destruction_calls(),
         # customers
         "dossier_open": (
             front,
@@ -604,6 +605,137 @@ def _returns_and_copies_calls():
     }
 
 
+def _destruction(s):
+    """Batches of the confidential dossier in the states the destruction services start from,
+    made by people granted on it (built only for the destruction calls)."""
+    from customers.permissions import grant_dossier
+    from destruction.batches import services as batches
+    from destruction.holds.services import hold_place
+    from destruction.models import RetentionRule
+
+    from ..destruction import factories as dx
+    from ..documents.factories import category
+
+    RetentionRule.objects.create(name="工程", category=category("other"), years=10, technical=True)
+    archivist, boss, head = dx.archivist(), dx.manager(), dx.head()
+    clerk = user_with_role(Role.FRONT_DESK)
+    for person in (archivist, boss, head, clerk):
+        grant_dossier(person, s["dossier"])
+    docs = dx.due_documents(5, dossier=s["dossier"], secrecy_level="B", actor=clerk)
+    draft = batches.batch_open(title="鉴定", documents=docs[:1], actor=archivist)
+    engineer = dx.engineer(s["dossier"])
+    submitted = _decided(docs[1:2], archivist, engineer)
+    approved = batches.batch_approve(batch=_decided(docs[2:3], archivist, engineer), actor=boss)
+    approved, _head, witnesses = dx.scheduled(approved, by=head)
+    return {
+        "dx_free": docs[3],
+        "dx_draft": draft,
+        "dx_item": draft.items.get(),
+        "dx_submitted": submitted,
+        "dx_approved": approved,
+        "dx_witnesses": witnesses,
+        "dx_hold": hold_place(dossier=s["dossier"], document=docs[4], reason="诉讼", actor=boss),
+    }
+
+
+def _decided(docs, archivist, engineer):
+    from destruction.batches import services as batches
+    from destruction.models import Decision
+
+    from ..destruction import factories as dx
+
+    batch = dx.opened(docs, by=archivist, decision=None)
+    for item in batch.items.all():
+        batches.item_engineering_opinion(item=item, opinion="同意", actor=engineer)
+        batches.item_decide(item=item, decision=Decision.DESTROY, actor=archivist)
+    return batches.batch_submit(batch=batch, actor=archivist)
+
+
+def _head():
+    from ..destruction.factories import head
+
+    return head()
+
+
+def _destruction_calls():
+    """Destruction's services: those about documents are refused the confidential dossier's
+    documents; the moves of a whole batch (send back, withdraw, plan, resume) are asked of an
+    actor without the right."""
+    from destruction.batches import services as b
+    from destruction.execution import services as x
+    from destruction.holds import services as h
+
+    from ..destruction.factories import passwords
+
+    manager, archivist = Role.MANAGER, Role.ARCHIVIST
+    return {
+        "batch_open": (
+            archivist,
+            lambda s, a: b.batch_open(title="x", documents=[s["dx_free"]], actor=a),
+        ),
+        "batch_add_documents": (
+            archivist,
+            lambda s, a: b.batch_add_documents(
+                batch=s["dx_draft"], documents=[s["dx_free"]], actor=a
+            ),
+        ),
+        "batch_remove_item": (
+            archivist,
+            lambda s, a: b.batch_remove_item(item=s["dx_item"], actor=a),
+        ),
+        "item_engineering_opinion": (
+            Role.ENGINEERING,
+            lambda s, a: b.item_engineering_opinion(item=s["dx_item"], opinion="x", actor=a),
+        ),
+        "item_decide": (
+            archivist,
+            lambda s, a: b.item_decide(item=s["dx_item"], decision="destroy", actor=a),
+        ),
+        "batch_submit": (archivist, lambda s, a: b.batch_submit(batch=s["dx_draft"], actor=a)),
+        "batch_approve": (manager, lambda s, a: b.batch_approve(batch=s["dx_submitted"], actor=a)),
+        "batch_send_back": (
+            Role.FRONT_DESK,
+            lambda s, a: b.batch_send_back(batch=s["dx_submitted"], reason="x", actor=a),
+        ),
+        "batch_withdraw": (
+            Role.FRONT_DESK,
+            lambda s, a: b.batch_withdraw(batch=s["dx_approved"], reason="x", actor=a),
+        ),
+        "batch_schedule": (
+            archivist,  # not the head
+            lambda s, a: x.batch_schedule(
+                batch=s["dx_approved"],
+                actor=a,
+                planned_on=DAY,
+                method="shred",
+                place="x",
+                witnesses=s["dx_witnesses"],
+            ),
+        ),
+        "batch_execute": (
+            _head,  # the head, not granted on the confidential dossier
+            lambda s, a: _after_waiting(
+                lambda: x.batch_execute(
+                    batch=s["dx_approved"], actor=a, passwords=passwords(s["dx_witnesses"])
+                )
+            ),
+        ),
+        "batch_resume": (archivist, lambda s, a: x.batch_resume(batch=s["dx_approved"], actor=a)),
+        "hold_place": (
+            manager,
+            lambda s, a: h.hold_place(dossier=s["dossier"], reason="x", actor=a),
+        ),
+        "hold_lift": (manager, lambda s, a: h.hold_lift(hold=s["dx_hold"], reason="x", actor=a)),
+    }
+
+
+def _after_waiting(call):
+    from ..destruction.factories import after_waiting
+
+    with after_waiting():
+        return call()
+
+
 # Services that do not write into one dossier: they have their own checks and tests.
 NOT_ABOUT_A_DOSSIER = {
     "customer_register": "a new customer belongs to no dossier yet",
@@ -626,7 +758,7 @@ HELPERS = {"common.py", "timeline.py", "permissions.py"}
 def _app_modules():
     """Every module of the apps that hold dossiers, wherever a concept keeps its services."""
     base = Path(settings.BASE_DIR)
-    for app in ("customers", "records", "documents", "lending"):
+    for app in ("customers", "records", "documents", "lending", "destruction"):
         for path in sorted((base / app).rglob("*.py")):
             relative = path.relative_to(base)
             if {"migrations", "management"} & set(relative.parts) or path.name in HELPERS:
@@ -654,7 +786,7 @@ def test_every_service_is_asked_of_the_gate():
 
 def _snapshot():
     counts = {}
-    for label in ("customers", "records", "documents", "lending"):
+    for label in ("customers", "records", "documents", "lending", "destruction"):
         for model in apps.get_app_config(label).get_models():
             counts[model._meta.label] = model._default_manager.count()
     from core.models import Notification
@@ -666,7 +798,9 @@ def _snapshot():
 @pytest.mark.parametrize("name", sorted(_calls()))
 def test_a_service_refuses_a_dossier_the_actor_may_not_see__R17(name, secret):
     role, call = _calls()[name]
-    actor = user_with_role(role)
+    if name in _destruction_calls():
+        secret.update(_destruction(secret))
+    actor = role() if callable(role) else user_with_role(role)
     assert not permissions.can_view_dossier(actor, secret["dossier"])
     before = _snapshot()
     denied = AccessLog.objects.filter(action=AccessLog.Action.DENIED).count()

@@ -64,14 +64,14 @@ def staff_choices():
     return users.order_by("last_name", "first_name", "username")
 
 
-def witness_choices(*, actor):
+def witness_choices(*, head):
     """Who may be named a witness (R37): active users holding the witness permission, not the
-    head who destroys (``actor``, or anyone holding the execution right)."""
+    head who destroys (``head``, or anyone holding the execution right)."""
     heads = holders_of(EXECUTE).values("pk")
     users = get_user_model().objects.filter(pk__in=holders_of(WITNESS).values("pk"))
     return (
         users.exclude(pk__in=heads)
-        .exclude(pk=actor.pk)
+        .exclude(pk=head.pk)
         .order_by("last_name", "first_name", "username")
     )
 

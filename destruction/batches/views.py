@@ -188,7 +188,7 @@ def _move_forms(request, batch, witnesses):
     if batch.status == S.APPROVED and gate.can(request.user, EXECUTE):
         forms["schedule"] = ScheduleForm(
             prefix="schedule",
-            witnesses=selectors.witness_choices(actor=request.user),
+            witnesses=selectors.witness_choices(head=request.user),
             initial=ScheduleForm.initial_for(batch, witnesses),
         )
         forms["execute"] = ExecuteForm(prefix="execute", witnesses=witnesses)
@@ -251,7 +251,7 @@ class _Move:
 
 def _schedule_form(request, batch, data):
     return ScheduleForm(
-        data, prefix="schedule", witnesses=selectors.witness_choices(actor=request.user)
+        data, prefix="schedule", witnesses=selectors.witness_choices(head=request.user)
     )
 
 

@@ -225,7 +225,7 @@ def test_after_execution_each_witness_has_confirmed__R37():
 
 
 # --- The waiting period, the withdrawal ---------------------------------------------------
-def test_inside_the_waiting_period_execution_is_refused_with_the_date():
+def test_inside_the_waiting_period_execution_is_refused_with_the_date__R33():
     from django.utils import timezone
 
     batch, head, witnesses = f.scheduled(f.approved(f.due_documents(1)))
@@ -237,7 +237,7 @@ def test_inside_the_waiting_period_execution_is_refused_with_the_date():
     assert Batch.objects.get(pk=batch.pk).status == S.COMPLETED
 
 
-def test_a_batch_withdrawn_in_the_waiting_period_frees_its_items_and_destroys_nothing():
+def test_a_batch_withdrawn_in_the_waiting_period_frees_its_items_and_destroys_nothing__R33():
     docs = f.due_documents(2, files=True)
     batch, head, witnesses = f.scheduled(f.approved(docs))
     with pytest.raises(DomainError, match="why"):
@@ -265,7 +265,7 @@ def test_an_archivist_withdraws_only_while_appraising():
 
 
 # --- The files: gone only then ------------------------------------------------------------
-def test_the_files_go_only_with_the_execution_and_the_rows_stay():
+def test_the_files_go_only_with_the_execution_and_the_rows_stay__R36__R38():
     docs = f.due_documents(2, files=True)
     before = {d.pk: (d.file_name, d.file_sha256) for d in _documents(docs)}
     names = f.file_names(docs)
@@ -288,7 +288,7 @@ def test_the_files_go_only_with_the_execution_and_the_rows_stay():
     assert default_storage.exists(batch.register_file.name)
 
 
-def test_the_documents_of_items_that_left_keep_their_files():
+def test_the_documents_of_items_that_left_keep_their_files__R36():
     from ..lending.factories import loan_in
 
     docs = f.due_documents(2, files=True)
@@ -315,7 +315,7 @@ def _failing_on_call(real, n, exc=None):
     return wrapper
 
 
-def test_a_crash_between_two_chunks_is_resumed_destroying_nothing_twice(settings, monkeypatch):
+def test_a_crash_between_two_chunks_is_resumed_destroying_nothing_twice__R36(settings, monkeypatch):
     settings.DESTRUCTION_CHUNK_SIZE = 1
     docs = f.due_documents(3, files=True)
     names = f.file_names(docs)
@@ -349,7 +349,9 @@ def test_a_crash_between_two_chunks_is_resumed_destroying_nothing_twice(settings
     assert all(_destroyed_rows(d) == 1 for d in docs)
 
 
-def test_a_storage_failure_on_the_second_file_keeps_its_document_and_file(settings, monkeypatch):
+def test_a_storage_failure_on_the_second_file_keeps_its_document_and_file__R36(
+    settings, monkeypatch
+):
     settings.DESTRUCTION_CHUNK_SIZE = 1
     docs = f.due_documents(2, files=True)
     names = f.file_names(docs)
@@ -369,7 +371,7 @@ def test_a_storage_failure_on_the_second_file_keeps_its_document_and_file(settin
     assert all(_destroyed_rows(d) == 1 for d in docs)
 
 
-def test_a_crash_after_a_files_removal_before_its_commit_is_marked_by_the_resume(
+def test_a_crash_after_a_files_removal_before_its_commit_is_marked_by_the_resume__R36(
     settings, monkeypatch
 ):
     settings.DESTRUCTION_CHUNK_SIZE = 1
@@ -408,7 +410,7 @@ def test_only_the_head_resumes():
 
 
 # --- Everything kept; who is told ---------------------------------------------------------
-def test_the_flow_deletes_no_row_and_writes_history_for_every_step():
+def test_the_flow_deletes_no_row_and_writes_history_for_every_step__R38():
     docs = f.due_documents(3, files=True)
     dossier = docs[0].dossier
 

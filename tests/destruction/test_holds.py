@@ -62,7 +62,7 @@ ELSEWHERE = {
 
 
 @pytest.mark.parametrize("what", sorted(ELSEWHERE))
-def test_a_document_held_elsewhere_is_refused_at_opening(what):
+def test_a_document_held_elsewhere_is_refused_at_opening__R33(what):
     make, reason = ELSEWHERE[what]
     docs = f.due_documents(2)
     make(Document.objects.get(pk=docs[0].pk))
@@ -72,7 +72,7 @@ def test_a_document_held_elsewhere_is_refused_at_opening(what):
 
 
 @pytest.mark.parametrize("what", sorted(ELSEWHERE))
-def test_a_document_held_elsewhere_after_approval_leaves_at_execution_with_its_reason(what):
+def test_a_document_held_elsewhere_after_approval_leaves_at_execution_with_its_reason__R33(what):
     make, reason = ELSEWHERE[what]
     docs = f.due_documents(1, files=True) + f.due_documents(1, files=True)  # two dossiers
     names = f.file_names(docs)
@@ -93,7 +93,7 @@ def test_a_document_held_elsewhere_after_approval_leaves_at_execution_with_its_r
     ).exists()
 
 
-def test_a_hold_placed_after_approval_is_refused_at_approval_too():
+def test_a_hold_placed_after_approval_is_refused_at_approval_too__R33():
     docs = f.due_documents(2)
     batch = f.submitted(docs)
     _hold(docs[0].dossier)
@@ -118,7 +118,7 @@ def test_a_hold_tells_the_opener_of_the_batch_holding_the_item():
     assert {by.pk, head.pk} <= told
 
 
-def test_lifting_a_hold_destroys_nothing():
+def test_lifting_a_hold_destroys_nothing__R33():
     docs = f.due_documents(2, files=True)
     names = f.file_names(docs)
     hold = _hold(docs[0].dossier)

@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 
-def test_two_archivists_opening_batches_with_the_same_document_at_once_one_wins():
+def test_two_archivists_opening_batches_with_the_same_document_at_once_one_wins__R33():
     docs = f.due_documents(2)
     one, two = f.archivist(), f.archivist()
     results = race(
@@ -35,7 +35,7 @@ def test_two_archivists_opening_batches_with_the_same_document_at_once_one_wins(
     assert set(BatchItem.objects.values_list("batch", flat=True)) == {won[0].pk}
 
 
-def test_two_executions_of_one_batch_at_once_destroy_each_document_once(settings):
+def test_two_executions_of_one_batch_at_once_destroy_each_document_once__R36(settings):
     settings.DESTRUCTION_CHUNK_SIZE = 1
     docs = f.due_documents(4, files=True)
     batch, head, witnesses = f.scheduled(f.approved(docs))
@@ -56,7 +56,7 @@ def test_two_executions_of_one_batch_at_once_destroy_each_document_once(settings
         assert Document.history.filter(id=document.pk, status="destroyed").count() == 1
 
 
-def test_two_runs_of_the_task_at_once_destroy_each_document_once(settings, monkeypatch):
+def test_two_runs_of_the_task_at_once_destroy_each_document_once__R36(settings, monkeypatch):
     settings.DESTRUCTION_CHUNK_SIZE = 1
     docs = f.due_documents(6, files=True)
     batch, head, witnesses = f.scheduled(f.approved(docs))

@@ -48,7 +48,7 @@ def test_the_task_in_process_completes_the_batch_and_a_second_run_does_nothing()
     not os.environ.get("DATABASE_URL"), reason="the worker needs the test database: PostgreSQL"
 )
 @pytest.mark.django_db(transaction=True)  # the worker reads the committed rows
-def test_the_execution_through_the_broker_and_a_worker_completes_the_batch(settings, tmp_path):
+def test_the_execution_through_the_broker_and_a_worker_completes_the_batch__R36(settings, tmp_path):
     from archive_project.celery import app as celery_app
     from destruction.execution import services as execution
 

@@ -19,9 +19,27 @@ class _Quiet:
         pass
 
 
+def _data_of_the_migrations():
+    """The rows of the data migrations, which a transactional test before this one flushed."""
+    import importlib
+
+    from django.apps import apps
+
+    from destruction.models import RetentionRule
+
+    from ..documents.factories import category
+    from ..lending.factories import default_rules
+
+    category()
+    default_rules()
+    if not RetentionRule.objects.exists():
+        importlib.import_module("destruction.migrations.0002_default_schedule").forwards(apps, None)
+
+
 def test_demo_destruction_shows_every_state(settings, tmp_path):
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path
+    _data_of_the_migrations()
     for command, options in (
         ("create_demo_users", {}),
         ("seed_demo", {"units": 40}),

@@ -99,10 +99,16 @@ def require_items(actor, perm, items) -> None:
             raise PermissionDenied(_("You may not work on this document."))
 
 
-def log_items_shown(user, items, *, request=None):
+def log_items_shown(user, items, *, request=None, action=AccessLog.Action.VIEW):
+    """R21: a read of each confidential item shown (about its document, which the access log
+    of the document and its dossier then holds), once per document."""
+    from documents.models import Document
+
+    logged = set()
     for item in items:
-        if _confidential(item):
-            log_access(user, item, AccessLog.Action.VIEW, request=request)
+        if _confidential(item) and item.document_id not in logged:
+            logged.add(item.document_id)
+            log_access(user, Document(pk=item.document_id), action, request=request)
 
 
 def item_visible_to(user, queryset=None):

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core.models import AccessLog
+from core.services import log_access
 from core.workflow import DomainError
 from customers.permissions import access_dossier_or_404
 from documents.permissions import log_documents_shown
@@ -21,13 +23,28 @@ from .forms import HoldFilterForm, HoldLiftForm, HoldPlaceForm
 PAGE_SIZE = 25
 
 
+def _log_holds_shown(request, holds):
+    """R21: a page that shows a hold on a confidential dossier or document logs the read, once
+    per dossier and per document."""
+    dossiers = {h.dossier_id: h.dossier for h in holds if h.dossier.is_confidential}
+    for dossier in dossiers.values():
+        log_access(request.user, dossier, AccessLog.Action.VIEW, request=request)
+    documents = [h.document for h in holds if h.document_id]
+    log_documents_shown(
+        request.user,
+        [d for d in documents if d.dossier_id not in dossiers or d.is_confidential],
+        request=request,
+        dossier_logged=True,
+    )
+
+
 def hold_list(request):
     gate.require(request.user, VIEW_HOLD, request=request)
     form = HoldFilterForm(request.GET or None)
     state = (form.cleaned_data.get("state") if form.is_valid() else "") or HoldFilterForm.ACTIVE
     holds = selectors.hold_list(user=request.user, state=state)
     page = Paginator(holds, PAGE_SIZE).get_page(request.GET.get("page"))
-    log_documents_shown(request.user, [h.document for h in page if h.document_id], request=request)
+    _log_holds_shown(request, page)
     return render(
         request,
         "destruction/holds/list.html",
@@ -45,6 +62,8 @@ def hold_place(request, dossier_pk):
     dossier = access_dossier_or_404(user, dossier_pk, request=request)
     gate.require(user, PLACE_HOLD, request=request)
     documents = selectors.holdable_documents(user=user, dossier=dossier)
+    # the choice lists the documents: a confidential one's title is a read (R21)
+    log_documents_shown(user, list(documents), request=request, dossier_logged=True)
     initial = {"document": request.GET.get("document")} if request.GET.get("document") else None
     form = HoldPlaceForm(request.POST or None, initial=initial, documents=documents)
     if request.method == "POST" and form.is_valid():
@@ -65,8 +84,7 @@ def hold_place(request, dossier_pk):
 
 def hold_lift(request, pk):
     hold = access_hold_or_404(request.user, pk, perm=PLACE_HOLD, request=request)
-    if hold.document_id:
-        log_documents_shown(request.user, [hold.document], request=request)
+    _log_holds_shown(request, [hold])
     form = HoldLiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

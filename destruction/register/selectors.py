@@ -13,7 +13,3 @@ def register_items(batch: Batch):
         .select_related("engineering_by")
         .order_by("archive_number", "document_date", "pk")
     )
-
-
-def has_confidential(batch: Batch) -> bool:
-    return BatchItem.objects.filter(batch=batch, secrecy_level__in=CONFIDENTIAL).exists()

@@ -9,7 +9,6 @@ import logging
 from django.http import Http404, HttpResponse
 
 from core.models import AccessLog
-from core.services import log_access
 
 from ..models import Batch
 from ..permissions import VIEW, access_batch_or_404, log_items_shown, seen_document_ids
@@ -34,14 +33,13 @@ def batch_register_pdf(request, pk):
         content = stored.read()
     if hashlib.sha256(content).hexdigest() != batch.register_sha256:
         logger.error("destruction register of batch %s does not match its SHA-256", batch.pk)
-    if selectors.has_confidential(batch):
-        log_access(
-            request.user,
-            batch,
-            AccessLog.Action.DOWNLOAD,
-            detail="destruction register pdf",
-            request=request,
-        )
+    # the register prints every item's title: each confidential one is a read (R21)
+    log_items_shown(
+        request.user,
+        selectors.register_items(batch).filter(secrecy_level__in=("A", "B")),
+        request=request,
+        action=AccessLog.Action.DOWNLOAD,
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{batch.number}.pdf"'
     response["X-Content-SHA256"] = batch.register_sha256

@@ -233,8 +233,13 @@ def test_a_register_with_confidential_items_is_logged_when_read(client, settings
     client.force_login(reader)
     response = client.get(reverse("destruction:batch_register_pdf", args=[batch.pk]))
     assert response.status_code == 200
+    # the read of each confidential item's document (R21)
+    document = batch.items.get().document
     assert AccessLog.objects.filter(
-        user=reader, action=AccessLog.Action.DOWNLOAD, object_id=str(batch.pk)
+        user=reader,
+        action=AccessLog.Action.DOWNLOAD,
+        content_type__model="document",
+        object_id=str(document.pk),
     ).exists()
 
 

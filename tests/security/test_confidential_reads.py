@@ -57,9 +57,22 @@ SECRET_TITLE = "保密附件：业主授权委托书"
 
 
 def _text(response):
-    """What the user was shown: the HTML, or the text of a PDF."""
+    """What the user was shown: the HTML, the text of a PDF or the cells of a spreadsheet."""
     if isinstance(response, (FileResponse, StreamingHttpResponse)):
         return ""
+    if response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
     if response["Content-Type"].startswith("application/pdf"):
         from pypdf import PdfReader
 

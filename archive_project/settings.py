@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "documents",
     "lending",
     "destruction",
+    "reports",
 ]
 
 MIDDLEWARE = [

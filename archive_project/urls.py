@@ -21,5 +21,6 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("loans/", include("lending.urls")),
     path("destruction/", include("destruction.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]

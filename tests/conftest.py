@@ -53,6 +53,10 @@ def frozen_clock(request):
 
 @pytest.fixture
 def role_users(db):
+    return make_role_users()
+
+
+def make_role_users():
     """One active user per role, plus one logged-in user without any role."""
     users = {role: user_with_role(role) for role in Role}
     users["norole"] = UserFactory(username="norole")

@@ -1,14 +1,54 @@
 """The objects the security matrix, the masking walk and the confidential reads ask about."""
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 
 @pytest.fixture
 def matrix_objects(role_users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return build_matrix_objects(role_users)
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The role users and the matrix objects made once for a whole module, inside a transaction
+    that is rolled back when the module ends; each test runs in a savepoint of it (the ``db``
+    fixture), so what a test writes is undone before the next one, as with fresh objects.
+
+    A module of hundreds of cases that only read pages saves the making of two dossiers per
+    case. Use it with ``db`` (not ``transactional_db``, which would commit and flush)."""
+    from tests.conftest import make_role_users
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with (
+        override_settings(MEDIA_ROOT=str(media)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        users = make_role_users()
+        objects = build_matrix_objects(users)
+        yield users, objects
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world_users(matrix_world, db):
+    """``matrix_world``'s users, for a module that overrides ``role_users`` with them."""
+    return matrix_world[0]
+
+
+@pytest.fixture
+def world_objects(matrix_world, db):
+    return matrix_world[1]
+
+
+def build_matrix_objects(role_users):
     """One level-C dossier (asked of the roles) and one confidential dossier (asked of
     "ungranted" and "granted"), each with a section, a contact, a member, a change request and
-    a document with a file; and one box."""
-    settings.MEDIA_ROOT = tmp_path
+    a document with a file; and one box. Adds the users "ungranted" and "granted" to
+    ``role_users``."""
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -46,6 +46,19 @@ from tests.factories import user_with_role
 
 from .matrix import EXPECTATIONS
 
+
+@pytest.fixture
+def role_users(world_users):
+    """The module's users and objects (conftest.matrix_world): made once, each test in a
+    savepoint of the module's transaction."""
+    return world_users
+
+
+@pytest.fixture
+def matrix_objects(world_objects):
+    return world_objects
+
+
 pytestmark = pytest.mark.django_db
 
 READS = (AccessLog.Action.VIEW, AccessLog.Action.DOWNLOAD, AccessLog.Action.PRINT)
@@ -134,7 +147,7 @@ def test_every_page_that_shows_a_confidential_dossier_logs_the_read__R21(
     name,
     client,
     role_users,
-    matrix_objects,  # noqa: F811
+    matrix_objects,
 ):
     secret = matrix_objects["confidential"]
     dossier = secret["dossier"]
@@ -154,7 +167,7 @@ def test_every_page_that_shows_a_confidential_document_of_an_ordinary_dossier_lo
     name,
     client,
     role_users,
-    matrix_objects,  # noqa: F811
+    matrix_objects,
 ):
     ordinary = matrix_objects["open"]
     secret_document = document_for(
@@ -178,7 +191,7 @@ def test_every_page_that_shows_a_confidential_document_of_an_ordinary_dossier_lo
     assert not failures, failures
 
 
-def test_the_walks_see_pages_at_all(client, role_users, matrix_objects):  # noqa: F811
+def test_the_walks_see_pages_at_all(client, role_users, matrix_objects):
     """The walks above are not empty: the dossier's own pages show it to its grantees."""
     secret = matrix_objects["confidential"]
     users = _walkers(role_users, secret["dossier"])

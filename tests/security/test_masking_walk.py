@@ -14,6 +14,19 @@ from core.roles import Role
 from .matrix import EXPECTATIONS
 from .url_walk import admin_urls
 
+
+@pytest.fixture
+def role_users(world_users):
+    """The module's users and objects (conftest.matrix_world): made once, each test in a
+    savepoint of the module's transaction."""
+    return world_users
+
+
+@pytest.fixture
+def matrix_objects(world_objects):
+    return world_objects
+
+
 pytestmark = pytest.mark.django_db
 
 # an 18-character resident ID (region, birth date, sequence, check) and a mainland mobile,
@@ -78,7 +91,7 @@ GET_PAGES = sorted(name for name, expect in EXPECTATIONS.items() if expect.metho
 
 
 @pytest.mark.parametrize("name", GET_PAGES)
-def test_no_page_sends_a_whole_id_or_mobile__R16(name, client, role_users, matrix_objects):  # noqa: F811
+def test_no_page_sends_a_whole_id_or_mobile__R16(name, client, role_users, matrix_objects):
     expect = EXPECTATIONS[name]
     raw = _raw_values(matrix_objects)
     opened, made = 0, {}
@@ -112,7 +125,7 @@ def test_no_search_result_or_export_sends_a_whole_id_or_mobile__R16(
     params,
     client,
     role_users,
-    matrix_objects,  # noqa: F811
+    matrix_objects,
 ):
     client.force_login(role_users[Role.FRONT_DESK.value])
     response = client.get(reverse(name), params(matrix_objects["open"]))
@@ -169,7 +182,7 @@ def _admin_object_pages(objects):
     return pages
 
 
-def test_no_admin_page_sends_a_whole_id_or_mobile__R16(client, role_users, matrix_objects):  # noqa: F811
+def test_no_admin_page_sends_a_whole_id_or_mobile__R16(client, role_users, matrix_objects):
     from .records_renovation import _renovation
 
     _renovation()(matrix_objects["open"])  # a renovation with the contractor's phone

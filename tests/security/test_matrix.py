@@ -36,15 +36,23 @@ def _client_for(who, client, role_users):
 CASES = [(name, who) for name in sorted(EXPECTATIONS) for who in EVERY_USER]
 
 
+@pytest.fixture
+def role_users(world_users):
+    """The module's users and objects (conftest.matrix_world): made once, each test in a
+    savepoint of the module's transaction."""
+    return world_users
+
+
+@pytest.fixture
+def matrix_objects(world_objects):
+    return world_objects
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
-def test_url_answers_each_user_as_expected(name, who, client, role_users, request):
+def test_url_answers_each_user_as_expected(name, who, client, role_users, matrix_objects):
     expect = EXPECTATIONS[name]
     kwargs = {}
-    # the objects (and the "ungranted" and "granted" users) are made only for the cases that
-    # ask about them: a page without arguments asked of a role needs none of it
-    if expect.kwargs or who in ("ungranted", "granted"):
-        matrix_objects = request.getfixturevalue("matrix_objects")
     if expect.kwargs:
         which = "confidential" if who in ("ungranted", "granted") else "open"
         kwargs = expect.kwargs(matrix_objects[which])

@@ -25,6 +25,7 @@ __all__ = [
     "get_or_404",
     "grant",
     "revoke",
+    "too_many_refusals",
 ]
 
 
@@ -70,6 +71,32 @@ def grant(perm: str, user_or_group, obj):
 
 def revoke(perm: str, user_or_group, obj):
     return remove_perm(perm, user_or_group, obj)
+
+
+# A password re-entered to confirm an act (a witness, a borrower at the desk, a handover's
+# signer) is not a log-in, so django-axes does not count it: the wrong ones are counted per
+# object from the access log, and after this many in so many minutes the act is refused.
+WRONG_PASSWORDS = 5
+WRONG_PASSWORD_MINUTES = 15
+
+
+def too_many_refusals(obj, detail: str, *, limit=WRONG_PASSWORDS, minutes=WRONG_PASSWORD_MINUTES):
+    """Whether ``limit`` refusals whose detail starts with ``detail`` were logged about ``obj``
+    in the last ``minutes``."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    since = timezone.now() - timezone.timedelta(minutes=minutes)
+    return (
+        AccessLog.objects.filter(
+            action=AccessLog.Action.DENIED,
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=str(obj.pk),
+            detail__startswith=detail,
+            at__gte=since,
+        ).count()
+        >= limit
+    )
 
 
 def holders_of(perm: str):

@@ -30,8 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
-from core.models import AccessLog
-from core.permissions import can, holders_of, record_refusal
+from core.permissions import (
+    WRONG_PASSWORD_MINUTES,
+    WRONG_PASSWORDS,
+    can,
+    holders_of,
+    record_refusal,
+    too_many_refusals,
+)
 from core.roles import Role
 from core.tasks import enqueue_on_commit
 from core.workflow import DomainError
@@ -63,8 +69,6 @@ __all__ = [
 ]
 
 MIN_WITNESSES = 2  # R37
-WRONG_PASSWORDS = 5
-WRONG_PASSWORD_MINUTES = 15
 WRONG_PASSWORD_DETAIL = "witness destruction: wrong password"  # noqa: S105 - a log line
 
 
@@ -161,29 +165,13 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
     return batch
 
 
-def _too_many_wrong_passwords(batch) -> bool:
-    from django.contrib.contenttypes.models import ContentType
-
-    since = timezone.now() - timezone.timedelta(minutes=WRONG_PASSWORD_MINUTES)
-    return (
-        AccessLog.objects.filter(
-            action=AccessLog.Action.DENIED,
-            content_type=ContentType.objects.get_for_model(Batch),
-            object_id=str(batch.pk),
-            detail__startswith=WRONG_PASSWORD_DETAIL,
-            at__gte=since,
-        ).count()
-        >= WRONG_PASSWORDS
-    )
-
-
 def _check_witnesses(batch, actor, passwords) -> list[Witness]:
     """The named witnesses, each with the right password; refused before anything moves and
     outside the transaction, so every wrong password's log row stays."""
     witnesses = list(batch.witnesses.filter(released=False).select_related("user"))
     if len(witnesses) < MIN_WITNESSES:
         raise DomainError(_("At least %(n)s witnesses must confirm (R37).") % {"n": MIN_WITNESSES})
-    if _too_many_wrong_passwords(batch):
+    if too_many_refusals(batch, WRONG_PASSWORD_DETAIL):
         record_refusal(actor, "witness destruction: too many wrong passwords", batch)
         raise WrongPassword(
             _("A password was wrong %(n)s times: try again in %(minutes)s minutes.")
@@ -323,12 +311,13 @@ def _remove_file(storage, name) -> None:
         raise OSError(f"file {name!r} still there after deletion")
 
 
-def _destroy_chunk(batch_id, size) -> int:
-    """Destroy the next ``size`` items of the batch in one transaction; the number done."""
+def _destroy_chunk(batch_id, size) -> int | None:
+    """Destroy the next ``size`` items of the batch in one transaction: the number destroyed
+    (0 when every one of them left the batch blocked), or None when nothing is left to do."""
     with transaction.atomic():
         batch = workflow.lock(Batch, batch_id, related=("executed_by",))
         if batch.status != S.EXECUTING:
-            return 0
+            return None
         actor = batch.executed_by
         items = list(
             batch.items.filter(state=BatchItem.State.IN, decision=Decision.DESTROY)
@@ -336,7 +325,7 @@ def _destroy_chunk(batch_id, size) -> int:
             .order_by("pk")[:size]
         )
         if not items:
-            return 0
+            return None
         _leave(items, blockers([i.document for i in items], batch=batch, due=False), actor=actor)
         items = [i for i in items if i.state == BatchItem.State.IN]
         if items:
@@ -360,7 +349,7 @@ def _destroy_chunk(batch_id, size) -> int:
             # last, just before the commit: a file is gone only with its document marked
             for storage, name in files:
                 _remove_file(storage, name)
-        return len(items) or 1
+        return len(items)
 
 
 def _complete(batch_id) -> Batch | None:
@@ -424,10 +413,7 @@ def execution_run(*, batch_id, chunk_size=None) -> dict:
     second run, or one after a crash, destroys nothing twice)."""
     size = chunk_size or _chunk_size()
     done = 0
-    while True:
-        count = _destroy_chunk(batch_id, size)
-        if not count:
-            break
+    while (count := _destroy_chunk(batch_id, size)) is not None:
         done += count
     batch = _complete(batch_id)
     status = batch.status if batch else Batch.objects.get(pk=batch_id).status

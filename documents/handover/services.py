@@ -370,9 +370,14 @@ def handover_mark_checked(*, handover, actor) -> Handover:
     return handover
 
 
+SIGN_WRONG_PASSWORD = "sign handover: wrong password"  # noqa: S105 - a log line
+
+
 def handover_sign(*, handover, side, actor, password) -> Handover:
     """Sign for the service centre or for the archive room; the signer re-enters their password.
-    The two signers are different people. The second signature completes the handover: the
+    Five wrong passwords for a handover in 15 minutes stop its signing for a while (the
+    password is not a log-in, so django-axes does not count it). The two signers are different
+    people. The second signature completes the handover: the
     accepted documents pass to the archive room, the others stay at the centre."""
     if side not in SIDES:
         raise DomainError(_("Sign for the service centre or for the archive room."))
@@ -382,8 +387,14 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
         workflow.require_move(actor, stored, move)  # the missing right, refused and logged
     # Checked before the transaction: the refusal must stay in the log when the move fails;
     # and before the state, so that every wrong password is logged, signable or not.
+    if gate.too_many_refusals(stored, SIGN_WRONG_PASSWORD):
+        gate.record_refusal(actor, "sign handover: too many wrong passwords", stored)
+        raise WrongPassword(
+            _("The password was wrong %(n)s times: try again in %(minutes)s minutes.")
+            % {"n": gate.WRONG_PASSWORDS, "minutes": gate.WRONG_PASSWORD_MINUTES}
+        )
     if not password or not actor.check_password(password):
-        gate.record_refusal(actor, f"sign handover ({side}): wrong password", handover)
+        gate.record_refusal(actor, f"{SIGN_WRONG_PASSWORD} ({side})", handover)
         raise WrongPassword(_("The password is wrong."))
     _require(actor, handover, move)
     now = timezone.now()

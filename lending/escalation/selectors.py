@@ -8,11 +8,10 @@ show of what it sent.
 - ``archive_room_heads()``, ``managers_of(loan)``: who is told of an escalation.
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 
 from core.audience import who_may_see
+from core.permissions import holders_of
 from core.roles import Role
 from customers.permissions import who_is_told
 
@@ -106,15 +105,7 @@ def escalations_against(borrower, *, user=None):
 def archive_room_heads():
     """The active holders of ``lending.lead_archive_room``, granted through a group or to the
     person (a superuser is not a head for holding every permission). Read once per run."""
-    app_label, codename = LEAD.split(".", 1)
-    lead = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__permissions__in=lead) | Q(user_permissions__in=lead))
-        .distinct()
-        .order_by("pk")
-    )
+    return list(holders_of(LEAD))
 
 
 def archive_room_of(loan, heads):

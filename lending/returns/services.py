@@ -19,7 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
-from core.permissions import can, record_refusal
+from core.permissions import (
+    WRONG_PASSWORD_MINUTES,
+    WRONG_PASSWORDS,
+    can,
+    record_refusal,
+    too_many_refusals,
+)
 from core.services import notify
 from core.workflow import DomainError
 from customers.permissions import who_is_told
@@ -216,28 +222,8 @@ def _shelf_status(item):
 
 
 # a borrower's password typed at the desk is not a log-in (django-axes does not see it): the
-# wrong ones are counted here, per loan, so that nobody can try a colleague's password at will
-WRONG_PASSWORDS = 5
-WRONG_PASSWORD_MINUTES = 15
+# wrong ones are counted per loan (core.permissions.too_many_refusals)
 WRONG_PASSWORD_DETAIL = "confirm return: wrong password"  # noqa: S105 - a log line, not a secret
-
-
-def _too_many_wrong_passwords(loan) -> bool:
-    from django.contrib.contenttypes.models import ContentType
-
-    from core.models import AccessLog
-
-    since = timezone.now() - timezone.timedelta(minutes=WRONG_PASSWORD_MINUTES)
-    return (
-        AccessLog.objects.filter(
-            action=AccessLog.Action.DENIED,
-            content_type=ContentType.objects.get_for_model(Loan),
-            object_id=str(loan.pk),
-            detail__startswith=WRONG_PASSWORD_DETAIL,
-            at__gte=since,
-        ).count()
-        >= WRONG_PASSWORDS
-    )
 
 
 def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
@@ -256,7 +242,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
     person, at_desk = _confirmer(actor, stored, at_desk)
     # Before the state and outside the transaction, as the handover's signature: every wrong
     # password is logged, and the log row stays.
-    if person is not None and _too_many_wrong_passwords(stored):
+    if person is not None and too_many_refusals(stored, WRONG_PASSWORD_DETAIL):
         record_refusal(actor, "confirm return: too many wrong passwords", stored)
         raise WrongPassword(
             _("The password was wrong %(n)s times: try again in %(minutes)s minutes.")

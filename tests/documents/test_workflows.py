@@ -383,6 +383,32 @@ def test_every_wrong_signing_password_is_logged_signable_or_not__R30(people):
     )
 
 
+def test_signing_stops_after_five_wrong_passwords_for_a_while__R30(people):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone, translation
+
+    from core.permissions import WRONG_PASSWORD_MINUTES, WRONG_PASSWORDS
+
+    handover = _submitted(people)
+    with translation.override("en"), time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(WRONG_PASSWORDS):
+            with pytest.raises(services.WrongPassword, match="password is wrong"):
+                services.handover_sign(
+                    handover=handover, side="centre", actor=people["front"], password="wrong"
+                )
+        with pytest.raises(services.WrongPassword, match="try again"):  # even the right one
+            services.handover_sign(
+                handover=handover, side="centre", actor=people["front"], password=PASSWORD
+            )
+        clock.shift(dt.timedelta(minutes=WRONG_PASSWORD_MINUTES + 1))
+        with pytest.raises(services.WrongPassword, match="password is wrong"):
+            services.handover_sign(
+                handover=handover, side="centre", actor=people["front"], password="wrong"
+            )
+
+
 def _latest(document):
     row = document.history.first()
     return row.history_user, row.history_change_reason

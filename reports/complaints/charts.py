@@ -43,7 +43,7 @@ def summary_page(summary):
                 [buckets.get(key, 0) for key, _l, _zh, _limit in BUCKETS] + [total["open"]],
             )
         ],
-        first=_("Closed"),
+        first=_("Time to close"),
     )
     with_complaints = [e for e in estates if e["complaints"]]
     by_estate = chart(

@@ -97,10 +97,16 @@ def statistics_page(snapshot):
         if all("dossiers" in c for c in figures["centres"])
         else []
     )
+    columns = [*lines, company]
+    rows = [
+        {"label": label, "values": [c["values"][i] for c in columns]}
+        for i, (_key, label, _zh) in enumerate(METRICS)
+    ]
+    rates = [c["rate"] for c in columns]
     return {
-        "metrics": [label for _key, label, _zh in METRICS],
-        "lines": lines,
-        "company": company,
+        "columns": columns,
+        "rows": rows,
+        "rates": rates,
         "charts": [year_chart, status_chart] if lines else [year_chart],
     }
 

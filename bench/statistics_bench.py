@@ -59,7 +59,7 @@ def seed_filing(today):
     days = (today - start).days
     done = _sql(
         "UPDATE documents_document SET filed_at = %s::timestamptz"
-        " + make_interval(days => (id * 7919) %% %s, hours => 9 + id %% 9)"
+        " + make_interval(days => ((id * 7919) %% %s)::int, hours => (9 + id %% 9)::int)"
         " WHERE filed_at IS NULL AND status = 'filed'",
         [f"{start.isoformat()} 00:00+08", days],
     )
@@ -78,7 +78,7 @@ def seed_move_outs(today, user):
         "INSERT INTO customers_occupancy (dossier_id, customer_id, role, section_number, status,"
         " moved_in, moved_out, recorded_by_id, recorded_at, note)"
         " SELECT o.dossier_id, o.customer_id, 'owner', 900, 'moved_out', DATE '2000-01-01',"
-        " %s::date + (o.dossier_id * 31) %% %s, %s, now(), ''"
+        " %s::date + ((o.dossier_id * 31) %% %s)::int, %s, now(), ''"
         " FROM (SELECT DISTINCT ON (dossier_id) dossier_id, customer_id FROM customers_occupancy"
         "       ORDER BY dossier_id, section_number) o WHERE o.dossier_id %% 2 = 0",
         [start, (today - start).days, user.pk],

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.workflow import DomainError
@@ -80,5 +81,5 @@ class YearlyStatistics(Snapshot):
     def __str__(self):
         return _("Statistics %(year)s computed at %(at)s") % {
             "year": self.year,
-            "at": f"{self.computed_at:%Y-%m-%d %H:%M}",
+            "at": f"{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}",
         }

@@ -19,6 +19,7 @@ run: install assets
 	DEBUG=1 $(BIN)/python manage.py seed_demo_records --if-empty
 	DEBUG=1 $(BIN)/python manage.py seed_demo_loans --if-empty
 	DEBUG=1 $(BIN)/python manage.py seed_demo_destruction --if-empty
+	DEBUG=1 $(BIN)/python manage.py seed_demo_reports --if-empty
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install what the tests need and run the whole suite

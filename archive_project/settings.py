@@ -163,6 +163,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # --- statistics (R40, R41): the charts ---
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
@@ -226,6 +228,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# --- statistics (R40): the month and day (MM-DD) the year's statistics are counted, before
+# 31 December; the default leaves the archive room ten days to check and report them.
+_yearly = env.str("STATISTICS_YEARLY_MONTH_DAY", default="12-20")
+try:
+    STATISTICS_YEARLY_MONTH_DAY = tuple(int(part) for part in _yearly.split("-"))
+    _month, _day = STATISTICS_YEARLY_MONTH_DAY
+    if not (1 <= _month <= 12 and 1 <= _day <= 31) or (_month, _day) >= (12, 31):
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "STATISTICS_YEARLY_MONTH_DAY must be a month and day before 31 December, such as 12-20."
+    ) from None
 # The default schedule; django-celery-beat's DatabaseScheduler copies it into its tables at
 # start, where admins see, change and pause it (times in CELERY_TIMEZONE, Asia/Shanghai).
 CELERY_BEAT_SCHEDULE = {
@@ -256,6 +270,22 @@ CELERY_BEAT_SCHEDULE = {
     "destruction-resume-executions": {
         "task": "destruction.resume_executions",
         "schedule": crontab(minute="*/15"),
+    },
+    # --- statistics (R40) and the monthly complaint summary (R41) ---
+    # R40: the year's statistics, counted before 31 December (STATISTICS_YEARLY_MONTH_DAY)
+    "reports-yearly-statistics": {
+        "task": "reports.compile_yearly_statistics",
+        "schedule": crontab(
+            minute=0,
+            hour=6,
+            month_of_year=STATISTICS_YEARLY_MONTH_DAY[0],
+            day_of_month=STATISTICS_YEARLY_MONTH_DAY[1],
+        ),
+    },
+    # R41: the month before's complaint summary, on the 1st
+    "reports-monthly-complaint-summary": {
+        "task": "reports.compile_complaint_summary",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
     },
 }
 

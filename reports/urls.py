@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # --- statistics (R40), the dashboard and the monthly complaint summary (R41) ---
+    path("", include("reports.statistics.urls")),
+    path("", include("reports.complaints.urls")),
+]

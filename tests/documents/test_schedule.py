@@ -14,6 +14,8 @@ def test_every_scheduled_task_exists__R30__R45():
         "lending.escalate_loans",
         "destruction.refresh_retention",
         "destruction.resume_executions",
+        "reports.compile_yearly_statistics",
+        "reports.compile_complaint_summary",
     }
     assert names <= set(app.tasks)
 

@@ -87,8 +87,13 @@ NOT_DUTIES = {
     "lending.view_all_loans",
     "lending.lead_archive_room",  # given to one person, not to a role
     "destruction.execute_batch",  # R36: given to one person (the archive-room head), not a role
+    # --- statistics (R40) and the monthly complaint summary (R41): counting and being told
+    "reports.compile_yearlystatistics",
+    "reports.receive_yearlystatistics",
+    "reports.compile_complaintsummary",
+    "reports.receive_complaintsummary",
 }
-OUR_APPS = ("core", "customers", "records", "documents", "lending", "destruction")
+OUR_APPS = ("core", "customers", "records", "documents", "lending", "destruction", "reports")
 
 
 def _held_by(perm):

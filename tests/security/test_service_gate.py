@@ -749,6 +749,12 @@ NOT_ABOUT_A_DOSSIER = {
     "handover_sign": "moves the whole handover",
     "handover_send_back": "moves the whole handover",
     "handover_cancel": "moves the whole handover",
+    # --- statistics (R40) and the monthly complaint summary (R41): counts of no dossier, by
+    # the right to compile them (tests/reports/test_statistics.py, test_complaint_summary.py)
+    "statistics_compile": "counts the whole archive, asks the right to compile",
+    "statistics_request": "queues the count, asks the right to compile",
+    "summary_compile": "counts a month's complaints, asks the right to compile",
+    "summary_request": "queues the count, asks the right to compile",
 }
 
 # modules of helpers the services call (a timeline line, a history stamp, a gate), not services
@@ -758,7 +764,7 @@ HELPERS = {"common.py", "timeline.py", "permissions.py"}
 def _app_modules():
     """Every module of the apps that hold dossiers, wherever a concept keeps its services."""
     base = Path(settings.BASE_DIR)
-    for app in ("customers", "records", "documents", "lending", "destruction"):
+    for app in ("customers", "records", "documents", "lending", "destruction", "reports"):
         for path in sorted((base / app).rglob("*.py")):
             relative = path.relative_to(base)
             if {"migrations", "management"} & set(relative.parts) or path.name in HELPERS:

@@ -247,7 +247,7 @@ EXPECTATIONS: dict[str, Expect] = {
 
 
 def _merge_records():
-    """The records and lending pages keep their expectations in one module per concept."""
+    """The records, lending, destruction and reports pages keep their expectations in one module per concept."""
     from . import (
         destruction_batches,
         destruction_holds,
@@ -260,6 +260,7 @@ def _merge_records():
         records_finance,
         records_renovation,
         records_service,
+        reports_statistics,
     )
 
     for module in (
@@ -274,6 +275,7 @@ def _merge_records():
         destruction_batches,
         destruction_holds,
         destruction_register,
+        reports_statistics,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

@@ -21,4 +21,4 @@ RUN useradd --create-home --uid 1000 archive && mkdir -p /data/media /data/backu
  && chown -R archive /data
 USER archive
 EXPOSE 8000
-CMD ["gunicorn", "archive_project.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "archive_project.wsgi:application"]

@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import clearance
+from .admin_base import LargeTableAdminMixin
 from .models import AccessLog, Notification, User
 from .roles import Role
 from .workflow import DomainError
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "message", "read_at", "emailed_at"]
     list_filter = ["read_at", "created_at"]
     search_fields = ["message", "recipient__username"]
@@ -31,14 +32,13 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Evidence of who read what (R21): viewable, never added, changed or deleted."""
 
     list_display = ["at", "user", "action", "content_type", "object_repr", "reason", "ip_address"]
     list_filter = ["action", "content_type", "at"]
     search_fields = ["object_repr", "reason", "user__username", "detail"]
     list_select_related = ["user", "content_type"]
-    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False
@@ -66,7 +66,7 @@ class UserChangeForm(DjangoUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(LargeTableAdminMixin, DjangoUserAdmin):
     form = UserChangeForm
     list_display = ["username", "full_name", "email", "role_list", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff"]

@@ -33,7 +33,7 @@ from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 
-from core.admin_base import ArchiveHistoryAdmin, ReadOnlyAdminMixin
+from core.admin_base import ArchiveHistoryAdmin, LargeTableAdminMixin, ReadOnlyAdminMixin
 from core.masking import mask_changes, mask_field
 
 from . import permissions, services
@@ -374,7 +374,7 @@ class DossierAdmin(GuardedModelAdmin, ArchiveHistoryAdmin):
 
 
 @admin.register(ArchiveNumber)
-class ArchiveNumberAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ArchiveNumberAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "issued_at", "dossier"]
     search_fields = ["number"]
     list_select_related = ["dossier"]
@@ -468,10 +468,9 @@ class DossierEventAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
 
     fields = ["dossier", "section", "kind", "occurred_on", "title", "detail", "actor"]
     list_display = ["occurred_on", "dossier", "kind", "title", "actor"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "occurred_on"]
     list_select_related = ["dossier", "actor"]
     search_fields = ["dossier__archive_number", "title"]
-    date_hierarchy = "occurred_on"
 
     def get_queryset(self, request):
         return (

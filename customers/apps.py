@@ -21,6 +21,15 @@ class CustomersConfig(AppConfig):
         audience.register_confidential(is_confidential_object)
         event_kinds.register(DossierEvent.Kind)
 
+        # the list's order follows a unit renumbered or moved, whichever way it was saved
+        from django.db.models.signals import post_save
+
+        from .dossiers import structure_changed
+        from .models import Building, Estate, Unit
+
+        for model in (Estate, Building, Unit):
+            post_save.connect(structure_changed, sender=model, dispatch_uid=f"sort-{model}")
+
         register(
             NavItem(
                 _("Dossiers"),

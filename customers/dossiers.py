@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import permissions as gate
 
 from . import permissions
-from .models import ArchiveNumber, Dossier, Occupancy, Unit
+from .models import ArchiveNumber, Building, Dossier, Estate, Occupancy, Unit
 
 
 def format_archive_number(unit: Unit) -> str:
@@ -25,6 +25,49 @@ def format_archive_number(unit: Unit) -> str:
     number = settings.ARCHIVE_NUMBER_FORMAT.format(**parts)
     # drop the separators around empty parts: "A-3--1201" -> "A-3-1201"
     return re.sub(r"([-/_.])\1+", r"\1", number).strip("-/_.")
+
+
+def unit_sort_key(unit: Unit) -> str:
+    """R1: the dossier's place in the list, ordered as (estate code, building number, floor,
+    entrance, room). Each text is written as the hex of its UTF-8 bytes followed by ``00``,
+    and the floor as four hex digits, so that the key sorts the same under any collation
+    (hex digits sort alike in all of them) and a shorter text sorts before a longer one that
+    begins with it, as in the tuple."""
+    building = unit.building
+
+    def text(value):
+        return str(value).encode().hex() + "00"
+
+    return "".join(
+        (
+            text(building.estate.code),
+            text(building.number),
+            f"{unit.floor + 0x8000:04x}",  # basements (negative floors) first
+            text(unit.entrance),
+            text(unit.room),
+        )
+    )
+
+
+def refresh_sort_keys(dossiers):
+    """Write the sort key of ``dossiers`` again from their units: after a unit, a building or
+    an estate changed its number, floor or code (connected in ``CustomersConfig.ready``)."""
+    changed = []
+    for dossier in dossiers.select_related("unit__building__estate").order_by().iterator(1000):
+        key = unit_sort_key(dossier.unit)
+        if dossier.sort_key != key:
+            dossier.sort_key = key
+            changed.append(dossier)
+    Dossier.objects.bulk_update(changed, ["sort_key"], batch_size=1000)
+    return len(changed)
+
+
+def structure_changed(sender, instance, created=False, raw=False, **kwargs):
+    """post_save of an estate, a building or a unit: the sort keys of its dossiers."""
+    if raw or created:  # a new unit has no dossier yet; loaddata writes the keys it holds
+        return
+    lookup = {Unit: "unit", Building: "unit__building", Estate: "unit__building__estate"}[sender]
+    refresh_sort_keys(Dossier.objects.filter(**{lookup: instance}))
 
 
 def _issue_archive_number(unit: Unit) -> str:
@@ -54,6 +97,7 @@ def dossier_open(*, unit: Unit, actor, opened_on=None) -> Dossier:
                 dossier = Dossier.objects.create(
                     unit=unit,
                     archive_number=number,
+                    sort_key=unit_sort_key(unit),
                     opened_on=opened_on or timezone.localdate(),
                     opened_by=actor,
                 )

@@ -144,13 +144,9 @@ def dossier_search(
         matching = _matching_dossier_ids(q)
         ids = list(matching[: _INLINE_IDS + 1])
         qs = qs.filter(pk__in=ids if len(ids) <= _INLINE_IDS else matching)
-    return qs.order_by(
-        "unit__building__estate__code",
-        "unit__building__number",
-        "unit__floor",
-        "unit__entrance",
-        "unit__room",
-    )
+    # R1: by estate, building, floor, entrance and room, read in order from the sort key's
+    # index (ordered across the four tables, the first page sorted every visible dossier)
+    return qs.order_by("sort_key", "pk")
 
 
 def dossier_detail(*, dossier):

@@ -19,6 +19,7 @@ from core import workflow
 
 from . import event_kinds, panels, permissions, reveal, selectors, services, timeline
 from .forms import DossierSearchForm, MoveOutForm, ReasonForm, SecrecyForm
+from .models import Dossier
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
@@ -41,7 +42,14 @@ def _dossier_or_404(request, pk, *, perm=None):
 
 
 def dossier_detail(request, pk):
-    dossier = _dossier_or_404(request, pk)
+    # the header shows the unit, its building, estate and service centre: one join, not
+    # four lazy loads from the template
+    dossier = permissions.access_dossier_or_404(
+        request.user,
+        pk,
+        request=request,
+        queryset=Dossier.objects.select_related("unit__building__estate__service_centre"),
+    )
     sections = selectors.dossier_detail(dossier=dossier)
     customer_ids = {s.customer_id for s in sections}
     user = request.user

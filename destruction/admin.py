@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ArchiveHistoryAdmin, ReadOnlyAdminMixin
+from core.admin_base import ArchiveHistoryAdmin, LargeTableAdminMixin, ReadOnlyAdminMixin
 from core.admin_reads import ConfidentialReadsAdminMixin
 from core.tasks import enqueue_on_commit
 from customers.permissions import dossier_visible_to
@@ -281,7 +281,9 @@ class HoldAdmin(ReadOnlyAdminMixin, _NoDeleteAdmin):
 
 
 @admin.register(RetentionState)
-class RetentionStateAdmin(ConfidentialReadsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RetentionStateAdmin(
+    LargeTableAdminMixin, ConfidentialReadsAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """Computed by ``retention.refresh`` (no history of its own: it is recomputed nightly)."""
 
     fields = [

@@ -47,9 +47,9 @@ def hold_visible_to(user, queryset=None):
         return queryset.none()
     if not (user.is_superuser or user.has_perm(VIEW_HOLD)):
         return queryset.none()
-    from customers.permissions import dossier_visible_to
+    from customers.permissions import with_visible_dossier
 
-    visible = queryset.filter(dossier__in=dossier_visible_to(user).values("pk"))
+    visible = with_visible_dossier(user, queryset)
     from django.db.models import Q
 
     return visible.filter(

@@ -9,7 +9,7 @@ from core import permissions as gate
 from core.choices import CONFIDENTIAL_LEVELS
 from core.models import AccessLog
 from core.services import log_access
-from customers.permissions import dossier_visible_to, granted_dossiers
+from customers.permissions import granted_dossiers, with_visible_dossier
 
 from .models import Box, Document, Handover, HandoverItem
 
@@ -18,11 +18,14 @@ def document_visible_to(user, queryset=None):
     queryset = Document.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
-    visible = queryset.filter(dossier__in=dossier_visible_to(user))
+    visible = with_visible_dossier(user, queryset)
     if user.is_superuser:
         return visible
-    ids = dossier_visible_to(user).filter(granted_dossiers(user, "view_dossier")).values("pk")
-    return visible.filter(~Q(secrecy_level__in=CONFIDENTIAL_LEVELS) | Q(dossier__in=ids))
+    # a document above level C: to those granted on its dossier (who then also see it)
+    return visible.filter(
+        ~Q(secrecy_level__in=CONFIDENTIAL_LEVELS)
+        | granted_dossiers(user, "view_dossier", "dossier")
+    )
 
 
 def is_confidential_document(document) -> bool:

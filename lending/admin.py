@@ -241,10 +241,9 @@ class LoanAdmin(ReadOnlyAdminMixin, ArchiveHistoryAdmin):
         "renewal_count",
         "escalated",
     ]
-    list_filter = ["status", "mode", "borrower_kind", "escalated", "personal_data"]
+    list_filter = ["status", "mode", "borrower_kind", "escalated", "personal_data", "requested_at"]
     list_select_related = ["dossier", "borrower"]
     search_fields = ["number", "dossier__archive_number", "purpose"]
-    date_hierarchy = "requested_at"
     inlines = [LoanItemInline, RenewalInline, NoticeInline, IncidentInline, CopyRecordInline]
 
     def get_queryset(self, request):
@@ -278,7 +277,6 @@ class NoticeAdmin(_OfALoanAdmin):
     list_filter = ["level", "day"]
     list_select_related = ["loan__dossier", "borrower"]
     search_fields = ["loan__number"]
-    date_hierarchy = "day"
 
 
 @admin.register(Incident)

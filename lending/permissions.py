@@ -8,7 +8,7 @@ from django.db.models import Q
 from core import permissions as gate
 from core.models import AccessLog
 from core.services import log_access
-from customers.permissions import dossier_visible_to
+from customers.permissions import with_visible_dossier
 from documents.permissions import document_visible_to
 
 from .models import Loan
@@ -32,7 +32,7 @@ def loan_visible_to(user, queryset=None):
         return queryset
     if not user.has_perm(VIEW):
         return queryset.none()
-    visible = queryset.filter(dossier__in=dossier_visible_to(user).values("pk"))
+    visible = with_visible_dossier(user, queryset)
     if user.has_perm(VIEW_ALL):
         return visible
     return visible.filter(Q(borrower=user) | Q(requested_by=user))

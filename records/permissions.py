@@ -3,13 +3,17 @@ dossier (customers.permissions). Whoever cannot see a dossier sees none of its r
 anywhere: lists, timelines, detail pages, admin.
 """
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from core import permissions as gate
 from core.choices import CONFIDENTIAL_LEVELS
 from core.models import AccessLog
 from core.services import log_access
-from customers.permissions import can_view_dossier, dossier_visible_to
+from customers.permissions import (
+    can_view_dossier,
+    visible_dossier_condition,
+    with_visible_dossier,
+)
 
 from .models import Complaint
 
@@ -17,16 +21,20 @@ from .models import Complaint
 def record_visible_to(user, model, queryset=None):
     """The records of ``model`` in the dossiers ``user`` may see: one subquery."""
     queryset = model._default_manager.all() if queryset is None else queryset
-    visible = dossier_visible_to(user).values("pk")
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    condition = visible_dossier_condition(user, "dossier")
+    if condition is None:
+        return queryset
     if model is Complaint:
-        # a collective complaint is a record of every dossier it concerns: its own dossier
-        # (a hashed subplan) or an EXISTS on the link table, row by row, so that a page cut
-        # from the newest can stop after 25 rows
-        others = Complaint.other_dossiers.through.objects.filter(
-            complaint=OuterRef("pk"), dossier__in=visible
+        # a collective complaint is a record of every dossier it concerns: its own dossier or
+        # an EXISTS on the link table, row by row, so that a page cut from the newest can stop
+        # after 25 rows
+        others = with_visible_dossier(
+            user, Complaint.other_dossiers.through.objects.filter(complaint=OuterRef("pk"))
         )
-        return queryset.filter(Q(dossier__in=visible) | Exists(others))
-    return queryset.filter(dossier__in=visible)
+        return queryset.filter(condition | Exists(others))
+    return queryset.filter(condition)
 
 
 def is_confidential_record(record) -> bool:

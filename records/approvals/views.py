@@ -1,33 +1,52 @@
 """The approvals inbox page."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core import permissions as gate
 from records.approvals.selectors import approvals_waiting
 from records.permissions import can
 
+PAGE_SIZE = 25
+SECTIONS = ("deposits", "renovations", "applications")
+
+
+def _section_page(request, name, queryset):
+    """One section's page (``?<name>_page=``), with the links to its neighbours that keep the
+    other sections' pages."""
+    param = f"{name}_page"
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+
+    def url(number):
+        query = request.GET.copy()
+        query[param] = number
+        return "?" + query.urlencode()
+
+    page.previous_url = url(page.previous_page_number()) if page.has_previous() else ""
+    page.next_url = url(page.next_page_number()) if page.has_next() else ""
+    return page
+
 
 def approval_list(request):
-    """Everything awaiting a manager in the dossiers the user may see: three queries."""
+    """Everything awaiting a manager in the dossiers the user may see, a page of each section
+    at a time: two queries a section (the page and its count), whatever waits."""
     gate.require(request.user, "records.view_deposit", request=request)
     user = request.user
     waiting = approvals_waiting(user=user)
-    deposits = list(waiting["deposits"])
-    renovations = list(waiting["renovations"])
-    applications = list(waiting["applications"])
+    pages = {name: _section_page(request, name, waiting[name]) for name in SECTIONS}
+    rows = {name: list(page.object_list) for name, page in pages.items()}
     # the user's own requests are decided by another manager: say so on the row
-    for deposit in deposits:
+    for deposit in rows["deposits"]:
         deposit.own = deposit.settlement_requested_by_id == user.pk
-    for item in (*renovations, *applications):
+    for item in (*rows["renovations"], *rows["applications"]):
         item.own = item.recorded_by_id == user.pk
     return render(
         request,
         "records/approvals/approval_list.html",
         {
-            "deposits": deposits,
-            "renovations": renovations,
-            "applications": applications,
-            "total": len(deposits) + len(renovations) + len(applications),
+            **rows,
+            **{f"{name}_page": page for name, page in pages.items()},
+            "total": sum(page.paginator.count for page in pages.values()),
             "decides_deposits": can(user, "records.approve_deposit"),
             "decides_renovations": can(user, "records.approve_renovation"),
             "decides_applications": can(user, "records.approve_application"),

@@ -134,7 +134,9 @@ def test_ping_goes_through_redis_to_a_real_worker(celery_worker_process):
 # --- docker-compose ---------------------------------------------------------------------
 def _settings_env_names():
     source = (ROOT / "archive_project" / "settings.py").read_text()
-    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    names = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    gunicorn = (ROOT / "gunicorn.conf.py").read_text()  # the web process's own variables
+    return names | set(re.findall(r'(?:environ\.get|_int)\(\s*"([A-Z_]+)"', gunicorn))
 
 
 def test_compose_runs_the_production_stack_with_known_settings():
@@ -156,6 +158,33 @@ def test_compose_runs_the_production_stack_with_known_settings():
     assert "media" in compose["volumes"] and "backups" in compose["volumes"]
     web_volumes = " ".join(services["web"]["volumes"])
     assert "media:" in web_volumes and "backups:" in web_volumes
+
+
+def test_web_runs_gunicorn_with_its_settings_file():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "gunicorn -c gunicorn.conf.py " in " ".join(compose["services"]["web"]["command"])
+    assert '"gunicorn", "-c", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+    settings = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), settings)  # noqa: S102 - our own file
+    assert settings["worker_class"] == "sync"
+    assert settings["workers"] >= 2
+    assert settings["bind"] == "0.0.0.0:8000"
+    assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
+
+
+def test_production_keeps_database_connections_and_checks_them():
+    """Without CONN_MAX_AGE every request opened a PostgreSQL connection (docs/PERFORMANCE.md)."""
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
+    laptop = run_manage(
+        "shell", "--no-imports", "-c", code, env_overrides={"DEBUG": "1"}, drop=("CONN_MAX_AGE",)
+    )
+    assert laptop.stdout.split() == ["0", "True"]
 
 
 def test_readme_configuration_table_names_every_setting():

@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.models import Notification
 from core.roles import Role
 from customers.permissions import grant_dossier
-from records.models import Application, Correspondence, Deposit, Repair
+from records.models import Application, Correspondence, Deposit, Renovation, Repair
 from records.repairs import services as repairs
 from tests.factories import user_with_role
 
@@ -343,26 +343,38 @@ def _fill(dossiers, start, stop):
 
 
 def _inbox(client):
+    client.get(reverse("records:approval_list"))  # the session's activity is written now
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("records:approval_list"))
     assert response.status_code == 200
     return response, len(queries)
 
 
-def test_the_inbox_costs_the_same_queries_with_two_or_twenty_items(client):
+def test_the_inbox_costs_the_same_queries_at_10_and_100_items_a_page_at_a_time(client):
+    from ..lazy_loads import forbid_lazy_loads
+
     dossiers = [occupied_dossier()[0] for _ in range(3)]
     client.force_login(manager())
-    _fill(dossiers, 0, 2)
-    few, few_queries = _inbox(client)
-    assert [len(few.context[k]) for k in ("deposits", "renovations", "applications")] == [2, 2, 2]
-    _fill(dossiers, 2, 20)
-    many, many_queries = _inbox(client)
-    assert [len(many.context[k]) for k in ("deposits", "renovations", "applications")] == [
-        20,
-        20,
-        20,
-    ]
-    assert many_queries == few_queries <= 12
+    _fill(dossiers, 0, 10)
+    with forbid_lazy_loads():
+        few, few_queries = _inbox(client)
+    assert [len(few.context[k]) for k in ("deposits", "renovations", "applications")] == [10] * 3
+    _fill(dossiers, 10, 100)
+    with forbid_lazy_loads():
+        many, many_queries = _inbox(client)
+    assert [len(many.context[k]) for k in ("deposits", "renovations", "applications")] == [25] * 3
+    assert many.context["total"] == 300
+    assert many_queries == few_queries <= 15
+    page = many.content.decode()
+    assert page.count('data-testid="count">100<') == 3
+    assert "renovations_page=2" in page
+    # the last page of one section, the others' first pages kept
+    last = client.get(reverse("records:approval_list"), {"renovations_page": 4})
+    assert len(last.context["renovations"]) == 25 and len(last.context["deposits"]) == 25
+    oldest = list(
+        Renovation.objects.filter(status=Renovation.Status.APPLIED).order_by("applied_on", "pk")
+    )
+    assert last.context["renovations"] == oldest[75:]
 
 
 def test_the_inbox_links_each_item_and_counts_each_section(client):

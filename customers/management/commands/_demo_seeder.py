@@ -15,7 +15,7 @@ from core.validators import (
     organisation_code_check_char,
     resident_id_check_char,
 )
-from customers.dossiers import format_archive_number
+from customers.dossiers import format_archive_number, unit_sort_key
 from customers.models import (
     ArchiveNumber,
     Building,
@@ -486,6 +486,7 @@ class _Seeder:
                 Dossier(
                     unit=unit,
                     archive_number=number,
+                    sort_key=unit_sort_key(unit),
                     secrecy_level="B" if rng.random() < 0.03 else "C",
                     opened_on=self.days_after(estate.delivered_on, 0, 90),
                     opened_by=self.recorder,

@@ -247,7 +247,8 @@ EXPECTATIONS: dict[str, Expect] = {
 
 
 def _merge_records():
-    """The records, lending, destruction and reports pages keep their expectations in one module per concept."""
+    """The records, lending, destruction and reports pages keep their expectations in one
+    module per concept."""
     from . import (
         destruction_batches,
         destruction_holds,

@@ -1,3 +1,7 @@
 """Reports (R40, R41), the scheduled jobs and the backups (R44, R45).
 
 The models live in their concepts' packages and are re-exported here: one app label."""
+
+# --- The scheduled jobs and the backups (R44, R45) ------------------------------------------
+from .backups.models import Backup  # noqa: E402, F401
+from .jobs.models import JobRun  # noqa: E402, F401

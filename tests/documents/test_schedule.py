@@ -14,6 +14,8 @@ def test_every_scheduled_task_exists__R30__R45():
         "lending.escalate_loans",
         "destruction.refresh_retention",
         "destruction.resume_executions",
+        "reports.make_backup",  # R44
+        "reports.watchdog",
     }
     assert names <= set(app.tasks)
 
@@ -30,4 +32,6 @@ def test_the_schedule_is_loaded_into_django_celery_beat():
         "documents-handover-reminder",
         "core-unsent-notification-emails",
         "lending-escalate-loans",
+        "reports-backup-monthly",
+        "reports-watchdog",
     } <= tasks

@@ -749,6 +749,9 @@ NOT_ABOUT_A_DOSSIER = {
     "handover_sign": "moves the whole handover",
     "handover_send_back": "moves the whole handover",
     "handover_cancel": "moves the whole handover",
+    # reports: the backups are of the whole archive (tests/reports/test_jobs.py, test_safeguards.py)
+    "backup_request": "a backup of the whole archive: refused without reports.run_backup",
+    "backup_for_operation": "the backup before a risky operation, whose service checks its actor",
 }
 
 # modules of helpers the services call (a timeline line, a history stamp, a gate), not services
@@ -758,7 +761,7 @@ HELPERS = {"common.py", "timeline.py", "permissions.py"}
 def _app_modules():
     """Every module of the apps that hold dossiers, wherever a concept keeps its services."""
     base = Path(settings.BASE_DIR)
-    for app in ("customers", "records", "documents", "lending", "destruction"):
+    for app in ("customers", "records", "documents", "lending", "destruction", "reports"):
         for path in sorted((base / app).rglob("*.py")):
             relative = path.relative_to(base)
             if {"migrations", "management"} & set(relative.parts) or path.name in HELPERS:

@@ -45,6 +45,30 @@ class _Hashing(io.RawIOBase):
         return data
 
 
+class HashingWriter(io.RawIOBase):
+    """A file written through a SHA-256: the archive's checksum and size as it is written,
+    without reading it again."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def writable(self):
+        return True
+
+    def tell(self):
+        return self.size
+
+    def write(self, data):
+        self.digest.update(data)
+        self.size += len(data)
+        return self.handle.write(data)
+
+    def flush(self):
+        self.handle.flush()
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -70,6 +94,7 @@ def media_files(root: Path) -> list[tuple[str, Path]]:
 
 def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> tuple[str, int]:
     info = tar.gettarinfo(str(path), arcname=arcname)
+    info.mtime = int(info.mtime)
     info.uid = info.gid = 0
     info.uname = info.gname = ""
     with open(path, "rb") as handle:
@@ -78,18 +103,17 @@ def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> tuple[str, int]
     return reader.digest.hexdigest(), info.size
 
 
-def write_tar(target: Path, *, dump, media_root: Path, manifest: dict, step=None) -> dict:
-    """Write the archive's tar to ``target``; returns the full manifest. ``step(n)`` is called
-    after each file with the number done. A file that vanishes or changes while it is read
-    fails the archive (tarfile: "unexpected end of data")."""
-    files = media_files(media_root)
+def write_tar(target, *, dumping, files, manifest: dict, step=None) -> dict:
+    """Write the archive's tar to ``target`` (a binary file open for writing): the stored
+    ``files`` (``media_files``) while the database dump runs, then the dump (``dumping.wait()``),
+    then the manifest; returns the manifest. ``step(n)`` is called after each file with the
+    number done. A file that vanishes or changes while it is read fails the archive."""
     hashes: dict[str, str] = {}
     total_bytes = 0
-    with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as tar:
-        db_sha, _size = _add_file(tar, dump.path, dump.member)
-        if step:
-            step(1)
-        for n, (relative, path) in enumerate(files, start=2):
+    with tarfile.open(
+        fileobj=target, mode="w", format=tarfile.GNU_FORMAT, copybufsize=CHUNK
+    ) as tar:
+        for n, (relative, path) in enumerate(files, start=1):
             try:
                 digest, size = _add_file(tar, path, f"{MEDIA}/{relative}")
             except (OSError, tarfile.TarError) as exc:
@@ -98,6 +122,10 @@ def write_tar(target: Path, *, dump, media_root: Path, manifest: dict, step=None
             total_bytes += size
             if step:
                 step(n)
+        dump = dumping.wait()
+        db_sha, _size = _add_file(tar, dump.path, dump.member)
+        if step:
+            step(len(files) + 1)
         manifest = {
             **manifest,
             "database": {
@@ -108,6 +136,7 @@ def write_tar(target: Path, *, dump, media_root: Path, manifest: dict, step=None
                 "migrations": dump.migrations,
             },
             "media": {"files": hashes, "bytes": total_bytes},
+            "versions": {**manifest.get("versions", {}), "database": dump.server_version},
         }
         data = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -127,10 +156,13 @@ def recipients_of(keys) -> list:
         raise BackupError(f"BACKUP_AGE_RECIPIENTS holds a key that is not age's: {exc}") from exc
 
 
-def encrypt(plain: Path, target: Path, keys) -> None:
+def encrypt(plain: Path, target, keys) -> None:
+    """Encrypt the file ``plain`` into ``target`` (a binary file open for writing)."""
     import pyrage
 
-    pyrage.encrypt_file(str(plain), str(target), recipients_of(keys))
+    recipients = recipients_of(keys)
+    with open(plain, "rb") as reader:
+        pyrage.encrypt_io(reader, target, recipients)
 
 
 def is_encrypted(path: Path) -> bool:

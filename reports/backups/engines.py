@@ -48,6 +48,13 @@ class Dump:
     server_version: str = ""
 
 
+class _Dumping:
+    """A dump under way: ``wait()`` returns it finished (or raises ``BackupError``)."""
+
+    def __init__(self, wait):
+        self.wait = wait
+
+
 def vendor_of(db: dict) -> str:
     engine = db.get("ENGINE", "")
     if "postgresql" in engine:
@@ -161,17 +168,23 @@ class Postgres:
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
         return [list(row) for row in cursor.fetchall()]
 
-    def dump(self, db: dict, workdir: Path, *, beat=None) -> Dump:
+    @contextlib.contextmanager
+    def dumping(self, db: dict, workdir: Path, *, beat=None):
+        """Start ``pg_dump`` of an exported snapshot and count the rows in the snapshot's
+        transaction; yields a handle whose ``wait()`` returns the finished ``Dump``. The
+        transaction stays open until then, and the dump runs while the caller goes on (the
+        stored files go into the archive meanwhile). Leaving early kills pg_dump."""
         import psycopg2.extensions
 
         path = workdir / self.member
         conn = self._connect(db)
+        proc = None
         try:
             conn.set_session(
                 isolation_level=psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ,
                 readonly=True,
             )
-            with conn.cursor() as cursor:
+            with conn.cursor() as cursor, tempfile.TemporaryFile() as errors:
                 cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
                 snapshot, version = cursor.fetchone()
                 argv = [
@@ -183,22 +196,18 @@ class Postgres:
                     f"--file={path}",
                     f"--dbname={db['NAME']}",
                 ]
-                env = self._env(db)
-                with tempfile.TemporaryFile() as errors:
-                    try:
-                        proc = subprocess.Popen(
-                            argv, env=env, stdout=subprocess.DEVNULL, stderr=errors
-                        )
-                    except OSError as exc:
-                        raise BackupError(f"pg_dump could not start: {exc}") from exc
-                    try:
-                        # counted in the snapshot's own transaction while pg_dump reads it
-                        counts = self._counts(cursor)
-                        migrations = self._migrations(cursor, counts)
-                    except BaseException:
-                        proc.kill()
-                        proc.wait()
-                        raise
+                try:
+                    proc = subprocess.Popen(
+                        argv, env=self._env(db), stdout=subprocess.DEVNULL, stderr=errors
+                    )
+                except OSError as exc:
+                    raise BackupError(f"pg_dump could not start: {exc}") from exc
+                # counted in the snapshot's own transaction while pg_dump reads it
+                counts = self._counts(cursor)
+                migrations = self._migrations(cursor, counts)
+                dump = Dump(path, self.member, counts, migrations, f"PostgreSQL {version}")
+
+                def wait() -> Dump:
                     while True:
                         try:
                             code = proc.wait(timeout=2)
@@ -210,11 +219,16 @@ class Postgres:
                         errors.seek(0)
                         tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
                         raise BackupError(f"pg_dump failed (exit {code}): {tail}")
+                    if not path.is_file():
+                        raise BackupError("pg_dump wrote no file")
+                    return dump
+
+                yield _Dumping(wait)
         finally:
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
             conn.close()
-        if not path.is_file():
-            raise BackupError("pg_dump wrote no file")
-        return Dump(path, self.member, counts, migrations, f"PostgreSQL {version}")
 
     def counts(self, db: dict) -> dict[str, int]:
         conn = self._connect(db)
@@ -287,6 +301,12 @@ _SQLITE_TABLES = (
 class Sqlite:
     vendor = SQLITE
     member = "database.sqlite3"
+
+    @contextlib.contextmanager
+    def dumping(self, db: dict, workdir: Path, *, beat=None):
+        """The copy, made at once (SQLite copies pages, not a snapshot)."""
+        dump = self.dump(db, workdir, beat=beat)
+        yield _Dumping(lambda: dump)
 
     @staticmethod
     def _counts(conn) -> dict[str, int]:

@@ -140,30 +140,44 @@ def _base_manifest(backup: Backup, vendor: str) -> dict:
     }
 
 
-def _write(backup: Backup, work: Path, beat: _Beat) -> tuple[Path, dict]:
-    """Everything in the work folder; returns the finished (maybe encrypted) file."""
+def _written(path: Path, write) -> tuple[str, int]:
+    """``write(handle)`` into ``path``, made durable; its SHA-256 and size as written."""
+    with open(path, "wb") as handle:
+        out = archive.HashingWriter(handle)
+        write(out)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return out.digest.hexdigest(), out.size
+
+
+def _write(backup: Backup, work: Path, beat: _Beat) -> tuple[Path, dict, str, int]:
+    """Everything in the work folder; returns the finished (maybe encrypted) file, the
+    manifest, the file's SHA-256 and its size."""
     db = engines.configured()
     engine = engines.engine_for(db)
-    media_root = Path(settings.MEDIA_ROOT)
-    files = len(archive.media_files(media_root))
-    beat(0, files + 3, force=True)
-    dump = engine.dump(db, work, beat=beat)
-    beat(1)
+    files = archive.media_files(Path(settings.MEDIA_ROOT))
+    total = len(files) + 3
+    beat(0, total, force=True)
     manifest = _base_manifest(backup, engine.vendor)
-    manifest["versions"]["database"] = dump.server_version
     tar = work / "archive.tar"
-    manifest = archive.write_tar(
-        tar, dump=dump, media_root=media_root, manifest=manifest, step=lambda n: beat(n + 1)
-    )
-    dump.path.unlink()
+    made = {}
+    with engine.dumping(db, work, beat=beat) as dumping:
+        # the stored files go in while the database is dumped
+        def write_tar(out):
+            made["manifest"] = archive.write_tar(
+                out, dumping=dumping, files=files, manifest=manifest, step=beat
+            )
+
+        digest, size = _written(tar, write_tar)
+    (work / engine.member).unlink()
     recipients = [k for k in settings.BACKUP_AGE_RECIPIENTS if k.strip()]
-    made = tar
+    final = tar
     if recipients:
-        made = work / "archive.tar.age"
-        archive.encrypt(tar, made, recipients)
+        final = work / "archive.tar.age"
+        digest, size = _written(final, lambda out: archive.encrypt(tar, out, recipients))
         tar.unlink()
-    beat(files + 3, force=True)
-    return made, manifest
+    beat(total, force=True)
+    return final, made["manifest"], digest, size
 
 
 def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
@@ -179,13 +193,9 @@ def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
     beat = _Beat(backup)
     try:
         work.mkdir(parents=True)
-        made, manifest = _write(backup, work, beat)
+        made, manifest, digest, size = _write(backup, work, beat)
         encrypted = made.name.endswith(".age")
         final = root / _final_name(backup, encrypted)
-        digest = archive.sha256_of(made)
-        size = made.stat().st_size
-        with open(made, "rb") as handle:
-            os.fsync(handle.fileno())
         os.replace(made, final)  # complete: only now under its name
     except Exception as exc:
         logger.exception("backup %s failed", backup.pk)

@@ -163,6 +163,8 @@ def test_restore_by_id_into_the_configured_database_is_refused_with_what_to_do(t
         _restore(backup.pk, "--media-root", tmp_path / "m")
     with pytest.raises(CommandError, match="no such archive"):
         _restore("nowhere.tar", "--media-root", tmp_path / "m")
+    with pytest.raises(CommandError, match="no backup for the database engine|not a database"):
+        _restore(backup.pk, "--database-url", "mysql://x@y/z", "--media-root", tmp_path / "m")
 
 
 @pytest.mark.django_db

@@ -66,13 +66,13 @@ class Command(BaseCommand):
         return path, backup.sha256
 
     def handle(self, *args, **options):
-        target = (
-            engines.database_from_url(options["database_url"])
-            if options["database_url"]
-            else engines.configured()
-        )
         media = Path(options["media_root"] or settings.MEDIA_ROOT)
         try:
+            target = (
+                engines.database_from_url(options["database_url"])
+                if options["database_url"]
+                else engines.configured()
+            )
             engine = engines.engine_for(target)
             path, sha256 = self._archive(options["backup"], target)
             if not engine.is_empty(target):

@@ -197,6 +197,11 @@ def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
         encrypted = made.name.endswith(".age")
         final = root / _final_name(backup, encrypted)
         os.replace(made, final)  # complete: only now under its name
+        folder = os.open(root, os.O_RDONLY)
+        try:
+            os.fsync(folder)  # and the name itself reaches the disk
+        finally:
+            os.close(folder)
     except Exception as exc:
         logger.exception("backup %s failed", backup.pk)
         shutil.rmtree(work, ignore_errors=True)

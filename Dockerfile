@@ -1,5 +1,7 @@
 # Image for web (gunicorn), worker and beat. Static assets come from the npm registry
 # (package-lock.json) in a build stage; nothing is fetched from a CDN at run time.
+# postgresql-client: pg_dump/pg_restore for the backups (R44); bookworm's is 15, the major
+# version of docker-compose's PostgreSQL (pg_dump refuses a newer server).
 FROM node:20-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -8,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-wqy-microhei gettext \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei gettext postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

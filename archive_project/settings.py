@@ -398,3 +398,41 @@ BACKUP_RETENTION_MONTHS = env.int("BACKUP_RETENTION_MONTHS", default=12)
 LENDING_DAY_COUNT = env.str("LENDING_DAY_COUNT", default="calendar")
 if LENDING_DAY_COUNT not in ("calendar", "working"):
     raise ImproperlyConfigured('LENDING_DAY_COUNT must be "calendar" or "working".')
+
+# --- The scheduled jobs and the backups (R44, R45; docs/operations.md) ---------------------
+# Backups are written under BACKUP_ROOT (BACKUP_DIR is its older name, still read).
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BACKUP_DIR)
+# Keep the newest BACKUP_KEEP good backups; older archives are removed (their rows kept as
+# "pruned"). Whatever this count, no archive older than BACKUP_RETENTION_MONTHS is kept except
+# the newest good one: the destruction register promises that copies of the destroyed files
+# leave the backups by then. Monthly backups and BACKUP_KEEP=12 cover the 12 months.
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=12)
+# A risky operation (a destruction's execution, a bulk import) uses a good backup made this
+# recently, or one is made first (core.safeguards).
+BACKUP_FRESH_MINUTES = env.int("BACKUP_FRESH_MINUTES", default=60)
+# R45: archives are encrypted with age to these public keys (age1…, comma-separated) when set;
+# the restore drill and restore_backup decrypt with the secret key in BACKUP_AGE_IDENTITY_FILE.
+BACKUP_AGE_RECIPIENTS = env.list("BACKUP_AGE_RECIPIENTS", default=[])
+BACKUP_AGE_IDENTITY_FILE = env.str("BACKUP_AGE_IDENTITY_FILE", default="")
+# pg_dump and pg_restore of the server's major version (the image installs postgresql-client).
+BACKUP_PG_DUMP = env.str("BACKUP_PG_DUMP", default="pg_dump")
+BACKUP_PG_RESTORE = env.str("BACKUP_PG_RESTORE", default="pg_restore")
+# A running job beats every JOB_HEARTBEAT_SECONDS; one silent for JOB_HEARTBEAT_TIMEOUT_MINUTES
+# has lost its worker: the watchdog marks it failed and tells the administrators.
+JOB_HEARTBEAT_SECONDS = env.int("JOB_HEARTBEAT_SECONDS", default=30)
+JOB_HEARTBEAT_TIMEOUT_MINUTES = env.int("JOB_HEARTBEAT_TIMEOUT_MINUTES", default=10)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # R44: on the 1st of every month, at night
+        "reports-backup-monthly": {
+            "task": "reports.make_backup",
+            "schedule": crontab(minute=30, hour=1, day_of_month=1),
+            "kwargs": {"reason": "monthly"},
+        },
+        # runs and backups whose worker stopped are marked failed, administrators told
+        "reports-watchdog": {
+            "task": "reports.watchdog",
+            "schedule": crontab(minute="*/5"),
+        },
+    }
+)

@@ -1,7 +1,8 @@
 """Admin of the customers app: read-mostly (STYLE), with the browser import of units.
 
 - Property structure (service centres, estates, buildings, units) is master data kept here;
-  units are also imported from CSV/XLSX through django-import-export's preview/confirm flow.
+  units are also imported from CSV/XLSX through django-import-export's preview/confirm flow,
+  only with a good backup of the last ``BACKUP_FRESH_MINUTES`` (R44, ``core.safeguards``).
 - Personal data is never shown raw in the admin (R16): lists, forms and history show it masked;
   revealing is a logged action of the app's dossier page.
 - Every list is filtered by the permission gate (R17): a confidential dossier and everything in
@@ -33,6 +34,7 @@ from guardian.admin import GuardedModelAdmin
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 
+from core import safeguards
 from core.admin_base import ArchiveHistoryAdmin, LargeTableAdminMixin, ReadOnlyAdminMixin
 from core.masking import mask_changes, mask_field
 
@@ -102,6 +104,31 @@ class UnitAdmin(ImportMixin, ArchiveHistoryAdmin):
     def has_import_permission(self, request):
         # An import adds and updates units and may add buildings.
         return permissions.can_import_units(request.user)
+
+    def _backed_up(self, request) -> bool:
+        """R44: a bulk import needs a good backup of the last BACKUP_FRESH_MINUTES. Without
+        one the import is refused with a message and a backup is queued (it is never made
+        inside the request)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        try:
+            safeguards.backup_before(safeguards.IMPORT, actor=request.user, wait=False)
+        except safeguards.BackupRefused as refused:
+            messages.error(request, _("Nothing was imported. %(why)s") % {"why": refused})
+            return False
+        return True
+
+    def import_action(self, request, **kwargs):
+        # the upload (the dry run and its preview) is refused without a fresh backup
+        if request.method == "POST" and not self._backed_up(request):
+            return HttpResponseRedirect(reverse("admin:customers_unit_import"))
+        return super().import_action(request, **kwargs)
+
+    def process_import(self, request, **kwargs):
+        # and so is the confirmation, should the backup have aged since the preview
+        if request.method == "POST" and not self._backed_up(request):
+            return HttpResponseRedirect(reverse("admin:customers_unit_import"))
+        return super().process_import(request, **kwargs)
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row that fails at the confirm step rolls the whole file back.

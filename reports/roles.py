@@ -8,6 +8,10 @@ and executives read it, managers compile it. Administrators read both: they run 
 that computes them. The executives are told of each yearly snapshot (with the archive-room
 head, ``lending.lead_archive_room``); managers of each monthly summary. None of these is an
 approval, verification, decision or signature: no duty.
+
+--- the scheduled jobs and the backups (R44, R45) ---
+Administrators watch the scheduled jobs, make backups on demand and are told when a job, a
+backup or its restore drill fails; no duty either: the administrator keeps them.
 """
 
 from core.roles import Role, register
@@ -25,6 +29,14 @@ register(
         Role.MANAGER: [VIEW_STATISTICS, VIEW_COMPLAINTS, COMPILE_COMPLAINTS, RECEIVE_COMPLAINTS],
         Role.ARCHIVIST: [VIEW_STATISTICS, COMPILE_STATISTICS],
         Role.EXECUTIVE: [VIEW_STATISTICS, RECEIVE_STATISTICS, VIEW_COMPLAINTS],
-        Role.ADMIN: [VIEW_STATISTICS, VIEW_COMPLAINTS],
+        Role.ADMIN: [
+            VIEW_STATISTICS,
+            VIEW_COMPLAINTS,
+            # --- the scheduled jobs and the backups (R44, R45) ---
+            "reports.view_backup",
+            "reports.run_backup",
+            "reports.view_jobrun",
+            "reports.watch_jobs",
+        ],
     }
 )

@@ -35,6 +35,24 @@ def _tasks_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _backups_of_its_own(settings, tmp_path):
+    """A backup a test makes (R44: before a destruction, a bulk import) goes to a folder of
+    its own, never into var/."""
+    settings.BACKUP_ROOT = tmp_path / "backups"
+
+
+@pytest.fixture
+def fresh_backup(db):
+    """A good backup made now, restore drill passed (R44): what a bulk import needs first."""
+    from reports.backups.models import Backup
+    from reports.backups.services import backup_make
+
+    backup = backup_make(reason=Backup.Reason.BEFORE_IMPORT)
+    assert backup.drill_status == Backup.Drill.PASSED, backup.error or backup.drill_result
+    return backup
+
+
+@pytest.fixture(autouse=True)
 def frozen_clock(request):
     """The clock stopped where ``@pytest.mark.frozen_at(moment, tick=False)`` says.
 

@@ -16,6 +16,10 @@ least two witnesses, then carried out item by item by an idempotent task.
   sweep, or the head's "resume") marks it, since a missing file is removed trivially. An item
   is marked destroyed only in the transaction that has removed its file. When no item is left,
   the register (销毁清册) is made and its SHA-256 recorded, and the batch is completed.
+- Before the first chunk (R44): a good backup (``core.safeguards.backup_before``: one of the
+  last ``BACKUP_FRESH_MINUTES``, or one made now). When none can be made the execution does
+  not start: the batch stays as it is, the head is told (the administrators are told by the
+  backup), and the next run (the sweep, the head's "resume") tries again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import workflow
+from core import safeguards, workflow
 from core.permissions import (
     WRONG_PASSWORD_MINUTES,
     WRONG_PASSWORDS,
@@ -408,10 +412,47 @@ def _complete(batch_id) -> Batch | None:
         )
 
 
+def _backup_first(batch_id) -> str:
+    """R44: before the first chunk of a batch, a good backup. Returns "" to go on, or why the
+    execution does not start (the head has been told)."""
+    batch = Batch.objects.select_related("executed_by").get(pk=batch_id)
+    if batch.status != S.EXECUTING:
+        return ""
+    items = batch.items.filter(decision=Decision.DESTROY)
+    if items.filter(state=BatchItem.State.DESTROYED).exists():
+        return ""  # begun: the backup was made before its first chunk
+    if not items.filter(state=BatchItem.State.IN).exists():
+        return ""
+    try:
+        safeguards.backup_before(safeguards.DESTRUCTION, actor=batch.executed_by, wait=True)
+    except Exception as exc:  # a refusal, or a backup that broke: nothing is destroyed
+        if not isinstance(exc, safeguards.BackupRefused):
+            logger.exception("the backup before batch %s broke", batch.number)
+        from core.services import notify
+
+        heads = {u.pk: u for u in [batch.executed_by, *holders_of(EXECUTE)] if u is not None}
+        notify(
+            list(heads.values()),
+            _(
+                "Destruction batch %(number)s has not started: no backup could be made first "
+                "(R44): %(error)s It starts when it is resumed."
+            )
+            % {"number": batch.number, "error": str(exc)[:300]},
+            batch_link(batch),
+        )
+        return str(exc) or exc.__class__.__name__
+    return ""
+
+
 def execution_run(*, batch_id, chunk_size=None) -> dict:
     """Carry out the destruction of batch ``batch_id`` from where it stands (idempotent: a
-    second run, or one after a crash, destroys nothing twice)."""
+    second run, or one after a crash, destroys nothing twice). A good backup is made before
+    the first chunk (R44); without one nothing is destroyed."""
     size = chunk_size or _chunk_size()
+    refused = _backup_first(batch_id)
+    if refused:
+        status = Batch.objects.get(pk=batch_id).status
+        return {"batch": batch_id, "chunks_items": 0, "status": str(status), "backup": refused}
     done = 0
     while (count := _destroy_chunk(batch_id, size)) is not None:
         done += count

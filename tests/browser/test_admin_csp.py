@@ -36,7 +36,9 @@ def _collect(page, console, url, problems):
     console.clear()
 
 
-def test_admin_pages_raise_no_csp_violation(page, live_server, screenshot, settings, tmp_path):
+def test_admin_pages_raise_no_csp_violation(
+    page, live_server, screenshot, settings, tmp_path, fresh_backup
+):
     settings.MEDIA_ROOT = tmp_path
     category()  # re-seeds the categories an earlier transactional test flushed
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)

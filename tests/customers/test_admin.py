@@ -114,6 +114,9 @@ def settle(dossier, customer, recorder):
 
 
 # --- (a) unit import --------------------------------------------------------------------
+# A bulk import needs a good backup of the last BACKUP_FRESH_MINUTES (R44): the import tests
+# make a real one first (``fresh_backup``); the refusal without one is tested with the backups
+# (tests/reports/test_safeguards.py).
 HEADER = "小区编码,楼栋,单元,楼层,房号,用途,面积\n"
 GOOD_CSV = HEADER + "CH,1,1,12,1201,住宅,89.5\nCH,1,1,12,1202,residential,\nCH,2,,1,101,商铺,120\n"
 
@@ -143,7 +146,7 @@ def confirm(client, preview):
     return client.post(reverse("admin:customers_unit_process_import"), {**form.initial})
 
 
-def test_csv_import_creates_units_and_missing_buildings(staff_client, estate):
+def test_csv_import_creates_units_and_missing_buildings(staff_client, estate, fresh_backup):
     preview = upload(staff_client, GOOD_CSV.encode())
     assert preview.status_code == 200
     assert preview.context["result"].totals["new"] == 3
@@ -162,7 +165,7 @@ def test_csv_import_creates_units_and_missing_buildings(staff_client, estate):
     assert Unit.objects.get(room="1202").area is None
 
 
-def test_reimporting_the_same_file_creates_nothing(staff_client, estate):
+def test_reimporting_the_same_file_creates_nothing(staff_client, estate, fresh_backup):
     confirm(staff_client, upload(staff_client, GOOD_CSV.encode()))
     units, buildings = Unit.objects.count(), Building.objects.count()
 
@@ -174,7 +177,7 @@ def test_reimporting_the_same_file_creates_nothing(staff_client, estate):
     assert (Unit.objects.count(), Building.objects.count()) == (units, buildings)
 
 
-def test_reimport_updates_a_changed_row(staff_client, estate):
+def test_reimport_updates_a_changed_row(staff_client, estate, fresh_backup):
     confirm(staff_client, upload(staff_client, GOOD_CSV.encode()))
     changed = GOOD_CSV.replace("CH,1,1,12,1201,住宅,89.5", "CH,1,1,12,1201,办公,90")
 
@@ -188,7 +191,7 @@ def test_reimport_updates_a_changed_row(staff_client, estate):
     assert Unit.objects.count() == 3
 
 
-def test_bad_rows_are_reported_by_row_and_nothing_is_imported(staff_client, estate):
+def test_bad_rows_are_reported_by_row_and_nothing_is_imported(staff_client, estate, fresh_backup):
     content = HEADER + (
         "CH,1,1,12,1201,住宅,89.5\n"  # 1: good
         "ZZ,1,1,3,301,住宅,80\n"  # 2: unknown estate code
@@ -216,7 +219,9 @@ def test_bad_rows_are_reported_by_row_and_nothing_is_imported(staff_client, esta
     assert not Building.objects.filter(number="9").exists()  # the dry run was rolled back
 
 
-def test_data_changed_between_preview_and_confirm_imports_nothing(staff_client, estate):
+def test_data_changed_between_preview_and_confirm_imports_nothing(
+    staff_client, estate, fresh_backup
+):
     preview = upload(staff_client, GOOD_CSV.encode())
     Estate.objects.filter(pk=estate.pk).update(code="CX")  # the rows' estate code is gone
 
@@ -228,7 +233,7 @@ def test_data_changed_between_preview_and_confirm_imports_nothing(staff_client, 
     assert not Building.objects.filter(number="2").exists()
 
 
-def test_file_without_required_columns_is_refused(staff_client, estate):
+def test_file_without_required_columns_is_refused(staff_client, estate, fresh_backup):
     response = upload(staff_client, "小区编码,楼栋,楼层\nCH,1,12\n".encode())
 
     assert response.status_code == 200
@@ -238,7 +243,7 @@ def test_file_without_required_columns_is_refused(staff_client, estate):
     assert Unit.objects.count() == 0
 
 
-def test_xlsx_import(staff_client, estate):
+def test_xlsx_import(staff_client, estate, fresh_backup):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["小区编码", "楼栋", "单元", "楼层", "房号", "用途", "面积"])
@@ -258,7 +263,7 @@ def test_xlsx_import(staff_client, estate):
     assert Unit.objects.get(room="B01").floor == -1
 
 
-def test_gbk_csv_from_excel_imports(staff_client, estate):
+def test_gbk_csv_from_excel_imports(staff_client, estate, fresh_backup):
     preview = upload(staff_client, GOOD_CSV.encode("gb18030"))
 
     assert preview.context["result"].totals["new"] == 3

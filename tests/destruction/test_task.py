@@ -69,6 +69,7 @@ def test_the_execution_through_the_broker_and_a_worker_completes_the_batch__R36(
         f"{queue},celery",
         DATABASE_URL=_worker_database_url(),
         MEDIA_ROOT=str(media),
+        BACKUP_ROOT=str(tmp_path / "backups"),  # the backup made before the first chunk (R44)
         EMAIL_BACKEND="tests.core.broker_support.FileOutboxBackend",
         TEST_MAIL_DIR=str(tmp_path),
     )
@@ -84,5 +85,8 @@ def test_the_execution_through_the_broker_and_a_worker_completes_the_batch__R36(
         assert BatchItem.objects.filter(batch=batch, state="destroyed").count() == 3
         assert not any(default_storage.exists(n) for n in names)
         assert Batch.objects.get(pk=batch.pk).register_sha256
+        from reports.backups.models import Backup
+
+        assert Backup.objects.get().reason == Backup.Reason.BEFORE_DESTRUCTION
     finally:
         stop_worker(worker)

@@ -16,6 +16,8 @@ def test_every_scheduled_task_exists__R30__R45():
         "destruction.resume_executions",
         "reports.compile_yearly_statistics",
         "reports.compile_complaint_summary",
+        "reports.make_backup",  # R44
+        "reports.watchdog",
     }
     assert names <= set(app.tasks)
 
@@ -32,4 +34,6 @@ def test_the_schedule_is_loaded_into_django_celery_beat():
         "documents-handover-reminder",
         "core-unsent-notification-emails",
         "lending-escalate-loans",
+        "reports-backup-monthly",
+        "reports-watchdog",
     } <= tasks

@@ -755,6 +755,9 @@ NOT_ABOUT_A_DOSSIER = {
     "statistics_request": "queues the count, asks the right to compile",
     "summary_compile": "counts a month's complaints, asks the right to compile",
     "summary_request": "queues the count, asks the right to compile",
+    # reports: the backups are of the whole archive (tests/reports/test_jobs.py, test_safeguards.py)
+    "backup_request": "a backup of the whole archive: refused without reports.run_backup",
+    "backup_for_operation": "the backup before a risky operation, whose service checks its actor",
 }
 
 # modules of helpers the services call (a timeline line, a history stamp, a gate), not services

@@ -8,7 +8,6 @@ from .backups.models import Backup
 from .jobs.models import JobRun
 from .models import ComplaintSummary, YearlyStatistics
 
-
 # --- statistics (R40) and the monthly complaint summary (R41): read-only snapshots ---
 
 

@@ -261,6 +261,8 @@ def _merge_records():
         records_finance,
         records_renovation,
         records_service,
+        reports_backups,
+        reports_jobs,
         reports_statistics,
     )
 
@@ -277,6 +279,8 @@ def _merge_records():
         destruction_holds,
         destruction_register,
         reports_statistics,
+        reports_jobs,
+        reports_backups,
     ):
         overlap = EXPECTATIONS.keys() & module.EXPECTATIONS.keys()
         assert not overlap, overlap

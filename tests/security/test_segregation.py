@@ -92,6 +92,9 @@ NOT_DUTIES = {
     "reports.receive_yearlystatistics",
     "reports.compile_complaintsummary",
     "reports.receive_complaintsummary",
+    # --- the backups (R44) and the jobs: the administrator's own work, no approval
+    "reports.run_backup",
+    "reports.watch_jobs",
 }
 OUR_APPS = ("core", "customers", "records", "documents", "lending", "destruction", "reports")
 

@@ -16,7 +16,9 @@ import hashlib
 import io
 import json
 import os
+import queue
 import tarfile
+import threading
 import time
 from pathlib import Path, PurePosixPath
 
@@ -47,12 +49,21 @@ class _Hashing(io.RawIOBase):
 
 class HashingWriter(io.RawIOBase):
     """A file written through a SHA-256: the archive's checksum and size as it is written,
-    without reading it again."""
+    without reading it again. The hashing runs in a thread of its own (hashlib lets go of the
+    GIL on large blocks), beside the thread that reads, hashes and writes the stored files:
+    on two CPUs the archive's checksum then costs almost no time (bench/README.md)."""
 
     def __init__(self, handle):
         self.handle = handle
-        self.digest = hashlib.sha256()
         self.size = 0
+        self._digest = hashlib.sha256()
+        self._blocks: queue.Queue = queue.Queue(maxsize=16)
+        self._hasher = threading.Thread(target=self._hash, name="backup-sha256", daemon=True)
+        self._hasher.start()
+
+    def _hash(self):
+        while (block := self._blocks.get()) is not None:
+            self._digest.update(block)
 
     def writable(self):
         return True
@@ -61,12 +72,23 @@ class HashingWriter(io.RawIOBase):
         return self.size
 
     def write(self, data):
-        self.digest.update(data)
-        self.size += len(data)
-        return self.handle.write(data)
+        block = bytes(data)  # tarfile hands bytes; a memoryview is copied, never reused under us
+        self._blocks.put(block)
+        self.size += len(block)
+        return self.handle.write(block)
 
     def flush(self):
         self.handle.flush()
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of everything written (waits for the hashing thread)."""
+        self.finish()
+        return self._digest.hexdigest()
+
+    def finish(self):
+        if self._hasher.is_alive():
+            self._blocks.put(None)
+            self._hasher.join()
 
 
 def sha256_of(path: Path) -> str:

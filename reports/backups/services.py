@@ -144,10 +144,13 @@ def _written(path: Path, write) -> tuple[str, int]:
     """``write(handle)`` into ``path``, made durable; its SHA-256 and size as written."""
     with open(path, "wb") as handle:
         out = archive.HashingWriter(handle)
-        write(out)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return out.digest.hexdigest(), out.size
+        try:
+            write(out)
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            out.finish()  # the hashing thread ends with the file, written whole or not
+    return out.hexdigest(), out.size
 
 
 def _write(backup: Backup, work: Path, beat: _Beat) -> tuple[Path, dict, str, int]:

@@ -35,6 +35,27 @@ DAYS = {
 }
 
 
+# What each scheduled task does, in the reader's language: the page names a job by it, and
+# shows the schedule's key and the task's path small beside it for whoever looks them up in
+# the admin's periodic tasks. A job added in the admin without an entry here keeps its key.
+WHAT_IT_DOES = {
+    "core.tasks.send_unsent_notification_emails": gettext_lazy(
+        "Send the notification e-mails left unsent"
+    ),
+    "documents.tasks.check_document_files": gettext_lazy("Check the stored files' integrity"),
+    "documents.handover_tasks.remind_half_yearly_handover": gettext_lazy(
+        "Remind the service centres of the half-yearly handover"
+    ),
+    "lending.escalate_loans": gettext_lazy("Remind and escalate loans due and overdue"),
+    "destruction.refresh_retention": gettext_lazy("Recompute what falls due for appraisal"),
+    "destruction.resume_executions": gettext_lazy("Resume interrupted destructions"),
+    BACKUP_TASK: gettext_lazy("Back up the database and the stored files"),
+    "reports.watchdog": gettext_lazy("Watch for jobs whose worker stopped"),
+    "reports.compile_yearly_statistics": gettext_lazy("Count the yearly statistics"),
+    "reports.compile_complaint_summary": gettext_lazy("Count the monthly complaint summary"),
+}
+
+
 @dataclass
 class Job:
     label: str
@@ -42,6 +63,10 @@ class Job:
     schedule: str
     enabled: bool = True
     runs: list = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return WHAT_IT_DOES.get(self.task) or self.label
 
     @property
     def last(self):

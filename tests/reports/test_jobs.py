@@ -244,6 +244,10 @@ def test_the_jobs_page_shows_every_job_its_schedule_its_state_and_last_runs__R44
     text = response.content.decode()
     assert "On day 1 of every month at 01:30" in text and "Every 5 minutes" in text
     assert "Paused" in text and "Back up now" in text
+    # every job of the schedule is named by what it does, its key kept small beside it
+    assert all(selectors.WHAT_IT_DOES.get(job.task) for job in jobs.values())
+    assert "Back up the database and the stored files" in text and "reports-backup-monthly" in text
+    assert "reports.make_backup" not in text  # the task's path is the admin's business
     assert reverse("reports:backup_detail", args=[failed.pk]) in text
     assert "1 difference with the manifest" in text
 

@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core import permissions as gate
 from core import workflow
+from core.pagination import CappedCountPaginator
 
 from . import event_kinds, panels, permissions, reveal, selectors, services, timeline
 from .forms import DossierSearchForm, MoveOutForm, ReasonForm, SecrecyForm
@@ -30,7 +31,8 @@ def dossier_list(request):
     form = DossierSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.dossier_search(user=request.user, **filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # a broad search matches most of the archive: counted up to a cap (core.pagination)
+    page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "customers/partials/dossier_rows.html" if request.htmx else "customers/dossier_list.html"
     )

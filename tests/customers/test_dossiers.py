@@ -199,6 +199,24 @@ def test_the_list_costs_the_same_queries_at_10_and_100_dossiers__R1(client):
     assert _queries(client, url, page=4)[0] == few
 
 
+def test_a_broad_search_counts_up_to_the_cap_and_says_more__R1(client, monkeypatch, settings):
+    from core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 30)
+    client.force_login(user_with_role(Role.MANAGER))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("customers:dossier_list")
+    for _ in range(31):
+        moved_in()
+    page = client.get(url)
+    paginator = page.context["page_obj"].paginator
+    assert (paginator.count, paginator.num_pages, paginator.capped) == (30, 2, True)
+    assert "Page 1 of 2, more than 30 in all: narrow the search" in page.content.decode()
+    one = Dossier.objects.order_by("pk").first()  # a narrow search is counted exactly
+    page = client.get(url, {"q": one.archive_number})
+    assert page.context["page_obj"].paginator.capped is False
+
+
 def test_the_dossier_page_costs_the_same_queries_at_10_and_500_timeline_lines__R6(client):
     from customers.models import DossierEvent
 

@@ -51,6 +51,14 @@ def _attachment(response, filename):
     return response
 
 
+def pdf_response(content: bytes, filename: str, *, download: bool = False) -> HttpResponse:
+    """A PDF, shown in the browser (``download``: saved as a file), under a name that may hold
+    Chinese (RFC 6266, ``content_disposition_header``)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(download, filename)
+    return response
+
+
 def csv_response(filename: str, header: Iterable, rows: Iterable[Iterable]) -> HttpResponse:
     """A CSV download, UTF-8 with the byte-order mark Excel needs to read it as UTF-8."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")

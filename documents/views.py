@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import permissions as gate
+from core.exports import pdf_response
 from core.models import AccessLog
 from core.services import log_access
 from core.validators import is_pk
@@ -22,12 +23,6 @@ from .forms import BoxForm, DocumentForm, FilingForm, InspectionForm, MovedOutCa
 from .models import Document, Room, Shelf, StorageInspection
 
 PAGE_SIZE = 25
-
-
-def _pdf_response(content: bytes, filename: str):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
 
 
 # --- Documents of a dossier ------------------------------------------------------------------
@@ -167,7 +162,7 @@ def dossier_cover_pdf(request, dossier_pk):
     permissions.log_documents_shown(
         request.user, catalog, action=AccessLog.Action.PRINT, request=request, dossier_logged=True
     )
-    return _pdf_response(content, f"cover-{dossier.pk}.pdf")
+    return pdf_response(content, f"cover-{dossier.pk}.pdf")
 
 
 def _catalog_row(d):
@@ -244,7 +239,7 @@ def moved_out_catalog(request):
         detail=f"moved-out catalog {year}",
         request=request,
     )
-    return _pdf_response(content, f"moved-out-{year}.pdf")
+    return pdf_response(content, f"moved-out-{year}.pdf")
 
 
 # --- Filing (R15) ------------------------------------------------------------------------------
@@ -356,7 +351,7 @@ def box_label_pdf(request, pk):
         "title": "",
         "qr": number or box.code,
     }
-    return _pdf_response(pdf.render_box_labels_pdf([label]), f"box-{box.pk}.pdf")
+    return pdf_response(pdf.render_box_labels_pdf([label]), f"box-{box.pk}.pdf")
 
 
 @require_GET
@@ -368,7 +363,7 @@ def shelf_label_pdf(request, pk):
     numbers = list(shelf.boxes.order_by("number").values_list("number", flat=True))
     boxes = f"{numbers[0]:03d}–{numbers[-1]:03d}" if numbers else "—"
     label = {"code": shelf.code, "room": shelf.room.name, "boxes": boxes, "qr": shelf.code}
-    return _pdf_response(pdf.render_shelf_labels_pdf([label]), f"shelf-{shelf.pk}.pdf")
+    return pdf_response(pdf.render_shelf_labels_pdf([label]), f"shelf-{shelf.pk}.pdf")
 
 
 # --- Inspections (R32) ---------------------------------------------------------------------------

@@ -6,8 +6,9 @@ has no register (404). A register with confidential items is logged when read (R
 import hashlib
 import logging
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 
+from core.exports import pdf_response
 from core.models import AccessLog
 
 from ..models import Batch
@@ -40,8 +41,7 @@ def batch_register_pdf(request, pk):
         request=request,
         action=AccessLog.Action.DOWNLOAD,
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{batch.number}.pdf"'
+    response = pdf_response(content, f"{batch.number}.pdf")
     response["X-Content-SHA256"] = batch.register_sha256
     return response
 

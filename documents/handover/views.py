@@ -4,13 +4,14 @@ moves are declared and made in documents/handover/services.py, and the buttons a
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core import permissions as gate
 from core import workflow
+from core.exports import pdf_response
 from core.models import AccessLog
 from core.services import log_access
 from customers.permissions import dossier_visible_to
@@ -420,6 +421,4 @@ def handover_pdf(request, pk):
         action=AccessLog.Action.PRINT,
         request=request,
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="handover-{handover.pk}.pdf"'
-    return response
+    return pdf_response(content, f"handover-{handover.pk}.pdf")

@@ -6,10 +6,10 @@ export is logged, and each row of a confidential dossier (or showing a confident
 logged as a read of that loan (R21).
 """
 
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from core import permissions as gate
+from core.exports import pdf_response
 from core.models import AccessLog
 from core.services import log_access
 
@@ -52,9 +52,8 @@ def loan_register(request):
                     printed_by=request.user.get_full_name() or request.user.username,
                     **period,
                 )
-                response = HttpResponse(content, content_type="application/pdf")
                 name = f"loan-register-{period['date_from']:%Y%m%d}-{period['date_to']:%Y%m%d}"
-                response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+                response = pdf_response(content, f"{name}.pdf")
                 _log(request, AccessLog.Action.PRINT, shown, **period)
             else:
                 response = loan_register_xlsx_response(rows, **period)

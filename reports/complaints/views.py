@@ -2,15 +2,13 @@
 render. The counts are never computed in a request: the button queues the task."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
-from core.exports import xlsx_response
+from core.exports import pdf_response, xlsx_response
 from core.models import AccessLog
 from core.services import log_access
 from core.workflow import DomainError
@@ -78,11 +76,9 @@ def summary_compute(request):
 def summary_pdf(request, pk):
     summary = access_summary_or_404(request.user, pk, request=request)
     log_access(request.user, summary, AccessLog.Action.PRINT, request=request)
-    response = HttpResponse(render_summary_pdf(summary), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"complaint-summary-{summary.month:%Y-%m}-{summary.pk}.pdf"
+    return pdf_response(
+        render_summary_pdf(summary), f"complaint-summary-{summary.month:%Y-%m}-{summary.pk}.pdf"
     )
-    return response
 
 
 def summary_xlsx(request, pk):

@@ -2,16 +2,14 @@
 render. The counts are never computed in a request: the button queues the task."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import permissions as gate
-from core.exports import xlsx_response
+from core.exports import pdf_response, xlsx_response
 from core.models import AccessLog
 from core.services import log_access
 from core.workflow import DomainError
@@ -95,12 +93,9 @@ def statistics_compute(request):
 def statistics_pdf(request, pk):
     snapshot = access_statistics_or_404(request.user, pk, request=request)
     log_access(request.user, snapshot, AccessLog.Action.PRINT, request=request)
-    content = render_statistics_pdf(snapshot)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"statistics-{snapshot.year}-{snapshot.pk}.pdf"
+    return pdf_response(
+        render_statistics_pdf(snapshot), f"statistics-{snapshot.year}-{snapshot.pk}.pdf"
     )
-    return response
 
 
 def statistics_xlsx(request, pk):

@@ -8,7 +8,6 @@ with return visits, and whoever asked. It runs in the task ``reports.compile_com
 
 import datetime
 
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +17,7 @@ from core.services import notify
 from core.tasks import enqueue_on_commit
 from core.workflow import DomainError
 
-from ..statistics.models import Source
-from ..statistics.services import FIRST_YEAR, requester
+from ..statistics.services import FIRST_YEAR, keep_snapshot, requester
 from . import selectors
 from .models import ComplaintSummary
 from .permissions import COMPILE_COMPLAINTS, RECEIVE_COMPLAINTS
@@ -67,23 +65,14 @@ def summary_compile(*, month, actor=None, task_id="") -> ComplaintSummary:
     if actor is not None:
         gate.require(actor, COMPILE_COMPLAINTS)
     month = check_month(month)
-    if task_id and (done := ComplaintSummary.objects.filter(task_id=task_id).first()):
-        return done
-    figures = selectors.monthly_figures(month)
-    try:
-        with transaction.atomic():
-            summary = ComplaintSummary.objects.create(
-                month=month,
-                figures=figures,
-                computed_at=timezone.now(),
-                computed_by=actor,
-                source=Source.SCHEDULE if actor is None else Source.DEMAND,
-                task_id=task_id,
-            )
-            _tell(summary, actor)
-    except IntegrityError:  # the same task, delivered twice, at the same moment
-        return ComplaintSummary.objects.get(task_id=task_id)
-    return summary
+    return keep_snapshot(
+        ComplaintSummary,
+        count=lambda: selectors.monthly_figures(month),
+        tell=_tell,
+        computed_by=actor,
+        task_id=task_id,
+        month=month,
+    )
 
 
 def _tell(summary, actor):

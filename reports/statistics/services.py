@@ -66,22 +66,38 @@ def statistics_compile(*, year, actor=None, task_id="") -> YearlyStatistics:
     if actor is not None:
         gate.require(actor, COMPILE_STATISTICS)
     year = check_year(year)
-    if task_id and (done := YearlyStatistics.objects.filter(task_id=task_id).first()):
+    return keep_snapshot(
+        YearlyStatistics,
+        count=lambda: selectors.yearly_figures(year),
+        tell=_tell,
+        computed_by=actor,
+        task_id=task_id,
+        year=year,
+    )
+
+
+def keep_snapshot(model, *, count, tell, computed_by=None, task_id="", **fields):
+    """A new snapshot of ``model`` (``fields`` and the figures ``count()`` gives), told with
+    ``tell(snapshot, computed_by)`` in the same transaction; ``computed_by`` None is the
+    schedule. A task delivered again (``task_id``)
+    finds the snapshot it made, before counting or telling anyone again; two deliveries at
+    the same moment meet at the unique ``task_id``. The caller has checked the right."""
+    if task_id and (done := model.objects.filter(task_id=task_id).first()):
         return done
-    figures = selectors.yearly_figures(year)
+    figures = count()
     try:
         with transaction.atomic():
-            snapshot = YearlyStatistics.objects.create(
-                year=year,
+            snapshot = model.objects.create(
                 figures=figures,
                 computed_at=timezone.now(),
-                computed_by=actor,
-                source=Source.SCHEDULE if actor is None else Source.DEMAND,
+                computed_by=computed_by,
+                source=Source.SCHEDULE if computed_by is None else Source.DEMAND,
                 task_id=task_id,
+                **fields,
             )
-            _tell(snapshot, actor)
+            tell(snapshot, computed_by)
     except IntegrityError:  # the same task, delivered twice, at the same moment
-        return YearlyStatistics.objects.get(task_id=task_id)
+        return model.objects.get(task_id=task_id)
     return snapshot
 
 

@@ -90,17 +90,23 @@ def run_command(argv, *, env=None, beat=None, what="") -> None:
             proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         except OSError as exc:  # no such program
             raise BackupError(f"{what or argv[0]} could not start: {exc}") from exc
-        while True:
-            try:
-                code = proc.wait(timeout=2)
-                break
-            except subprocess.TimeoutExpired:
-                if beat is not None:
-                    beat()
-        if code != 0:
-            errors.seek(0)
-            tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
-            raise BackupError(f"{what or argv[0]} failed (exit {code}): {tail}")
+        wait_for(proc, errors, beat=beat, what=what or argv[0])
+
+
+def wait_for(proc, errors, *, beat=None, what: str) -> None:
+    """Wait for ``proc``, calling ``beat()`` every 2 s (the job's heartbeat); a non-zero exit
+    raises with the last lines it wrote to ``errors``."""
+    while True:
+        try:
+            code = proc.wait(timeout=2)
+            break
+        except subprocess.TimeoutExpired:
+            if beat is not None:
+                beat()
+    if code != 0:
+        errors.seek(0)
+        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
+        raise BackupError(f"{what} failed (exit {code}): {tail}")
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------
@@ -208,17 +214,7 @@ class Postgres:
                 dump = Dump(path, self.member, counts, migrations, f"PostgreSQL {version}")
 
                 def wait() -> Dump:
-                    while True:
-                        try:
-                            code = proc.wait(timeout=2)
-                            break
-                        except subprocess.TimeoutExpired:
-                            if beat is not None:
-                                beat()
-                    if code != 0:
-                        errors.seek(0)
-                        tail = errors.read()[-2000:].decode("utf-8", "replace").strip()
-                        raise BackupError(f"pg_dump failed (exit {code}): {tail}")
+                    wait_for(proc, errors, beat=beat, what="pg_dump")
                     if not path.is_file():
                         raise BackupError("pg_dump wrote no file")
                     return dump

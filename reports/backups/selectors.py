@@ -1,8 +1,18 @@
 """What the pages read about backups (R44, R45)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Backup
 
 BACKUPS_SHOWN = 20
+
+# the manifest's "versions" keys, named for the page (an unknown key is shown as it is)
+VERSION_NAMES = {
+    "python": "Python",
+    "django": "Django",
+    "product": _("This product"),
+    "database": _("Database server"),
+}
 
 
 def backups_recent(*, status="", limit=BACKUPS_SHOWN):
@@ -24,6 +34,9 @@ def backup_summary(backup: Backup) -> dict:
         "files": len(media.get("files", {})),
         "media_bytes": media.get("bytes", 0),
         "migrations": len(manifest.get("database", {}).get("migrations", [])),
-        "versions": manifest.get("versions", {}),
+        "versions": [
+            (VERSION_NAMES.get(key, key), value)
+            for key, value in manifest.get("versions", {}).items()
+        ],
         "counts": sorted(counts.items()),
     }

@@ -322,6 +322,8 @@ def test_the_backup_page_shows_the_manifest_and_the_drill__R45(admin_client):
     assert response.status_code == 200
     assert backup.sha256 in text and backup.file_name in text
     assert "all as the manifest says" in text
+    # the versions the backup was made with, each named for the reader, not by its key
+    assert "This product" in text and "Database server" in text and ">product<" not in text
 
 
 def test_the_menu_has_the_jobs_page_for_administrators_only(client):

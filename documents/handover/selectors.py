@@ -276,6 +276,7 @@ def start_rows(*, user, centre, until=None, eligibility=""):
         dossier_visible_to(user)
         .filter(unit__building__estate__service_centre=centre)
         .select_related("unit__building__estate")
+        .with_current_occupants()
         .order_by("archive_number")
     )
     rows = dossier_eligibility(dossiers, until=until) if centre else []

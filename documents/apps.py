@@ -33,7 +33,7 @@ class DocumentsConfig(AppConfig):
                 perm="documents.view_box",
             ),
             NavItem(
-                _("Where is a document?"),
+                _("Find a document"),
                 "documents:location_find",
                 icon="search",
                 order=65,

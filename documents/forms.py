@@ -89,7 +89,9 @@ class FilingForm(forms.Form):
 class NewBoxForm(forms.Form):
     """A box for the dossier being filed, made from the filing page."""
 
-    shelf = forms.ModelChoiceField(Shelf.objects.none(), label=_("Shelf of the new box"))
+    shelf = forms.ModelChoiceField(
+        Shelf.objects.none(), label=_("Shelf of the new box"), empty_label=_("Choose a shelf")
+    )
 
     def __init__(self, *args, shelves=None, **kwargs):
         super().__init__(*args, **kwargs)

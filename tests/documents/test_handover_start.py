@@ -106,9 +106,7 @@ def test_a_handover_is_started_from_the_picked_dossiers__R30(client, centre, peo
         "2026H1",
         centre,
     )
-    assert set(handover.items.values_list("document__dossier", flat=True)) == {
-        d.pk for d in ready
-    }
+    assert set(handover.items.values_list("document__dossier", flat=True)) == {d.pk for d in ready}
     followed = client.get(response["Location"])
     assert f"{refused.archive_number} cannot be handed over: 2 documents are on loan" in (
         followed.content.decode()

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
@@ -59,7 +60,7 @@ def document_record(
                 who_is_told(dossier, roles=(Role.ARCHIVIST,), exclude=actor),
                 _("%(number)s: %(title)s was recorded and awaits filing.")
                 % {"number": dossier.archive_number, "title": document.title},
-                f"{reverse('documents:filing')}?q={dossier.archive_number}",
+                f"{reverse('documents:filing')}?{urlencode({'q': dossier.archive_number})}",
                 about=dossier,
             )
     return document

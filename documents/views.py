@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -111,7 +112,7 @@ def _filing_url(user, document):
     """The filing page for this document's dossier, to whoever files (the archivists)."""
     if document.status != Document.Status.RECEIVED or not gate.can(user, "documents.file_document"):
         return ""
-    return f"{reverse('documents:filing')}?q={document.dossier.archive_number}"
+    return f"{reverse('documents:filing')}?{urlencode({'q': document.dossier.archive_number})}"
 
 
 def _borrow_url(user, document):
@@ -279,7 +280,8 @@ def filing(request):
     if q:
         waiting = waiting.filter(dossier__archive_number__icontains=q)
     dossier = dossier_visible_to(request.user).filter(archive_number=q).first() if q else None
-    offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf)
+    chosen = request.GET.get("box") if is_pk(request.GET.get("box", "")) else None
+    offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=chosen)
     can_add_box = gate.can(request.user, "documents.add_box")
     box_form = NewBoxForm(
         request.POST if "new_box" in request.POST else None, prefix="new", shelves=shelves
@@ -300,11 +302,11 @@ def filing(request):
                     "number": dossier.archive_number,
                 },
             )
-            return redirect(f"{reverse('documents:filing')}?q={q}&box={box.pk}")
+            query = urlencode({"q": q, "box": box.pk})
+            return redirect(f"{reverse('documents:filing')}?{query}")
         form = FilingForm(documents=waiting, boxes=offered)
     else:
-        chosen = request.GET.get("box")
-        if not is_pk(chosen or ""):
+        if not chosen:
             own = [b.pk for b in offered if b.dossier_id and dossier and b.dossier_id == dossier.pk]
             chosen = own[0] if len(own) == 1 else None
         # a posted box is checked against every visible box (the service refuses a box of

@@ -23,7 +23,7 @@ from core.choices import CONFIDENTIAL_LEVELS
 from core.management.commands.create_demo_users import DEMO_PASSWORD
 from customers.models import Dossier, Occupancy, ServiceCentre
 from documents.handover import services as handovers
-from documents.handover.selectors import previous_period
+from documents.handover.selectors import period_end, previous_period
 from documents.models import Box, Document, DocumentCategory, Room, Shelf, StorageInspection
 from documents.selectors import gaps_for_dossiers
 
@@ -119,7 +119,7 @@ class Command(BaseCommand):
             return
         today = timezone.localdate()
         period = previous_period(today)
-        dated = today - datetime.timedelta(days=120)
+        dated = period_end(period) - datetime.timedelta(days=30)  # a paper of that half-year
         centres = list(ServiceCentre.objects.order_by("code")[:3])
         made = []
         for n, centre in enumerate(centres):

@@ -27,6 +27,7 @@ __all__ = [
     "dossier_eligibility",
     "eligibility_for",
     "start_rows",
+    "ready_papers",
 ]
 
 Result = HandoverItem.Result
@@ -102,11 +103,14 @@ def _in_open_handover():
     return HandoverItem.objects.filter(handover__status__in=OPEN).values("document_id")
 
 
-def handable_documents(dossier, *, until=None):
-    """The documents of ``dossier`` the centre can put on a handover list now: held by the
-    centre, received or filed, in no open handover (and dated on or before ``until``)."""
-    documents = Document.objects.filter(
-        dossier=dossier, custody=Document.Custody.SERVICE_CENTRE, status__in=HANDABLE
+def handable_documents(dossier, *, until=None, queryset=None):
+    """The documents of ``dossier`` (one, or a list) the centre can put on a handover list now:
+    held by the centre, received or filed, in no open handover (and dated on or before
+    ``until``)."""
+    queryset = Document.objects.all() if queryset is None else queryset
+    dossiers = dossier if isinstance(dossier, list | tuple) else [dossier]
+    documents = queryset.filter(
+        dossier__in=dossiers, custody=Document.Custody.SERVICE_CENTRE, status__in=HANDABLE
     ).exclude(pk__in=_in_open_handover())
     if until:
         documents = documents.filter(document_date__lte=until)
@@ -291,3 +295,19 @@ def start_rows(*, user, centre, until=None, eligibility=""):
     elif eligibility == "refused":
         rows = [r for r in rows if not r.eligible]
     return {"rows": rows, "totals": totals}
+
+
+def ready_papers(*, user, rows, until=None) -> dict:
+    """The papers that can go of the eligible ``rows`` (a page of the start list), those
+    ``user`` may see, by dossier id: one query. Their titles are shown, so the caller logs the
+    confidential ones (R21)."""
+    from ..permissions import document_visible_to
+
+    dossiers = [row.dossier for row in rows if row.eligible]
+    if not dossiers:
+        return {}
+    papers = {}
+    visible = document_visible_to(user).select_related("category", "dossier")
+    for document in handable_documents(dossiers, until=until, queryset=visible):
+        papers.setdefault(document.dossier_id, []).append(document)
+    return papers

@@ -200,12 +200,13 @@ def handover_create(*, service_centre, period, actor) -> Handover:
 
 
 def handover_add_dossier(
-    *, handover, dossier, actor, override_reason="", until=None
+    *, handover, dossier, actor, override_reason="", until=None, documents=None
 ) -> list[HandoverItem]:
     """Put every document of ``dossier`` still held by the centre on the list (R30), those
     dated on or before ``until`` when it is given. A dossier with none is refused with the
     real reason of its documents (awaiting filing at the archive room, in another open
-    handover, on loan, destroyed …).
+    handover, on loan, destroyed …). ``documents``: the ids of the papers picked; only those
+    of the dossier's that can go are listed.
 
     An incomplete dossier (one that lacks a required document) is refused, unless a manager
     accepts it with a reason, which is recorded on the handover and printed on the list."""
@@ -239,7 +240,16 @@ def handover_add_dossier(
                     )
                     % {"number": dossier.archive_number, "missing": "、".join(missing)}
                 )
-        documents = list(handable_documents(dossier, until=until))
+        picked = documents
+        documents = handable_documents(dossier, until=until)
+        if picked is not None:
+            documents = documents.filter(pk__in=picked)
+        documents = list(documents)
+        if not documents:
+            raise DomainError(
+                _("No paper of %(number)s that can be handed over was picked.")
+                % {"number": dossier.archive_number}
+            )
         items = HandoverItem.objects.bulk_create(
             [HandoverItem(handover=handover, document=d) for d in documents]
         )
@@ -262,10 +272,11 @@ def handover_add_dossier(
     return items
 
 
-def handover_start(*, service_centre, period, dossiers, actor, until=None):
+def handover_start(*, service_centre, period, dossiers, actor, until=None, documents=None):
     """Open the handover list of ``service_centre`` for ``period`` with ``dossiers`` picked
-    from the list of its dossiers. Returns the handover and the refused dossiers with their
-    reasons; when none can be added, nothing is opened (DomainError naming each reason)."""
+    from the list of its dossiers (of their papers, only those in ``documents`` when given).
+    Returns the handover and the refused dossiers with their reasons; when none can be added,
+    nothing is opened (DomainError naming each reason)."""
     gate.require(actor, "documents.add_handover")
     dossiers = list(dossiers)
     if not dossiers:
@@ -280,7 +291,11 @@ def handover_start(*, service_centre, period, dossiers, actor, until=None):
             try:
                 added += len(
                     handover_add_dossier(
-                        handover=handover, dossier=dossier, actor=actor, until=until
+                        handover=handover,
+                        dossier=dossier,
+                        actor=actor,
+                        until=until,
+                        documents=documents,
                     )
                 )
             except DomainError as exc:

@@ -112,6 +112,10 @@ def handover_start(request):
     if request.method == "POST" and form.is_valid():
         period = filters.get("period") or services.current_period(timezone.localdate())
         picked = [pk for pk in request.POST.getlist("dossiers") if pk.isdigit()]
+        # the papers picked of each dossier (the page ticks them all); none posted: all of them
+        papers = None
+        if "papers" in request.POST:
+            papers = {int(pk) for pk in request.POST.getlist("documents") if pk.isdigit()}
         dossiers = (
             dossier_visible_to(request.user)
             .filter(pk__in=picked, unit__building__estate__service_centre=centre)
@@ -125,6 +129,7 @@ def handover_start(request):
                 dossiers=dossiers,
                 actor=request.user,
                 until=until,
+                documents=papers,
             )
         except workflow.DomainError as exc:
             picked_error = str(exc)
@@ -141,6 +146,14 @@ def handover_start(request):
         user=request.user, centre=centre, until=until, eligibility=filters.get("eligibility", "")
     )
     page = Paginator(rows["rows"], 100).get_page(request.GET.get("page"))
+    papers = selectors.ready_papers(user=request.user, rows=page.object_list, until=until)
+    # R21: the titles of the papers are shown; each confidential one is logged
+    log_documents_shown(
+        request.user, [d for listed in papers.values() for d in listed], request=request
+    )
+    for row in page.object_list:
+        row.papers = papers.get(row.dossier.pk, [])
+    picked_papers = set(request.POST.getlist("documents")) if "papers" in request.POST else None
     return render(
         request,
         "documents/handover/start.html",
@@ -151,6 +164,7 @@ def handover_start(request):
             "totals": rows["totals"],
             "picked_error": picked_error,
             "picked": set(request.POST.getlist("dossiers")),
+            "picked_papers": picked_papers,
         },
     )
 

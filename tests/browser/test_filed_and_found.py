@@ -106,6 +106,8 @@ def test_a_handover_started_from_the_list_and_signed_by_both_sides__R30(
     refusal = page.inner_text(f"[data-testid=start-row-{on_loan.archive_number}]")
     assert "2 documents are on loan" in refusal
     assert page.locator(f"#pick-{on_loan.pk}").count() == 0  # nothing to pick
+    papers = page.inner_text(f"[data-testid=papers-{ready.archive_number}]")
+    assert "身份证明复印件" in papers and "入住资料（入伙表）" in papers  # both ticked
     page.check(f"#pick-{ready.pk}")
     page.fill("#id_period", "2026H1")
     screenshot(page, "handover-start-list")

@@ -92,7 +92,7 @@ def test_a_handover_is_started_from_the_picked_dossiers__R30(client, centre, peo
     text = page.content.decode()
     assert "3 dossiers: 2 can be handed over (4 documents), 1 cannot." in text
     assert "2 documents are on loan" in text
-    assert f'value="{refused.pk}"' not in text  # nothing to pick
+    assert f'id="pick-{refused.pk}"' not in text  # nothing to pick
 
     response = client.post(
         url,
@@ -154,3 +154,33 @@ def test_the_start_list_uses_a_constant_number_of_queries__R30(client, centre, p
     many, large = _queries(client, url, {"centre": other.pk})
     assert (len(small.context["page_obj"]), len(large.context["page_obj"])) == (2, 8)
     assert few == many
+
+
+def test_only_the_papers_picked_go_on_the_list__R30(client, centre, people):  # noqa: F811
+    dossier = complete_dossier(centre, people)
+    kept, picked = Document.objects.filter(dossier=dossier).order_by("pk")
+    client.force_login(people["front"])
+    url = reverse("documents:handover_start")
+    page = client.get(url, {"centre": centre.pk}).content.decode()
+    for document in (kept, picked):  # every paper that can go is offered, ticked
+        assert f'name="documents" value="{document.pk}" id="paper-{document.pk}" checked' in page
+    response = client.post(
+        url,
+        {
+            "centre": centre.pk,
+            "period": "2026H1",
+            "papers": "1",
+            "dossiers": [dossier.pk],
+            "documents": [picked.pk],
+        },
+    )
+    assert response.status_code == 302
+    handover = Handover.objects.get()
+    assert list(handover.items.values_list("document", flat=True)) == [picked.pk]
+    kept.refresh_from_db()
+    assert not kept.handover_items.exists()
+    # the paper left out can go on the next list
+    rows = selectors.start_rows(user=people["front"], centre=centre)["rows"]
+    row = _reason_of(rows, dossier)
+    assert (row.ready, row.refusal) == (1, "")
+    assert row.note == "1 document is in another open handover"

@@ -33,6 +33,13 @@ class DocumentsConfig(AppConfig):
                 perm="documents.view_box",
             ),
             NavItem(
+                _("Find a document"),
+                "documents:location_find",
+                icon="search",
+                order=65,
+                perm="documents.view_document",
+            ),
+            NavItem(
                 _("Handovers"),
                 "documents:handover_list",
                 icon="arrow-left-right",

@@ -3,6 +3,12 @@
 Development only (refused unless DEBUG). Most occupied dossiers get their ID copy and move-in
 form, filed into a box of their own; every seventh lacks its move-in form, so the gaps view has
 something to show.
+
+Then the half-yearly handover (R30) can be walked: the complete dossiers of the first three
+service centres also hold two papers of the last half-year at their centre (a letter and a
+visit record). Those of the first centre wait to be picked for a new handover; the second
+centre's list is checked and signed by the centre, awaiting the archive room's signature; the
+third's is submitted, awaiting checking. The lists are made through the handover's services.
 """
 
 import datetime
@@ -13,8 +19,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from core.choices import CONFIDENTIAL_LEVELS
+from core.management.commands.create_demo_users import DEMO_PASSWORD
 from customers.models import Dossier, Occupancy, ServiceCentre
+from documents.handover import services as handovers
+from documents.handover.selectors import period_end, previous_period
 from documents.models import Box, Document, DocumentCategory, Room, Shelf, StorageInspection
+from documents.selectors import gaps_for_dossiers
+
+CENTRE_PAPERS = (("correspondence", "物业服务往来函"), ("visit", "年度回访记录"))
 
 
 class Command(BaseCommand):
@@ -97,3 +110,61 @@ class Command(BaseCommand):
             f"Demo documents: {len(documents)} documents in {n_boxes} boxes on "
             f"{len(shelves)} shelves."
         )
+        self._handovers(clerk=clerk, archivist=archivist, categories=categories)
+
+    def _handovers(self, *, clerk, archivist, categories):
+        manager = get_user_model().objects.filter(username="manager").first()
+        if not (manager and archivist.pk != clerk.pk):
+            self.stdout.write("No demo handovers: run create_demo_users first.")
+            return
+        today = timezone.localdate()
+        period = previous_period(today)
+        dated = period_end(period) - datetime.timedelta(days=30)  # a paper of that half-year
+        centres = list(ServiceCentre.objects.order_by("code")[:3])
+        made = []
+        for n, centre in enumerate(centres):
+            dossiers = list(
+                Dossier.objects.filter(
+                    unit__building__estate__service_centre=centre,
+                    occupancies__status=Occupancy.Status.ACTIVE,
+                )
+                .exclude(secrecy_level__in=CONFIDENTIAL_LEVELS)
+                .distinct()
+                .order_by("archive_number")
+            )
+            gaps = gaps_for_dossiers([d.pk for d in dossiers])
+            complete = [d for d in dossiers if d.pk not in gaps][:8]
+            with transaction.atomic():
+                Document.objects.bulk_create(
+                    Document(
+                        dossier=dossier,
+                        section=dossier.occupancies.filter(status=Occupancy.Status.ACTIVE).first(),
+                        category=categories[code],
+                        title=title,
+                        document_date=dated,
+                        pages=1,
+                        copies=1,
+                        secrecy_level=categories[code].default_secrecy,
+                        retention=categories[code].default_retention,
+                        recorded_by=clerk,
+                    )
+                    for dossier in complete
+                    for code, title in CENTRE_PAPERS
+                )
+            if n == 0 or not complete:
+                continue  # the first centre's wait to be picked from the list
+            handover, _refused = handovers.handover_start(
+                service_centre=centre, period=period, dossiers=complete[:4], actor=clerk
+            )
+            handover = handovers.handover_submit(handover=handover, actor=clerk)
+            if n == 1:  # checked and signed by the centre: the archive room's signature awaited
+                for item in handover.items.all():
+                    handovers.handover_check_item(
+                        item=item, result="accepted", note="", actor=archivist
+                    )
+                handover = handovers.handover_mark_checked(handover=handover, actor=archivist)
+                handover = handovers.handover_sign(
+                    handover=handover, side="centre", actor=clerk, password=DEMO_PASSWORD
+                )
+            made.append(f"{centre} {period} ({handover.get_status_display()})")
+        self.stdout.write("Demo handovers: " + ("；".join(made) or "none"))

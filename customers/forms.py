@@ -115,10 +115,10 @@ def unit_choice_label(unit):
     """Entrance-room (floor), and whether the unit is vacant before the form is filled
     (``units_for_picker`` annotates ``occupancy``: the dossier's status, vacant without one)."""
     room = f"{unit.entrance}-{unit.room}" if unit.entrance else unit.room
-    label = _("%(room)s (floor %(floor)s)") % {"room": room, "floor": unit.floor}
+    label = "{}（{}）".format(room, _("floor %(n)s") % {"n": unit.floor})
     status = getattr(unit, "occupancy", None)
     if status:
-        label = f"{label} · {Dossier.Status(status).label}"
+        label = f"{label}· {Dossier.Status(status).label}"
     return label
 
 

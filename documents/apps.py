@@ -15,6 +15,10 @@ class DocumentsConfig(AppConfig):
         from .record_links import record_documents_panel
 
         panels.register(document_panel, order=10)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
         panels.register_record_panel(record_documents_panel, order=10)
 
         register(

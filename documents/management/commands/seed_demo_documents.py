@@ -29,6 +29,25 @@ from documents.selectors import gaps_for_dossiers
 
 CENTRE_PAPERS = (("correspondence", "物业服务往来函"), ("visit", "年度回访记录"))
 
+# what the papers are called on a dossier's list: a title, as the front desk writes it
+TITLES = {
+    "id_copy": "{name}身份证复印件",
+    "move_in": "{name}入伙登记表",
+    "lease": "房屋租赁合同（{unit}）",
+    "deposit_receipt": "{name}租赁押金收据",
+    "licence": "{name}营业执照副本复印件",
+}
+
+
+def _title(code, category, section):
+    name = section.customer.name
+    if code == "id_copy" and section.customer.kind == "enterprise":
+        return f"{name}法定代表人身份证复印件"
+    pattern = TITLES.get(code)
+    if pattern is None:
+        return category.name
+    return pattern.format(name=name, unit=section.dossier.archive_number)
+
 
 class Command(BaseCommand):
     help = "Create demo storage and documents for the demo dossiers (development only)."
@@ -66,9 +85,15 @@ class Command(BaseCommand):
             documents, n_boxes = [], 0
             for i, section in enumerate(sections):
                 dossier: Dossier = section.dossier
-                shelf = shelves[i % len(shelves)]
-                box = Box.objects.create(shelf=shelf, number=i // len(shelves) + 1, dossier=dossier)
-                n_boxes += 1
+                # every third dossier's papers are still waiting to be filed: no box for them
+                # yet, so that each box holds the papers filed in it
+                filed = i % 3 != 0
+                box = None
+                if filed:
+                    shelf = shelves[n_boxes % len(shelves)]
+                    number = n_boxes // len(shelves) + 1
+                    box = Box.objects.create(shelf=shelf, number=number, dossier=dossier)
+                    n_boxes += 1
                 codes = ["id_copy", "move_in"] if i % 7 else ["id_copy"]
                 if section.role == Occupancy.Role.TENANT:
                     codes = ["id_copy", "lease", "deposit_receipt"]
@@ -76,13 +101,12 @@ class Command(BaseCommand):
                     codes = ["licence", *codes]
                 for item, code in enumerate(codes, start=1):
                     category = categories[code]
-                    filed = i % 3 != 0
                     documents.append(
                         Document(
                             dossier=dossier,
                             section=section,
                             category=category,
-                            title=category.name,
+                            title=_title(code, category, section),
                             document_date=section.moved_in,
                             pages=2 if code != "lease" else 8,
                             copies=1,

@@ -388,13 +388,16 @@ PERSONAL_DATA_REVEAL_MINUTES = env.int("PERSONAL_DATA_REVEAL_MINUTES", default=1
 PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH = env.int(
     "PERSONAL_DATA_REVEAL_REASON_MIN_LENGTH", default=4
 )
-# R23: how loan days are counted (lending.calendar): "calendar" days, or "working" days
-# (weekends and the holiday table's days off skipped, its make-up days counted).
+# R42: a complaint not handled (replied to, or followed up) this many days after it was
+# received is overdue: flagged on the list, its own filter and a section of the home page.
+COMPLAINT_HANDLE_DAYS = env.int("COMPLAINT_HANDLE_DAYS", default=3)
 # R36/R37: a batch's execution destroys this many items per transaction (destruction.execution)
 DESTRUCTION_CHUNK_SIZE = env.int("DESTRUCTION_CHUNK_SIZE", default=100)
 # How long backups are kept, in months: the destruction register says until when copies of the
 # destroyed items remain in them.
 BACKUP_RETENTION_MONTHS = env.int("BACKUP_RETENTION_MONTHS", default=12)
+# R23: how loan days are counted (lending.calendar): "calendar" days, or "working" days
+# (weekends and the holiday table's days off skipped, its make-up days counted).
 LENDING_DAY_COUNT = env.str("LENDING_DAY_COUNT", default="calendar")
 if LENDING_DAY_COUNT not in ("calendar", "working"):
     raise ImproperlyConfigured('LENDING_DAY_COUNT must be "calendar" or "working".')

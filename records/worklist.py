@@ -76,6 +76,23 @@ def open_complaints(user, limit):
     )
 
 
+def overdue_complaints(user, limit):
+    """R42: the open complaints past ``COMPLAINT_HANDLE_DAYS``, as the list's "overdue" shows."""
+    if not can(user, "records.change_complaint"):
+        return None
+    rows = complaint_selectors.complaint_list(user=user, overdue=True)
+    count, first = worklist.first(rows, limit)
+    if not count:
+        return None
+    return worklist.Section(
+        title=_("Overdue complaints"),
+        count=count,
+        items=[_complaint_item(c) for c in first],
+        icon="alarm",
+        url=reverse("records:complaint_list") + "?overdue=on",
+    )
+
+
 def return_visits_due(user, limit):
     """R43: this year's complaints without a return visit, as the visits-due page counts them."""
     if not (can(user, "records.add_visit") and can(user, "records.view_visit")):
@@ -94,5 +111,6 @@ def return_visits_due(user, limit):
 
 def register():
     worklist.register("approvals", approvals, order=20)
+    worklist.register("overdue_complaints", overdue_complaints, order=29)
     worklist.register("open_complaints", open_complaints, order=30)
     worklist.register("return_visits_due", return_visits_due, order=35)

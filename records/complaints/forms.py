@@ -221,6 +221,7 @@ class ComplaintFilterForm(forms.Form):
         validators=[RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Write the month as 2026-03."))],
     )
     major = forms.BooleanField(label=_("Major complaints only"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
 def _staff():

@@ -1,5 +1,7 @@
 """Complaints (R42), visits and return visits (R43)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -119,6 +121,12 @@ class Complaint(DossierRecord):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_overdue(self) -> bool:
+        """R42: still open ``COMPLAINT_HANDLE_DAYS`` after it was received."""
+        limit = datetime.timedelta(days=settings.COMPLAINT_HANDLE_DAYS)
+        return self.status == self.Status.OPEN and self.received_at < timezone.now() - limit
 
 
 class ComplaintStep(models.Model):

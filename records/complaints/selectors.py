@@ -6,7 +6,9 @@ the visits due (R43): ``manager_visits_due``, ``staff_visits_by_building``,
 """
 
 import datetime
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -72,11 +74,20 @@ def _month_range(month):
     )
 
 
-def complaint_list(*, user, status="", major_only=False, channel="", month="", estate=None):
+def overdue_since(now=None):
+    """R42: complaints received before this moment and still open are overdue."""
+    return (now or timezone.now()) - timedelta(days=settings.COMPLAINT_HANDLE_DAYS)
+
+
+def complaint_list(
+    *, user, status="", major_only=False, channel="", month="", estate=None, overdue=False
+):
     """The complaints ``user`` may see, newest first, with their progress: one query."""
     qs = record_visible_to(user, Complaint).select_related("dossier")
     if status:
         qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=Complaint.Status.OPEN, received_at__lt=overdue_since())
     if major_only:
         qs = qs.filter(is_major=True)
     if channel:

@@ -44,6 +44,7 @@ def complaint_list(request):
         major_only=filters.get("major", False),
         channel=filters.get("channel", ""),
         month=filters.get("month", ""),
+        overdue=filters.get("overdue", False),
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -40,6 +40,7 @@ LIST_COUNT = {
     "verifications": _page_count,
     "approvals": lambda r: r.context["total"],
     "open_complaints": _page_count,
+    "overdue_complaints": _page_count,
     "return_visits_due": lambda r: r.context["complaint_summary"]["due"],
     "papers_to_file": _page_count,
     "handovers_to_check": _page_count,
@@ -172,3 +173,31 @@ def test_a_provider_without_anything_is_not_shown_and_the_order_holds(client):
     finally:
         worklist._registry.clear()
         worklist._registry.update(saved)
+
+
+def test_complaints_open_past_the_handling_days_are_overdue_on_the_home_page__R42(client, settings):
+    settings.COMPLAINT_HANDLE_DAYS = 3
+    recorder = user_with_role(Role.FRONT_DESK)
+    dossier, _section = occupied_dossier()
+    days_ago = lambda n: REQUESTS_NOW - datetime.timedelta(days=n)  # noqa: E731
+    late = record_complaint(dossier, recorder, subject="漏水四天未处理", received_at=days_ago(4))
+    record_complaint(dossier, recorder, subject="昨天的投诉", received_at=days_ago(1))
+    handled = fill_steps(
+        record_complaint(dossier, recorder, subject="已答复", received_at=days_ago(6)), recorder
+    )
+    complaints.complaint_mark_handled(complaint=handled, actor=recorder)
+
+    _response, sections = _sections(client, recorder)
+
+    overdue = sections["overdue_complaints"]
+    assert overdue.count == 1 and [i.label for i in overdue.items] == [
+        f"{dossier.archive_number} · 漏水四天未处理"
+    ]
+    listed = client.get(overdue.url)
+    assert listed.context["page_obj"].paginator.count == 1
+    assert [c.pk for c in listed.context["page_obj"]] == [late.pk]
+    assert "badge text-bg-warning" in listed.content.decode()
+    assert sections["open_complaints"].count == 2  # the overdue one is open too
+    settings.COMPLAINT_HANDLE_DAYS = 5
+    _response, sections = _sections(client, recorder)
+    assert "overdue_complaints" not in sections

@@ -164,7 +164,7 @@ class Command(BaseCommand):
                         dossier=dossier,
                         section=dossier.occupancies.filter(status=Occupancy.Status.ACTIVE).first(),
                         category=categories[code],
-                        title=title,
+                        title=f"{title}（{dossier.archive_number}）",
                         document_date=dated,
                         pages=1,
                         copies=1,

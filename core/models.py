@@ -19,7 +19,7 @@ class User(AbstractUser):
         blank=True,
         related_name="reports",
         verbose_name=_("reports to"),
-        help_text=_("Their manager: told of escalations of their loans (R23)."),
+        help_text=_("Their manager: told of escalations of their loans."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -146,6 +146,13 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_object_idx")]
+
+    @property
+    def what(self):
+        """The detail as a reader says it: what was tried, never a permission's codename."""
+        from .permissions import describe
+
+        return describe(self.detail)
         # Written once, never edited: the log is evidence (R21).
         default_permissions = ("view",)
 

@@ -33,7 +33,7 @@ class LoanRequestForm(forms.Form):
         label=_("The whole dossier"),
         required=False,
         help_text=_(
-            "Every document of the dossier; customer dossiers are read in the office (R29)."
+            "Every document of the dossier; customer dossiers are read in the office."
         ),
     )
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, initial=Mode.READ_ARCHIVE)
@@ -50,7 +50,7 @@ class LoanRequestForm(forms.Form):
         empty_label=_("Myself"),
         help_text=_(
             "The archive room registers a loan for someone else: an executive borrows "
-            "directly (R22)."
+            "directly."
         ),
     )
 

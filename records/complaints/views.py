@@ -61,7 +61,7 @@ def complaint_add(request, dossier_pk):
         complaint = complaints.complaint_record(dossier=dossier, data=data, actor=request.user)
         if complaint.is_major:
             messages.warning(
-                request, _("Major complaint (R42): every manager has been told at once.")
+                request, _("Major complaint: every manager has been told at once.")
             )
         return complaint
 

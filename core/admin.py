@@ -36,7 +36,16 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 class AccessLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Evidence of who read what (R21): viewable, never added, changed or deleted."""
 
-    list_display = ["at", "user", "action", "content_type", "object_repr", "what", "reason", "ip_address"]
+    list_display = [
+        "at",
+        "user",
+        "action",
+        "content_type",
+        "object_repr",
+        "what",
+        "reason",
+        "ip_address",
+    ]
     list_filter = ["action", "content_type", "at"]
     search_fields = ["object_repr", "reason", "user__username", "detail"]
     list_select_related = ["user", "content_type"]
@@ -187,7 +196,10 @@ def account_changed(request, user, *, roles=None, fields=()):
             "Your account was changed by %(admin)s (%(what)s). If you did not expect this, tell "
             "your manager at once."
         )
-        % {"admin": request.user.get_full_name() or request.user.username, "what": describe(detail)},
+        % {
+            "admin": request.user.get_full_name() or request.user.username,
+            "what": describe(detail),
+        },
     )
     gained = (roles[1] - roles[0]) if roles is not None else set()
     approving = {str(r.value) for perms in DUTIES.values() for r in perms} & gained

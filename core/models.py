@@ -146,13 +146,6 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_object_idx")]
-
-    @property
-    def what(self):
-        """The detail as a reader says it: what was tried, never a permission's codename."""
-        from .permissions import describe
-
-        return describe(self.detail)
         # Written once, never edited: the log is evidence (R21).
         default_permissions = ("view",)
 
@@ -160,3 +153,10 @@ class AccessLog(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.object_repr}"
         )
+
+    @property
+    def what(self):
+        """The detail as a reader says it: what was tried, never a permission's codename."""
+        from .permissions import describe
+
+        return describe(self.detail)

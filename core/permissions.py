@@ -185,7 +185,9 @@ def describe(what: str) -> str:
     if what.startswith("changed: "):
         from django.contrib.auth import get_user_model
 
-        fields = {f.name: f for f in get_user_model()._meta.get_fields() if hasattr(f, "verbose_name")}
+        fields = {
+            f.name: f for f in get_user_model()._meta.get_fields() if hasattr(f, "verbose_name")
+        }
         names = [
             str(fields[name].verbose_name) if name in fields else name
             for name in what[9:].split(", ")

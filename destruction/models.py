@@ -34,8 +34,8 @@ class Policy(models.Model):
         _("keep customer files permanently"),
         default=True,
         help_text=_(
-            "Customer files are not destroyed: while this is on, the documents of a dossier whose retention "
-            "is permanent are never due, whatever their own schedule."
+            "Customer files are not destroyed: while this is on, the documents of a dossier "
+            "whose retention is permanent are never due, whatever their own schedule."
         ),
     )
     waiting_days = models.PositiveSmallIntegerField(

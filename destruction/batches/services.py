@@ -231,9 +231,7 @@ def item_decide(
     if stored.state != BatchItem.State.IN:
         raise DomainError(_("This item has left the batch."))
     if stored.technical and not stored.engineering_opinion:
-        raise DomainError(
-            _("A technical record needs the engineering department's opinion first.")
-        )
+        raise DomainError(_("A technical record needs the engineering department's opinion first."))
     keep_years = int(keep_years) if keep_years not in (None, "") else None
     if decision == Decision.KEEP and not keep_permanently and not keep_years:
         raise DomainError(_("Say for how many years it is kept, or keep it permanently."))

@@ -115,9 +115,7 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
         raise DomainError(_("Give the day of the destruction."))
     people = list({w.pk: w for w in witnesses}.values())
     if len(people) < MIN_WITNESSES:
-        raise DomainError(
-            _("Name at least %(n)s different witnesses.") % {"n": MIN_WITNESSES}
-        )
+        raise DomainError(_("Name at least %(n)s different witnesses.") % {"n": MIN_WITNESSES})
     for person in people:
         refused = _witness_refusal(person, actor)
         if refused:

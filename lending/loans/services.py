@@ -134,9 +134,7 @@ def loan_request(
         if mode not in (Mode.READ_ARCHIVE, Mode.READ_OFFICE):
             raise DomainError(_("Outside parties read on site only."))
         if not (party_organisation.strip() and party_person.strip() and party_credential.strip()):
-            raise DomainError(
-                _("Give the party's organisation, person and credential number.")
-            )
+            raise DomainError(_("Give the party's organisation, person and credential number."))
         if party_notice is None or party_notice.dossier_id != dossier.pk:
             raise DomainError(_("Attach the assistance notice to this dossier first."))
 

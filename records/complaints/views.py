@@ -60,9 +60,7 @@ def complaint_add(request, dossier_pk):
     def save(data):
         complaint = complaints.complaint_record(dossier=dossier, data=data, actor=request.user)
         if complaint.is_major:
-            messages.warning(
-                request, _("Major complaint: every manager has been told at once.")
-            )
+            messages.warning(request, _("Major complaint: every manager has been told at once."))
         return complaint
 
     return form_page(

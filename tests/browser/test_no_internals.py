@@ -11,7 +11,7 @@ from .support import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/tmp/shots/internals"
+SHOTS = "/tmp/shots/internals"  # noqa: S108 - screenshots to look at
 PDF = b"%PDF-1.4\n%demo\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 

@@ -100,7 +100,9 @@ class _Form(forms.Form):
 def _options(html):
     import lxml.html
 
-    return [o.text_content().strip() for o in lxml.html.fromstring(f"<div>{html}</div>").iter("option")]
+    return [
+        o.text_content().strip() for o in lxml.html.fromstring(f"<div>{html}</div>").iter("option")
+    ]
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

@@ -57,7 +57,7 @@ CATALOG_HEADER = (
     "密级",
 )
 # the secrecy column holds the level's whole name (C级（公司内部）), the number three digits
-CATALOG_WIDTHS = (8, 27, 13, 18, 7, 7, 16, 22, 21)
+CATALOG_WIDTHS = (7, 32, 10, 21, 7, 7, 15, 19, 21)
 
 
 def render_dossier_cover_pdf(cover: dict, catalog: list[dict]) -> bytes:

@@ -96,6 +96,9 @@ TEMPLATES = [
     },
 ]
 
+# Every form, the admin's and the filters' too: a select's empty choice reads "Please choose".
+FORM_RENDERER = "core.renderers.ArchiveFormRenderer"
+
 # --- Database -------------------------------------------------------------------------
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'archive.sqlite3'}"),

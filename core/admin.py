@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from . import clearance
 from .admin_base import LargeTableAdminMixin
 from .models import AccessLog, Notification, User
+from .permissions import describe
 from .roles import Role
 from .workflow import DomainError
 
@@ -35,10 +36,24 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
 class AccessLogAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     """Evidence of who read what (R21): viewable, never added, changed or deleted."""
 
-    list_display = ["at", "user", "action", "content_type", "object_repr", "reason", "ip_address"]
+    list_display = [
+        "at",
+        "user",
+        "action",
+        "content_type",
+        "object_repr",
+        "what",
+        "reason",
+        "ip_address",
+    ]
     list_filter = ["action", "content_type", "at"]
     search_fields = ["object_repr", "reason", "user__username", "detail"]
     list_select_related = ["user", "content_type"]
+    readonly_fields = ["what"]
+
+    @admin.display(description=_("what"))
+    def what(self, obj):
+        return obj.what
 
     def has_add_permission(self, request):
         return False
@@ -181,7 +196,10 @@ def account_changed(request, user, *, roles=None, fields=()):
             "Your account was changed by %(admin)s (%(what)s). If you did not expect this, tell "
             "your manager at once."
         )
-        % {"admin": request.user.get_full_name() or request.user.username, "what": detail},
+        % {
+            "admin": request.user.get_full_name() or request.user.username,
+            "what": describe(detail),
+        },
     )
     gained = (roles[1] - roles[0]) if roles is not None else set()
     approving = {str(r.value) for perms in DUTIES.values() for r in perms} & gained

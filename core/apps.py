@@ -34,6 +34,7 @@ class CoreConfig(AppConfig):
         # every app's ``roles.py`` adds its rows to the role table (core.roles.register)
         roles.discover()
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_roles")
+        post_migrate.connect(roles.refresh_permission_names, dispatch_uid="core.permission_names")
 
         # Every log-in starts the session clock (core.auth), whichever page logged the user in
         # (ours, the admin's, a test's force_login): the first request then finds it set.

@@ -39,7 +39,7 @@ def holdings_of(user) -> list[str]:
 
 
 def clearance_message(lines) -> str:
-    return _("Everything held must be returned first (R28): %(list)s") % {"list": "；".join(lines)}
+    return _("Everything held must be returned first: %(list)s") % {"list": "；".join(lines)}
 
 
 def require_clear(user) -> None:

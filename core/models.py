@@ -19,7 +19,7 @@ class User(AbstractUser):
         blank=True,
         related_name="reports",
         verbose_name=_("reports to"),
-        help_text=_("Their manager: told of escalations of their loans (R23)."),
+        help_text=_("Their manager: told of escalations of their loans."),
     )
 
     class Meta(AbstractUser.Meta):
@@ -153,3 +153,10 @@ class AccessLog(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.get_action_display()} {self.object_repr}"
         )
+
+    @property
+    def what(self):
+        """The detail as a reader says it: what was tried, never a permission's codename."""
+        from .permissions import describe
+
+        return describe(self.detail)

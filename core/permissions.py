@@ -6,9 +6,14 @@ Views call ``access_*_or_404`` (the same 404 for "missing" and "not yours"); ser
 written to the security log and the access log.
 """
 
+import functools
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .models import AccessLog
@@ -26,6 +31,7 @@ __all__ = [
     "grant",
     "revoke",
     "too_many_refusals",
+    "describe",
 ]
 
 
@@ -116,3 +122,88 @@ def holders_of(perm: str):
         .distinct()
         .order_by("pk")
     )
+
+
+# What a person tried to do, for the pages that show a refusal or a change (the access log,
+# the dashboard, the admin, notifications): a permission's codename is for the code.
+_DEFAULT_ACTIONS = {
+    "add": gettext_lazy("Can add %(name)s"),
+    "change": gettext_lazy("Can change %(name)s"),
+    "delete": gettext_lazy("Can delete %(name)s"),
+    "view": gettext_lazy("Can view %(name)s"),
+}
+_CODENAME = re.compile(r"\b([a-z_]+)\.([a-z_]+)\b")
+_MODEL_LABEL = re.compile(r"^view ([a-z_]+)\.([A-Za-z]+)$")
+
+
+def _fill(template, name):
+    return str(template) % {"name": name}
+
+
+_named = lazy(_fill, str)
+
+
+@functools.cache
+def _permission_labels():
+    """``app_label.codename`` -> the permission's own name, translated when read: the verbose
+    text of ``Meta.permissions``, or "Can add …" and its kin with the model's verbose name."""
+    from django.apps import apps
+
+    labels = {}
+    for model in apps.get_models():
+        opts = model._meta
+        for action in opts.default_permissions:
+            template = _DEFAULT_ACTIONS.get(action)
+            if template is not None:
+                labels[f"{opts.app_label}.{action}_{opts.model_name}"] = _named(
+                    template, opts.verbose_name
+                )
+        for codename, name in opts.permissions:
+            labels[f"{opts.app_label}.{codename}"] = name
+    return labels
+
+
+def describe(what: str) -> str:
+    """What a stored permission or refusal detail means to a reader: ``documents.file_document``
+    becomes "Can file documents into boxes", ``role:manager`` the role's name, ``view
+    customers.Dossier`` "View dossier"; a codename inside a longer line is named too, and any
+    other text stays as it was written."""
+    if not what:
+        return what
+    from django.apps import apps
+
+    labels = _permission_labels()
+    if what.startswith("role:"):
+        roles = [str(Role(r).label) if r in Role.values else r for r in what[5:].split(",")]
+        return _("Needs the role %(roles)s") % {"roles": _(", ").join(roles)}
+    if what.startswith("roles: "):
+        before, _arrow, after = what[7:].partition(" -> ")
+        return _("Roles: %(before)s → %(after)s") % {
+            "before": _role_names(before),
+            "after": _role_names(after),
+        }
+    if what.startswith("changed: "):
+        from django.contrib.auth import get_user_model
+
+        fields = {
+            f.name: f for f in get_user_model()._meta.get_fields() if hasattr(f, "verbose_name")
+        }
+        names = [
+            str(fields[name].verbose_name) if name in fields else name
+            for name in what[9:].split(", ")
+        ]
+        return _("Changed: %(fields)s") % {"fields": _(", ").join(names)}
+    matched = _MODEL_LABEL.match(what)
+    if matched:
+        try:
+            model = apps.get_model(matched[1], matched[2])
+        except LookupError:
+            return what
+        return _("View %(name)s") % {"name": model._meta.verbose_name}
+    return _CODENAME.sub(lambda m: str(labels.get(m[0], m[0])), what)
+
+
+def _role_names(codes: str) -> str:
+    if codes in ("", "-"):
+        return "—"
+    return _(", ").join(str(Role(c).label) if c in Role.values else c for c in codes.split(","))

@@ -105,6 +105,25 @@ def sync_role_permissions(sender, using="default", apps=None, **kwargs):
             group.permissions.add(*(declared - held))
 
 
+def refresh_permission_names(sender, using="default", apps=None, **kwargs):
+    """Keep the stored name of each declared permission (``Meta.permissions``) as the code
+    says it: Django writes a permission's name once, when it creates it, so a name changed
+    since (a rule number taken out of it) would stay in the admin's lists for ever."""
+    from django.utils import translation
+
+    registry = apps or sender.apps
+    try:
+        permission_model = registry.get_model("auth", "Permission")
+    except LookupError:
+        return
+    with translation.override(None):  # stored as written in the code, translated when shown
+        for model in sender.get_models():
+            for codename, name in model._meta.permissions:
+                permission_model.objects.using(using).filter(
+                    content_type__app_label=sender.label, codename=codename
+                ).exclude(name=str(name)).update(name=str(name))
+
+
 def roles_of(user) -> list[Role]:
     """The roles a user holds, in the order of ``Role``; superusers hold every role."""
     if not user.is_authenticated:

@@ -93,7 +93,7 @@ class CustomerEditForm(PersonalFieldsMixin, CustomerForm):
         label=_("Reason for the change"),
         required=False,
         max_length=500,
-        help_text=_("Required once the record is confirmed: a manager approves the change (R9)."),
+        help_text=_("Required once the record is confirmed: a manager approves the change."),
     )
 
     class Meta(CustomerForm.Meta):

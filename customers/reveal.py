@@ -29,7 +29,7 @@ def reason_problem(reason: str) -> str | None:
     if len(meaningful) < minimum or len(set(meaningful)) < min(2, minimum):
         return _(
             "Say why you need the personal data (at least %(n)d characters), "
-            "e.g. “核实业主身份办理过户”."
+            "e.g. “verifying the owner's identity for a transfer”."
         ) % {"n": minimum}
     return None
 

@@ -78,7 +78,7 @@ def blockers(documents, *, batch=None, today=None, due=True) -> dict[int, str]:
     for pk in CopyRecord.objects.filter(
         document_id__in=ids, status=CopyRecord.Status.HELD
     ).values_list("document_id", flat=True):
-        add(pk, _("copies of it are still out (R19)"))
+        add(pk, _("copies of it are still out"))
     other = BatchItem.objects.filter(document_id__in=ids, open=True)
     if batch is not None:
         other = other.exclude(batch=batch)
@@ -91,7 +91,7 @@ def blockers(documents, *, batch=None, today=None, due=True) -> dict[int, str]:
         if d.pk in reasons or state is None:
             continue
         if state.permanent:
-            add(d.pk, _("kept permanently (R39)"))
+            add(d.pk, _("kept permanently"))
         elif due and (state.due_on is None or state.due_on > today):
             if state.due_on:
                 add(d.pk, _("not due until %(day)s") % {"day": state.due_on.isoformat()})

@@ -34,8 +34,8 @@ class Policy(models.Model):
         _("keep customer files permanently"),
         default=True,
         help_text=_(
-            "一般不予销毁 (R39): while this is on, the documents of a dossier whose retention "
-            "is permanent are never due, whatever their own schedule."
+            "Customer files are not destroyed: while this is on, the documents of a dossier "
+            "whose retention is permanent are never due, whatever their own schedule."
         ),
     )
     waiting_days = models.PositiveSmallIntegerField(
@@ -97,7 +97,7 @@ class RetentionRule(models.Model):
     technical = models.BooleanField(
         _("technical (engineering) records"),
         default=False,
-        help_text=_("The engineering department gives its opinion before any decision (R35)."),
+        help_text=_("The engineering department gives its opinion before any decision."),
     )
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -309,10 +309,10 @@ class Batch(models.Model):
         indexes = [models.Index(fields=["-created_at", "-id"], name="batch_newest_idx")]
         permissions = [
             ("appraise_batch", _("Can appraise and open destruction batches")),
-            ("approve_batch", _("Can approve destruction batches (R33)")),
-            ("execute_batch", _("Can destroy approved batches (R36)")),
-            ("witness_destruction", _("Can witness a destruction (R37)")),
-            ("give_engineering_opinion", _("Can give the engineering opinion (R35)")),
+            ("approve_batch", _("Can approve destruction batches")),
+            ("execute_batch", _("Can destroy approved batches")),
+            ("witness_destruction", _("Can witness a destruction")),
+            ("give_engineering_opinion", _("Can give the engineering opinion")),
         ]
 
     def __str__(self):

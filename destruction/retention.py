@@ -88,7 +88,7 @@ def keeping_of(document, *, rules, policy, move_outs=None, leases=None, review=N
     if document.retention == Retention.PERMANENT:
         return Keeping(True, None, technical, _("The document is kept permanently."))
     if policy.customer_files_permanent and document.dossier.retention == Retention.PERMANENT:
-        return Keeping(True, None, technical, _("Customer files are kept permanently (R39)."))
+        return Keeping(True, None, technical, _("Customer files are kept permanently."))
     for rule in found:
         if rule.permanent:
             return Keeping(True, None, technical, _("Rule “%(name)s”: permanent") % {"name": rule})

@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DATE
 
-from .models import Box, Document, DocumentCategory, Shelf, StorageInspection
+from .models import Box, Carrier, Document, DocumentCategory, Shelf, StorageInspection
 
 
 class DocumentForm(forms.ModelForm):
     upload = forms.FileField(
         label=_("Electronic file"),
         required=False,
+        # a scan: the document becomes electronic and a copy (static/js/app.js)
+        widget=forms.ClearableFileInput(attrs={"data-scan": Carrier.ELECTRONIC}),
         help_text=_("PDF, JPEG, PNG or TIFF; checked by its content."),
     )
 
@@ -31,10 +33,15 @@ class DocumentForm(forms.ModelForm):
             "secrecy_level",
             "retention",
         ]
-        widgets = {"document_date": DATE}
+        widgets = {
+            "document_date": DATE,
+            # a file chosen for upload sets these, until the person sets them (static/js/app.js)
+            "carrier": forms.Select(attrs={"data-follows-upload": ""}),
+            "is_original": forms.CheckboxInput(attrs={"data-follows-upload": ""}),
+        }
         help_texts = {
-            "secrecy_level": _("Empty: the category's default (R12)."),
-            "retention": _("Empty: the category's default (R12)."),
+            "secrecy_level": _("Empty: the category's default."),
+            "retention": _("Empty: the category's default."),
         }
 
     def __init__(self, *args, dossier=None, **kwargs):
@@ -64,7 +71,7 @@ class DocumentForm(forms.ModelForm):
         ):
             self.add_error(
                 "has_paper_counterpart",
-                _("This kind of document must also exist on paper (R14)."),
+                _("This kind of document must also exist on paper."),
             )
         return cleaned
 

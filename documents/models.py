@@ -47,7 +47,7 @@ class DocumentCategory(models.Model):
     needs_paper = models.BooleanField(
         _("needs a paper counterpart"),
         default=False,
-        help_text=_("An electronic document of this kind must also exist on paper (R14)."),
+        help_text=_("An electronic document of this kind must also exist on paper."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     history = HistoricalRecords()
@@ -209,7 +209,7 @@ class Document(models.Model):
         _("where the original is"),
         max_length=200,
         blank=True,
-        help_text=_("Required for a copy (R13)."),
+        help_text=_("Required for a copy."),
     )
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     copies = models.PositiveIntegerField(_("copies"), default=1)
@@ -283,7 +283,7 @@ class Document(models.Model):
         ]
         indexes = [models.Index(fields=["dossier", "category"], name="document_category_idx")]
         permissions = [
-            ("file_document", _("Can file documents into boxes (归档)")),
+            ("file_document", _("Can file documents into boxes")),
             ("download_document", _("Can download document files")),
         ]
 

@@ -56,7 +56,8 @@ CATALOG_HEADER = (
     "存放位置",
     "密级",
 )
-CATALOG_WIDTHS = (7, 38, 15, 21, 7, 7, 15, 22, 7)
+# the secrecy column holds the level's whole name (C级（公司内部）), the number three digits
+CATALOG_WIDTHS = (7, 32, 10, 21, 7, 7, 15, 19, 21)
 
 
 def render_dossier_cover_pdf(cover: dict, catalog: list[dict]) -> bytes:

@@ -174,7 +174,7 @@ def dossier_cover_pdf(request, dossier_pk):
             "retention": dossier.get_retention_display(),
             "printed_by": request.user.get_full_name() or request.user.username,
         },
-        [_catalog_row(d) for d in catalog],
+        [_catalog_row(number, d) for number, d in enumerate(catalog, start=1)],
     )
     log_access(request.user, dossier, AccessLog.Action.PRINT, detail="cover", request=request)
     # R21: the catalog prints the titles of the documents; a confidential one is logged too
@@ -184,16 +184,21 @@ def dossier_cover_pdf(request, dossier_pk):
     return pdf_response(content, f"cover-{dossier.pk}.pdf")
 
 
-def _catalog_row(d):
+def _catalog_row(number, d):
+    """One line of the catalog: numbered in the catalog's order (R6); a filed item's place is
+    its box and its item number in the box."""
+    location = d.location or d.get_custody_display()
+    if d.item_number is not None:
+        location = f"{location} 第{d.item_number}件"
     return {
-        "number": d.item_number or "",
+        "number": number,
         "title": d.title,
         "category": d.category.name,
         "date": d.document_date,
         "pages": d.pages or "",
         "copies": d.copies,
         "original": d.is_original,
-        "location": d.location or d.get_custody_display(),
+        "location": location,
         "secrecy": d.get_secrecy_level_display(),
     }
 

@@ -71,7 +71,7 @@ class LendingRuleAdmin(ArchiveHistoryAdmin):
                 ]
             },
         ),
-        (_("Personal data (R19)"), {"fields": ["personal_data", "owner_consent"]}),
+        (_("Personal data"), {"fields": ["personal_data", "owner_consent"]}),
     ]
 
 

@@ -95,7 +95,7 @@ class LendingRule(models.Model):
         Mode.COPY.label, max_length=12, choices=Access.choices, default=Access.APPROVAL
     )
     loan_days = models.PositiveSmallIntegerField(
-        _("loan days"), null=True, blank=True, help_text=_("Empty: the default (7 days, R23).")
+        _("loan days"), null=True, blank=True, help_text=_("Empty: the default (7 days).")
     )
     renewals = models.PositiveSmallIntegerField(
         _("renewals allowed"), null=True, blank=True, help_text=_("Empty: no limit of its own.")
@@ -144,7 +144,7 @@ class Holiday(models.Model):
     is_working_day = models.BooleanField(
         _("working day"),
         default=False,
-        help_text=_("A weekend day worked in exchange for a holiday (调休)."),
+        help_text=_("A weekend day worked in exchange for a holiday."),
     )
     history = HistoricalRecords()
 
@@ -159,8 +159,8 @@ class Holiday(models.Model):
 
 class BorrowerKind(models.TextChoices):
     STAFF = "staff", _("Staff")
-    EXECUTIVE = "executive", _("Executive (direct, R22)")
-    OUTSIDE = "outside", _("Outside party (R20)")
+    EXECUTIVE = "executive", _("Executive (direct)")
+    OUTSIDE = "outside", _("Outside party")
 
 
 class OutsideParty(models.TextChoices):
@@ -300,7 +300,7 @@ class Loan(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     escalate_on = models.DateField(_("escalated on"), null=True, blank=True)
     renewal_count = models.PositiveSmallIntegerField(_("renewals"), default=0)
-    escalated = models.BooleanField(_("escalated (问责)"), default=False)
+    escalated = models.BooleanField(_("escalated"), default=False)
 
     return_checked_at = models.DateTimeField(_("return checked at"), null=True, blank=True)
     return_checked_by = models.ForeignKey(
@@ -346,11 +346,11 @@ class Loan(models.Model):
         ]
         permissions = [
             ("approve_loan", _("Can approve loans, renewals and copies")),
-            ("approve_outside_loan", _("Can approve outside parties' reading (legal, R20)")),
+            ("approve_outside_loan", _("Can approve outside parties' reading (legal)")),
             ("hand_out_loan", _("Can hand out loans, check returns and make copies")),
-            ("borrow_directly", _("Borrows without separate approval (executive, R22)")),
-            ("handle_incident", _("Can handle loss and damage (R24)")),
-            ("view_all_loans", _("Can see every loan and the staff holding items (R28)")),
+            ("borrow_directly", _("Borrows without separate approval (executive)")),
+            ("handle_incident", _("Can handle loss and damage")),
+            ("view_all_loans", _("Can see every loan and the staff holding items")),
             ("lead_archive_room", _("Is the archive-room head (told of escalations)")),
         ]
 
@@ -463,7 +463,7 @@ class Notice(models.Model):
     class Level(models.IntegerChoices):
         REMINDER = 1, _("Due today")
         OVERDUE = 2, _("Overdue: renew or return")
-        ESCALATION = 3, pgettext_lazy("loan", "Escalation (问责)")
+        ESCALATION = 3, pgettext_lazy("loan", "Escalation")
 
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="notices")
     period = models.PositiveSmallIntegerField(_("period"))

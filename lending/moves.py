@@ -31,7 +31,7 @@ def _approve_guard(user, loan):
     if _own(user, loan):
         return _("You cannot approve a loan you asked for or borrow yourself.")
     if loan.needs_owner_consent and not loan.owner_consent_at:
-        return _("Record the owner's consent first (R19).")
+        return _("Record the owner's consent first.")
     return None
 
 

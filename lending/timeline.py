@@ -10,6 +10,6 @@ class Kind(models.TextChoices):
     LOAN_OUT = "loan_out", _("Loan handed out")
     LOAN_RENEWED = "loan_renewed", _("Loan renewed")
     LOAN_RETURNED = "loan_returned", _("Loan returned")
-    LOAN_ESCALATED = "loan_escalated", _("Loan escalated (问责)")
+    LOAN_ESCALATED = "loan_escalated", _("Loan escalated")
     LOAN_INCIDENT = "loan_incident", _("Loss or damage on a loan")
     COPIES_MADE = "copies_made", _("Copies made")

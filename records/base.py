@@ -34,7 +34,7 @@ class DossierRecord(models.Model):
     # a default rather than auto_now_add, so that back-entered demo data can carry its own date
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     locked = models.BooleanField(
-        _("locked"), default=False, help_text=_("Closed records are kept as they are (R9).")
+        _("locked"), default=False, help_text=_("Closed records are kept as they are.")
     )
     history = HistoricalRecords(inherit=True)
 

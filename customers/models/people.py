@@ -48,7 +48,7 @@ class Customer(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     locked = models.BooleanField(
-        _("locked"), default=False, help_text=_("Confirmed: changes need a change request (R9).")
+        _("locked"), default=False, help_text=_("Confirmed: changes need a change request.")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(

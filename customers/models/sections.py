@@ -101,7 +101,7 @@ class Occupancy(models.Model):
                 name="occupancy_moves_out_after_moving_in",
             ),
         ]
-        permissions = [("verify_occupancy", _("Can verify a move-in (信息核实)"))]
+        permissions = [("verify_occupancy", _("Can verify a move-in"))]
 
     def __str__(self):
         return f"{self.dossier} §{self.section_number} {self.customer}（{self.get_role_display()}）"

@@ -136,7 +136,7 @@ class ScheduleForm(forms.Form):
         label=_("Witnesses"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("At least two, other than the head who destroys (R37)."),
+        help_text=_("At least two, other than the head who destroys."),
     )
 
     def __init__(self, *args, witnesses, **kwargs):

@@ -213,7 +213,7 @@ def item_engineering_opinion(*, item, opinion, actor) -> BatchItem:
         workflow.save_with_history(
             stored,
             actor=actor,
-            reason=_("Engineering opinion (R35)"),
+            reason=_("Engineering opinion"),
             update_fields=["engineering_opinion", "engineering_by", "engineering_at"],
         )
     return stored
@@ -231,9 +231,7 @@ def item_decide(
     if stored.state != BatchItem.State.IN:
         raise DomainError(_("This item has left the batch."))
     if stored.technical and not stored.engineering_opinion:
-        raise DomainError(
-            _("A technical record needs the engineering department's opinion first (R35).")
-        )
+        raise DomainError(_("A technical record needs the engineering department's opinion first."))
     keep_years = int(keep_years) if keep_years not in (None, "") else None
     if decision == Decision.KEEP and not keep_permanently and not keep_years:
         raise DomainError(_("Say for how many years it is kept, or keep it permanently."))
@@ -294,7 +292,7 @@ def batch_submit(*, batch, actor) -> Batch:
         missing = [i for i in items if i.technical and not i.engineering_opinion]
         if missing:
             raise DomainError(
-                _("%(n)s technical records still need the engineering opinion (R35).")
+                _("%(n)s technical records still need the engineering opinion.")
                 % {"n": len(missing)}
             )
         require_documents(actor, APPRAISE, [i.document for i in items])
@@ -376,7 +374,7 @@ def batch_approve(*, batch, actor, note="") -> Batch:
             batch,
             S.APPROVED,
             actor=actor,
-            reason=_("Approved (R33)"),
+            reason=_("Approved"),
             already_locked=True,
             tell=told,
             approved_by=actor,

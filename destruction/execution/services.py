@@ -94,7 +94,7 @@ def _confidential(items) -> bool:
 
 def _witness_refusal(user, actor) -> str | None:
     if user.pk == actor.pk:
-        return _("The head who destroys is not one of the witnesses (R37).")
+        return _("The head who destroys is not one of the witnesses.")
     if not user.is_active:
         return _("%(who)s has left: name another witness.") % {"who": user}
     if not can(user, WITNESS):
@@ -115,9 +115,7 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
         raise DomainError(_("Give the day of the destruction."))
     people = list({w.pk: w for w in witnesses}.values())
     if len(people) < MIN_WITNESSES:
-        raise DomainError(
-            _("Name at least %(n)s different witnesses (R37).") % {"n": MIN_WITNESSES}
-        )
+        raise DomainError(_("Name at least %(n)s different witnesses.") % {"n": MIN_WITNESSES})
     for person in people:
         refused = _witness_refusal(person, actor)
         if refused:
@@ -129,7 +127,7 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
         if method == Method.ERASE and paper:
             raise DomainError(_("Papers and objects cannot be erased: choose how they go."))
         if _confidential(paper) and method != Method.SHRED:
-            raise DomainError(_("Confidential material is shredded (R36)."))
+            raise DomainError(_("Confidential material is shredded."))
         kept = {w.user_id: w for w in batch.witnesses.filter(released=False)}
         for pk, witness in kept.items():
             if pk not in {p.pk for p in people}:
@@ -174,7 +172,7 @@ def _check_witnesses(batch, actor, passwords) -> list[Witness]:
     outside the transaction, so every wrong password's log row stays."""
     witnesses = list(batch.witnesses.filter(released=False).select_related("user"))
     if len(witnesses) < MIN_WITNESSES:
-        raise DomainError(_("At least %(n)s witnesses must confirm (R37).") % {"n": MIN_WITNESSES})
+        raise DomainError(_("At least %(n)s witnesses must confirm.") % {"n": MIN_WITNESSES})
     if too_many_refusals(batch, WRONG_PASSWORD_DETAIL):
         record_refusal(actor, "witness destruction: too many wrong passwords", batch)
         raise WrongPassword(
@@ -248,7 +246,7 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             workflow.save_with_history(
                 witness,
                 actor=witness.user,
-                reason=_("Witnessed (R37)"),
+                reason=_("Witnessed"),
                 update_fields=["confirmed_at"],
             )
         tell = [
@@ -334,7 +332,7 @@ def _destroy_chunk(batch_id, size) -> int | None:
         items = [i for i in items if i.state == BatchItem.State.IN]
         if items:
             now = timezone.now()
-            reason = _("Destroyed in batch %(number)s (R36, R37)") % {"number": batch.number}
+            reason = _("Destroyed in batch %(number)s") % {"number": batch.number}
             documents = [i.document for i in items]
             files = [(d.file.storage, d.file.name) for d in documents if d.file]
             documents_move(
@@ -434,8 +432,8 @@ def _backup_first(batch_id) -> str:
         notify(
             list(heads.values()),
             _(
-                "Destruction batch %(number)s has not started: no backup could be made first "
-                "(R44): %(error)s It starts when it is resumed."
+                "Destruction batch %(number)s has not started: no backup could be made first: "
+                "%(error)s It starts when it is resumed."
             )
             % {"number": batch.number, "error": str(exc)[:300]},
             batch_link(batch),

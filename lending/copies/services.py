@@ -118,7 +118,7 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
                 made_by=actor,
                 **values,
             )
-            workflow.save_with_history(record, actor=actor, reason=_("Copies made (R26)"))
+            workflow.save_with_history(record, actor=actor, reason=_("Copies made"))
             made.append(record)
         held = sum(r.count for r in made if r.status == S.HELD)
         total = sum(r.count for r in made)
@@ -129,7 +129,7 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
         if held:
             message += " " + _(
                 "%(n)s hold personal data: return them to the archive room or have them "
-                "destroyed when they have served (R19)."
+                "destroyed when they have served."
             ) % {"n": held}
         holders = {r.holder.pk: r.holder for r in made if r.holder is not None}
         if loan.borrower_id:

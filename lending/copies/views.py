@@ -64,8 +64,8 @@ def copies_make(request, pk):
             ) % {"n": len(made)}
             if held:
                 said += " " + ngettext(
-                    "%(held)s is followed (personal data, R19).",
-                    "%(held)s are followed (personal data, R19).",
+                    "%(held)s is followed (personal data).",
+                    "%(held)s are followed (personal data).",
                     held,
                 ) % {"held": held}
             messages.success(request, said)

@@ -167,7 +167,7 @@ def _send_due(pk, today, heads):
             workflow.save_with_history(
                 loan,
                 actor=None,
-                reason=_("Escalated: out more than 15 days without renewal (R23)"),
+                reason=_("Escalated: out more than 15 days without renewal"),
                 update_fields=["escalated"],
             )
             record_event(
@@ -213,10 +213,10 @@ def _message(loan, level):
     if level == L.REMINDER:
         text = _("Loan %(number)s is due today (%(due)s): return the items or renew the loan.")
     elif level == L.OVERDUE:
-        text = _("Loan %(number)s was due on %(due)s: renew it or return the items now (R23).")
+        text = _("Loan %(number)s was due on %(due)s: renew it or return the items now.")
     else:
         text = _(
             "Loan %(number)s of %(who)s has been out since %(start)s, more than 15 days without "
-            "renewal: escalated for accountability (R23)."
+            "renewal: escalated for accountability."
         )
     return text % values, loan_link(loan)

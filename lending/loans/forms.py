@@ -32,9 +32,7 @@ class LoanRequestForm(forms.Form):
     whole_dossier = forms.BooleanField(
         label=_("The whole dossier"),
         required=False,
-        help_text=_(
-            "Every document of the dossier; customer dossiers are read in the office (R29)."
-        ),
+        help_text=_("Every document of the dossier; customer dossiers are read in the office."),
     )
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices, initial=Mode.READ_ARCHIVE)
     purpose = forms.CharField(
@@ -49,8 +47,7 @@ class LoanRequestForm(forms.Form):
         required=False,
         empty_label=_("Myself"),
         help_text=_(
-            "The archive room registers a loan for someone else: an executive borrows "
-            "directly (R22)."
+            "The archive room registers a loan for someone else: an executive borrows directly."
         ),
     )
 

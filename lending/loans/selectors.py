@@ -97,9 +97,9 @@ def borrower_choices(*, dossier):
 
 # --- One loan -------------------------------------------------------------------------------
 WAITING_LABELS = {
-    "owner": _("the owner's consent (R19)"),
+    "owner": _("the owner's consent"),
     "manager": _("a manager's approval"),
-    "legal": _("the legal department's approval (R20)"),
+    "legal": _("the legal department's approval"),
 }
 
 

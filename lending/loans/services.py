@@ -132,13 +132,11 @@ def loan_request(
     mode = Mode(mode)
     if outside:
         if mode not in (Mode.READ_ARCHIVE, Mode.READ_OFFICE):
-            raise DomainError(_("Outside parties read on site only (R20)."))
+            raise DomainError(_("Outside parties read on site only."))
         if not (party_organisation.strip() and party_person.strip() and party_credential.strip()):
-            raise DomainError(
-                _("Give the party's organisation, person and credential number (R20).")
-            )
+            raise DomainError(_("Give the party's organisation, person and credential number."))
         if party_notice is None or party_notice.dossier_id != dossier.pk:
-            raise DomainError(_("Attach the assistance notice to this dossier first (R20)."))
+            raise DomainError(_("Attach the assistance notice to this dossier first."))
 
     if whole_dossier:
         items = _whole_dossier_documents(actor, dossier)
@@ -225,9 +223,9 @@ def loan_request(
         )
         if not _waiting_for(loan):
             reason = (
-                _("Executive's loan, registered without separate approval (R22)")
+                _("Executive's loan, registered without separate approval")
                 if direct
-                else _("Registration suffices (R18)")
+                else _("Registration suffices")
             )
             workflow.transition(
                 loan, S.APPROVED, actor=actor, reason=reason, approved_at=timezone.now()
@@ -243,7 +241,7 @@ def loan_request(
 
                 notify(
                     notify_users,
-                    _("%(who)s borrows %(number)s directly (R22): %(purpose)s")
+                    _("%(who)s borrows %(number)s directly: %(purpose)s")
                     % {"who": borrower, "number": loan.number, "purpose": loan.purpose},
                     loan_link(loan),
                     about=dossier,
@@ -336,7 +334,7 @@ def loan_owner_consent(*, loan, note, actor) -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Owner's consent recorded (R19)"),
+            reason=_("Owner's consent recorded"),
             owner_consent_at=timezone.now(),
             owner_consent_by=actor,
             owner_consent_note=note[:200],
@@ -366,7 +364,7 @@ def loan_approve_outside(*, loan, actor, note="") -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Approved by the legal department (R20)"),
+            reason=_("Approved by the legal department"),
             legal_approved_by=actor,
             legal_approved_at=timezone.now(),
         )

@@ -274,7 +274,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
                 [i.document for i in missing],
                 Document.Status.LOST,
                 actor=actor,
-                reason=_("Lost on loan %(number)s (R24)") % {"number": loan.number},
+                reason=_("Lost on loan %(number)s") % {"number": loan.number},
             )
         for item in items:
             item.out = False
@@ -338,7 +338,7 @@ def _open_incidents(loan, items, *, actor):
             responsible=loan.borrower,
             reported_by=loan.return_checked_by or actor,
         )
-        workflow.save_with_history(incident, actor=actor, reason=_("Found at the return (R24)"))
+        workflow.save_with_history(incident, actor=actor, reason=_("Found at the return"))
         incidents.append(incident)
         _event(
             loan,
@@ -362,7 +362,7 @@ def _tell_managers(loan, incidents):
     for incident in incidents:
         notify(
             managers,
-            _("%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it (R24).")
+            _("%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it.")
             % {
                 "grade": incident.get_grade_display(),
                 "kind": incident.get_kind_display(),

@@ -15,7 +15,7 @@ class Application(DossierRecord):
         DOOR_LOCK = "door_lock", _("Door lock")
         PHONE = "phone", _("Telephone line")
         PARKING = "parking", _("Parking space")
-        NAMEPLATE = "nameplate", _("Nameplate (水牌)")
+        NAMEPLATE = "nameplate", _("Nameplate")
         OVERTIME = "overtime", _("Overtime work")
         OTHER = "other", _("Other")
 

@@ -67,8 +67,8 @@ class ComplaintForm(forms.ModelForm):
         ]
         widgets = {"received_at": DATETIME, "heard": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "heard": _("听清: what the complainant said, in their words. Required."),
-            "is_written": _("Needs a written reply (R42). Always on for a letter."),
+            "heard": _("What the complainant said, in their words. Required."),
+            "is_written": _("Needs a written reply. Always on for a letter."),
             "households": _("Three households or more make a collective, hence major, complaint."),
             "category": _(
                 "Fire, lift entrapment, explosion, power cut, flooding, theft, crime, "
@@ -82,7 +82,7 @@ class ComplaintForm(forms.ModelForm):
         "own": _("%(number)s is this complaint's own dossier."),
         "future": _("A complaint cannot be received in the future."),
         "collective": _(
-            "A complaint by %(households)s households is collective (R42) and is filed in each "
+            "A complaint by %(households)s households is collective and is filed in each "
             "household's dossier: name %(missing)s more dossier(s)."
         ),
     }
@@ -251,7 +251,7 @@ class VisitForm(forms.ModelForm):
         ]
         widgets = {"visited_on": DATE, "notes": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "complaint": _("A return visit answers a complaint (R43)."),
+            "complaint": _("A return visit answers a complaint."),
             "repair": _("…or a repair of this unit."),
         }
 

@@ -79,7 +79,7 @@ class Complaint(DossierRecord):
     subject = models.CharField(_("subject"), max_length=200)
     is_major = models.BooleanField(_("major complaint"), default=False, db_index=True)
     is_written = models.BooleanField(
-        _("written complaint"), default=False, help_text=_("Needs a written reply (R42).")
+        _("written complaint"), default=False, help_text=_("Needs a written reply.")
     )
     households = models.PositiveSmallIntegerField(_("households complaining"), default=1)
     other_dossiers = models.ManyToManyField(
@@ -89,11 +89,11 @@ class Complaint(DossierRecord):
         verbose_name=_("other dossiers concerned"),
     )
     # 听清 问清 跟清 复清 记清: each step's note, when and by whom (R42)
-    heard = models.TextField(_("heard (听清)"), blank=True)
-    asked = models.TextField(_("clarified (问清)"), blank=True)
-    followed = models.TextField(_("followed up (跟清)"), blank=True)
-    rechecked = models.TextField(_("rechecked (复清)"), blank=True)
-    logged = models.TextField(_("recorded (记清)"), blank=True)
+    heard = models.TextField(_("heard"), blank=True)
+    asked = models.TextField(_("clarified"), blank=True)
+    followed = models.TextField(_("followed up"), blank=True)
+    rechecked = models.TextField(_("rechecked"), blank=True)
+    logged = models.TextField(_("recorded"), blank=True)
     reported_at = models.DateTimeField(_("reported to the manager at"), null=True, blank=True)
     written_reply = models.TextField(_("written reply"), blank=True)
     replied_on = models.DateField(_("replied on"), null=True, blank=True)
@@ -133,11 +133,11 @@ class ComplaintStep(models.Model):
     """Who wrote which of the five clears, and when (one row per entry)."""
 
     class Step(models.TextChoices):
-        HEARD = "heard", _("Heard (听清)")
-        ASKED = "asked", _("Clarified (问清)")
-        FOLLOWED = "followed", _("Followed up (跟清)")
-        RECHECKED = "rechecked", _("Rechecked (复清)")
-        LOGGED = "logged", _("Recorded (记清)")
+        HEARD = "heard", _("Heard")
+        ASKED = "asked", _("Clarified")
+        FOLLOWED = "followed", _("Followed up")
+        RECHECKED = "rechecked", _("Rechecked")
+        LOGGED = "logged", _("Recorded")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="steps", verbose_name=_("complaint")
@@ -173,7 +173,7 @@ class Visit(DossierRecord):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     method = models.CharField(
-        _("method"), max_length=20, choices=Method.choices, default=Method.IN_PERSON
+        _("visit method"), max_length=20, choices=Method.choices, default=Method.IN_PERSON
     )
     visited_on = models.DateField(_("visited on"), db_index=True)
     visitor = models.ForeignKey(

@@ -35,11 +35,11 @@ def close_blockers(complaint) -> list[str]:
             % {"steps": "、".join(str(label) for label in empty)}
         )
     if complaint.is_written and not complaint.written_reply.strip():
-        missing.append(_("a written complaint needs its written reply (R42)"))
+        missing.append(_("a written complaint needs its written reply"))
     elif not complaint.is_written and complaint.status == Status.OPEN:
         missing.append(_("the complaint has not been marked as handled"))
     if not complaint.return_visits.filter(kind=Visit.Kind.RETURN_VISIT).exists():
-        missing.append(_("no return visit has been recorded (R43)"))
+        missing.append(_("no return visit has been recorded"))
     return missing
 
 

@@ -60,7 +60,7 @@ CHANGE = "records.change_complaint"
 
 def _not_closed(user, complaint):
     if complaint.status == Status.CLOSED or complaint.locked:
-        return _("The complaint is closed; it is kept as it is (R9).")
+        return _("The complaint is closed; it is kept as it is.")
     return None
 
 
@@ -86,7 +86,7 @@ def _spoken(user, complaint):
     if closed := _not_closed(user, complaint):
         return closed
     if complaint.is_written:
-        return _("A written complaint is handled by its written reply (R42).")
+        return _("A written complaint is handled by its written reply.")
     return None
 
 
@@ -172,14 +172,14 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
     require_record(actor, "records.add_complaint", dossier)
     heard = (data.get("heard") or "").strip()
     if not heard:
-        raise DomainError(_("Write down what was heard (听清) when taking the complaint."))
+        raise DomainError(_("Write down what was heard when taking the complaint."))
     others = _visible_others(actor, list(data.get("other_dossiers") or []), dossier)
     households = data.get("households") or 1
     shortfall = collective_shortfall(households, len(others))
     if shortfall:
         raise DomainError(
             _(
-                "A complaint by %(households)s households is collective (R42) and is filed in "
+                "A complaint by %(households)s households is collective and is filed in "
                 "each household's dossier: name %(missing)s more dossier(s) concerned."
             )
             % {"households": households, "missing": shortfall}
@@ -320,7 +320,7 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
     with transaction.atomic():
         complaint = workflow.lock_for_move(actor, complaint, "mark_handled", related=("dossier",))
         if not complaint.followed.strip():
-            raise DomainError(_("Record the follow-up (跟清) before marking it handled."))
+            raise DomainError(_("Record the follow-up before marking it handled."))
         workflow.transition(
             complaint, Status.REPLIED, actor=actor, reason=_("Handled"), already_locked=True
         )

@@ -62,9 +62,7 @@ def complaint_add(request, dossier_pk):
     def save(data):
         complaint = complaints.complaint_record(dossier=dossier, data=data, actor=request.user)
         if complaint.is_major:
-            messages.warning(
-                request, _("Major complaint (R42): every manager has been told at once.")
-            )
+            messages.warning(request, _("Major complaint: every manager has been told at once."))
         return complaint
 
     return form_page(

@@ -72,7 +72,7 @@ class Backup(models.Model):
     objects = BackupQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("backup (备份)")
+        verbose_name = _("backup")
         verbose_name_plural = _("backups")
         ordering = ["-started_at", "-pk"]
         indexes = [

@@ -209,7 +209,7 @@ def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
         )
         backup.refresh_from_db()
         tell_admins(
-            _("Backup #%(pk)s failed (R44): %(error)s. The last good backup is kept.")
+            _("Backup #%(pk)s failed: %(error)s. The last good backup is kept.")
             % {"pk": backup.pk, "error": str(exc)[:300]}
         )
         return backup
@@ -279,7 +279,7 @@ def backup_drill(*, backup: Backup, identity_file=None, beat=None) -> Backup:
             "n": len(result["differences"])
         }
         tell_admins(
-            _("The restore drill of backup #%(pk)s failed (R44, R45): %(what)s")
+            _("The restore drill of backup #%(pk)s failed: %(what)s")
             % {"pk": backup.pk, "what": what[:300]}
         )
     return backup
@@ -350,7 +350,7 @@ def backup_for_operation(operation, *, actor, wait) -> str:
         queued = _queue(reason=reason, requested_by=actor)
         raise safeguards.BackupRefused(
             _(
-                "This needs a good backup from the last %(minutes)s minutes first (R44). "
+                "This needs a good backup from the last %(minutes)s minutes first. "
                 "%(state)s Try again in a few minutes."
             )
             % {
@@ -363,7 +363,7 @@ def backup_for_operation(operation, *, actor, wait) -> str:
         if backup.status != Backup.Status.GOOD or backup.drill_status != Backup.Drill.PASSED:
             error = backup.error or backup.drill_result.get("error")
             raise safeguards.BackupRefused(
-                _("The backup made first failed (R44): %(error)s")
+                _("The backup made first failed: %(error)s")
                 % {"error": error or _("its restore drill failed")}
             )
     return _("backup #%(pk)s of %(at)s") % {

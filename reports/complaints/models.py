@@ -28,8 +28,8 @@ class ComplaintSummary(Snapshot):
             )
         ]
         permissions = [
-            ("compile_complaintsummary", _("Can compile the monthly complaint summary (R41)")),
-            ("receive_complaintsummary", _("Receives the monthly complaint summary (R41)")),
+            ("compile_complaintsummary", _("Can compile the monthly complaint summary")),
+            ("receive_complaintsummary", _("Receives the monthly complaint summary")),
         ]
 
     def __str__(self):

@@ -164,7 +164,7 @@ def watchdog(*, now=None) -> dict:
             for work in backup_root().glob(f"{WORK_PREFIX}{backup.pk}-*"):
                 shutil.rmtree(work, ignore_errors=True)
             tell_admins(
-                _("Backup #%(pk)s failed (R44): %(error)s. The last good backup is kept.")
+                _("Backup #%(pk)s failed: %(error)s. The last good backup is kept.")
                 % {"pk": backup.pk, "error": stopped % {"at": since}}
             )
     return {"runs": [r.pk for r in runs], "backups": [b.pk for b in backups]}

@@ -74,8 +74,8 @@ class YearlyStatistics(Snapshot):
             )
         ]
         permissions = [
-            ("compile_yearlystatistics", _("Can compile the yearly statistics (R40)")),
-            ("receive_yearlystatistics", _("Receives the yearly statistics (R40)")),
+            ("compile_yearlystatistics", _("Can compile the yearly statistics")),
+            ("receive_yearlystatistics", _("Receives the yearly statistics")),
         ]
 
     def __str__(self):

@@ -43,3 +43,22 @@
     document.querySelectorAll("form").forEach(applyKind);
   });
 })();
+
+// A document's defaults follow its file: a file chosen for upload is a scan, so the document
+// becomes electronic and a copy, unless the person has already said otherwise in those fields.
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!el.matches || !el.form) { return; }
+    if (el.matches("[data-follows-upload]")) {
+      el.dataset.chosen = "1";
+      return;
+    }
+    if (!el.matches("input[type=file][data-scan]") || !el.files || !el.files.length) { return; }
+    var carrier = el.form.querySelector("[name=carrier][data-follows-upload]");
+    if (carrier && !carrier.dataset.chosen) { carrier.value = el.dataset.scan; }
+    var original = el.form.querySelector("[name=is_original][data-follows-upload]");
+    if (original && !original.dataset.chosen) { original.checked = false; }
+  });
+})();

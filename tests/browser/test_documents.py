@@ -36,6 +36,7 @@ def test_upload_file_and_hand_over(page, browser, live_server, screenshot, setti
     page.check("#id_has_paper_counterpart")
     page.fill("#id_pages", "3")
     page.set_input_files("#id_upload", str(scan))
+    page.check("#id_is_original")  # a scan is a copy until said otherwise: this one is filed
     screenshot(page, "document-add")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/documents/*/")

@@ -218,7 +218,7 @@ def test_after_execution_each_witness_has_confirmed__R37():
     confirmed = Witness.objects.filter(batch=batch, released=False)
     assert confirmed.count() == 2
     assert all(w.confirmed_at is not None for w in confirmed)
-    rows = Witness.history.filter(batch_id=batch.pk, history_change_reason="Witnessed (R37)")
+    rows = Witness.history.filter(batch_id=batch.pk, history_change_reason="Witnessed")
     assert set(rows.values_list("history_user", flat=True)) == {w.pk for w in witnesses}
     reason = Batch.history.filter(id=batch.pk, status=S.EXECUTING).get().history_change_reason
     assert all(str(w) in reason for w in witnesses)
@@ -486,5 +486,5 @@ def test_the_policy_turned_on_after_approval_keeps_the_permanent_dossiers_items_
     f.policy(customer_files_permanent=True)  # the dossier's retention is permanent
     _run(batch, head, witnesses)
     item = BatchItem.objects.get(batch=batch)
-    assert item.state == BatchItem.State.BLOCKED and "R39" in item.blocked_reason
+    assert item.state == BatchItem.State.BLOCKED and "kept permanently" in item.blocked_reason
     assert Document.objects.get(pk=docs[0].pk).status == Document.Status.RECEIVED

@@ -273,7 +273,7 @@ def test_the_head_plans_with_two_witnesses__R37(client):
     response = client.post(_move("schedule", batch), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Name at least 2 different witnesses (R37)." in body and 'value="公司档案室"' in body
+    assert "Name at least 2 different witnesses." in body and 'value="公司档案室"' in body
     assert not Batch.objects.get(pk=batch.pk).planned_on
     response = client.post(
         _move("schedule", batch), {**data, "schedule-witnesses": [one.pk, two.pk]}

@@ -42,7 +42,7 @@ def test_the_policy_keeps_a_permanent_dossiers_documents__R39():
     assert not _state(doc).permanent
     f.policy(customer_files_permanent=True)
     state = _state(doc)
-    assert state.permanent and "R39" in state.basis
+    assert state.permanent and "kept permanently" in state.basis
 
 
 def test_a_rule_counted_from_the_move_out_waits_for_it():

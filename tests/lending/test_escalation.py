@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils.translation import gettext
 
 from core.models import Notification
 from core.roles import Role
@@ -76,7 +77,9 @@ def test_a_loan_is_reminded_on_the_due_day_overdue_after_and_escalated_after_15_
     assert loan.escalated and loan.status == S.OUT
     history = loan.history.order_by("-history_id").first()
     assert history.escalated and history.history_user is None
-    assert "R23" in history.history_change_reason
+    assert history.history_change_reason == gettext(
+        "Escalated: out more than 15 days without renewal"
+    )
     event = DossierEvent.objects.get(dossier=loan.dossier, kind=Kind.LOAN_ESCALATED)
     assert event.actor is None and event.record_id == loan.pk and event.occurred_on == day(16)
     assert loan.number in event.title

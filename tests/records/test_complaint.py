@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from core.models import Notification
 from core.roles import Role
@@ -64,7 +65,7 @@ def test_intake_records_heard_step_and_timeline_line(dossier, desk):
 
 
 def test_intake_needs_what_was_heard__R42(dossier, desk):
-    with pytest.raises(complaints.DomainError, match="听清"):
+    with translation.override("en"), pytest.raises(complaints.DomainError, match="what was heard"):
         record_complaint(dossier, desk, heard="  ")
     assert not Complaint.objects.exists()
 
@@ -245,7 +246,7 @@ def test_only_a_written_complaint_gets_a_written_reply(dossier, desk):
 
 def test_marking_handled_needs_the_follow_up(dossier, desk):
     complaint = record_complaint(dossier, desk)
-    with pytest.raises(complaints.DomainError, match="跟清"):
+    with translation.override("en"), pytest.raises(complaints.DomainError, match="follow-up"):
         complaints.complaint_mark_handled(complaint=complaint, actor=desk)
     complaints.complaint_step(complaint=complaint, step="followed", note="已督促整改", actor=desk)
     complaint = complaints.complaint_mark_handled(complaint=complaint, actor=desk)
@@ -299,12 +300,13 @@ def test_close_refused_without_return_visit__R43(dossier, desk):
 
 def test_close_refusal_names_the_missing_clears__R42(dossier, desk):
     complaint = record_complaint(dossier, desk)
-    with pytest.raises(complaints.DomainError) as refusal:
+    with translation.override("en"), pytest.raises(complaints.DomainError) as refusal:
         complaints.complaint_close(complaint=complaint, actor=desk)
-    message = str(refusal.value)
-    for label in ("问清", "跟清", "复清", "记清"):
+    with translation.override("en"):
+        message = str(refusal.value)
+    for label in ("Clarified", "Followed up", "Rechecked", "Recorded"):
         assert label in message
-    assert "听清" not in message
+    assert "Heard" not in message
 
 
 def test_close_locks_the_complaint(dossier, desk):

@@ -118,6 +118,7 @@ def test_intake_page_collective_complaint_needs_every_household__R42(
     url = reverse("records:complaint_add", args=[dossier.pk])
     first, second = occupied_dossier()[0], occupied_dossier()[0]
     boss = manager()
+    client.cookies["django_language"] = "en"  # the messages read as the code writes them
 
     refused = client.post(url, _form(households="3", other_dossiers=first.archive_number))
     assert "other_dossiers" in refused.context["form"].errors
@@ -133,7 +134,7 @@ def test_intake_page_collective_complaint_needs_every_household__R42(
     assert response.status_code == 302
     assert complaint.is_major and set(complaint.other_dossiers.all()) == {first, second}
     assert Notification.objects.filter(recipient=boss, link=complaint.get_absolute_url()).exists()
-    assert any("R42" in m for m in _messages(response))
+    assert any("Major complaint: every manager has been told" in m for m in _messages(response))
 
 
 def test_intake_page_denied_to_readers(client, dossier):
@@ -219,9 +220,10 @@ def test_reply_page_records_the_written_reply__R42(client, desk, dossier):
 def test_reply_page_marks_a_spoken_complaint_handled_after_the_follow_up(client, desk, dossier):
     complaint = record_complaint(dossier, desk)
     url = reverse("records:complaint_reply", args=[complaint.pk])
+    client.cookies["django_language"] = "en"
 
     refused = client.post(url)
-    assert any("跟清" in m for m in _messages(refused))
+    assert any("Record the follow-up" in m for m in _messages(refused))
     complaints.complaint_step(complaint=complaint, step="followed", note="已清运", actor=desk)
     client.post(url)
 

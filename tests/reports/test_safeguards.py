@@ -87,7 +87,7 @@ def test_without_a_backup_the_destruction_does_not_start_and_resumes_later__R44(
     assert all(default_storage.exists(n) for n in names)  # nothing destroyed
     assert Backup.objects.get().status == Backup.Status.FAILED
     told = Notification.objects.get(recipient=head, message__contains="has not started")
-    assert batch.number in told.message and "R44" in told.message
+    assert batch.number in told.message and "no backup could be made" in told.message
     assert Notification.objects.filter(recipient=admin, message__contains="failed").exists()
 
     settings.BACKUP_ROOT = good_root  # the disk is fixed; the head resumes

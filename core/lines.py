@@ -11,7 +11,8 @@ language (``settings.LANGUAGE_CODE``) for the search, the admin and the rows wri
     Line("Status: %(status)s", status=choice(loan, "status"))
 
 Parameters are text, numbers, dates and times (rendered in the reader's date format),
-``Decimal``, a nested ``Line`` or a lazy translation (a ``TextChoices`` label: its msgid is
+``Decimal``, a nested ``Line``, a list of these (joined with the reader's separator) or a
+lazy translation (a ``TextChoices`` label: its msgid is
 kept and translated when shown). ``makemessages`` finds the msgids: ``core``'s makemessages
 adds ``Line`` to xgettext's keywords.
 """
@@ -25,9 +26,14 @@ from django.conf import settings
 from django.db.models import Choices
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 logger = logging.getLogger(__name__)
+
+# Between the items of a list parameter ("、" in Chinese), and between the parts of a line
+# made of several sentences (``Parts``: "；" in Chinese).
+LIST_SEPARATOR = pgettext_lazy("list separator", ", ")
+PARTS_SEPARATOR = pgettext_lazy("parts separator", "; ")
 
 # How a Line stored in a text column (a history row's change reason) begins.
 _TEXT_MARK = '{"m":'
@@ -72,6 +78,22 @@ class Line:
             return self.render()
 
 
+class Parts(Line):
+    """Sentences said one after the other (a timeline detail of several facts)."""
+
+    __slots__ = ()
+
+    def __init__(self, parts):
+        super().__init__("")
+        self.params = {"parts": list(parts)}
+
+    def __repr__(self):
+        return f"Parts({self.params['parts']!r})"
+
+    def as_json(self) -> dict:
+        return {"l": [_encode(part) for part in self.params["parts"]], "s": ";"}
+
+
 def choice(obj, field_name: str):
     """The label of ``obj``'s choice in ``field_name``, kept as its msgid (``Line`` parameter):
     shown in the reader's language. A value outside the choices stays as it is."""
@@ -98,6 +120,8 @@ def _encode(value):
         return {"d": value.isoformat()}
     if isinstance(value, Decimal):
         return {"n": str(value)}
+    if isinstance(value, list | tuple):
+        return {"l": [_encode(item) for item in value]}
     with translation.override(settings.LANGUAGE_CODE):
         return str(value)
 
@@ -129,6 +153,9 @@ def _decode(value):
         return formats.date_format(moment, "DATETIME_FORMAT")
     if "n" in value:
         return str(Decimal(value["n"]))
+    if "l" in value:
+        separator = PARTS_SEPARATOR if value.get("s") == ";" else LIST_SEPARATOR
+        return str(separator).join(str(_decode(item)) for item in value["l"] if item != "")
     return str(value)
 
 
@@ -138,6 +165,8 @@ def render(data, fallback: str = "") -> str:
     if not data:
         return fallback
     try:
+        if "m" not in data:
+            return _decode(data)
         msgid = data["m"]
         text = pgettext(data["c"], msgid) if data.get("c") else gettext(msgid)
         params = data.get("p")
@@ -152,9 +181,15 @@ def render(data, fallback: str = "") -> str:
 
 
 def split(value, limit: int) -> tuple[str, dict | None]:
-    """``(text in the default language, the line's JSON or None)`` of a Line or a text."""
+    """``(text in the default language, the line's JSON or None)`` of a Line, a lazy
+    translation (a choice's label) or a text (kept as it is: typed by a person)."""
     if isinstance(value, Line):
         return value.default_text()[:limit], value.as_json()
+    if isinstance(value, Promise | Choices):
+        data = _encode(value)
+        with translation.override(settings.LANGUAGE_CODE):
+            text = str(value.label if isinstance(value, Choices) else value)
+        return text[:limit], data if isinstance(data, dict) else None
     return str(value)[:limit], None
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core.lines import Line
 from core.roles import Role
 from core.services import notify
 from core.workflow import DomainError
@@ -152,8 +153,11 @@ def inspection_record(*, data: dict, actor) -> StorageInspection:
         if inspection.has_problems:
             notify(
                 who_is_told(None, roles=(Role.ARCHIVIST, Role.MANAGER), exclude=actor),
-                _("Storage inspection of %(room)s found problems: %(findings)s")
-                % {"room": inspection.room, "findings": inspection.findings[:100]},
+                Line(
+                    "Storage inspection of %(room)s found problems: %(findings)s",
+                    room=inspection.room,
+                    findings=inspection.findings[:100],
+                ),
                 reverse("documents:inspection_list"),
             )
     return inspection

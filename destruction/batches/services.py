@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.choices import Retention
+from core.lines import Line
 from core.permissions import holders_of
 from core.roles import Role
 from core.workflow import DomainError
@@ -298,7 +299,7 @@ def batch_submit(*, batch, actor) -> Batch:
                 % {"n": len(missing)}
             )
         require_documents(actor, APPRAISE, [i.document for i in items])
-        message = _("Destruction batch %(number)s awaits your approval") % {"number": batch.number}
+        message = Line("Destruction batch %(number)s awaits your approval", number=batch.number)
         return workflow.transition(
             batch,
             S.SUBMITTED,
@@ -363,12 +364,13 @@ def batch_approve(*, batch, actor, note="") -> Batch:
         told = [
             (
                 [batch.created_by, *heads],
-                _("Destruction batch %(number)s is approved: %(n)s items to destroy after %(day)s")
-                % {
-                    "number": batch.number,
-                    "n": len(destroy),
-                    "day": timezone.localtime(now + waiting).strftime("%Y-%m-%d"),
-                },
+                Line(
+                    "Destruction batch %(number)s is approved: %(n)s items to destroy after "
+                    "%(day)s",
+                    number=batch.number,
+                    n=len(destroy),
+                    day=timezone.localdate(now + waiting),
+                ),
                 link,
             )
         ]
@@ -412,8 +414,11 @@ def batch_send_back(*, batch, actor, reason) -> Batch:
             tell=[
                 (
                     [batch.created_by],
-                    _("Destruction batch %(number)s was sent back: %(reason)s")
-                    % {"number": batch.number, "reason": reason},
+                    Line(
+                        "Destruction batch %(number)s was sent back: %(reason)s",
+                        number=batch.number,
+                        reason=reason,
+                    ),
                     batch_link(batch),
                 )
             ],
@@ -448,8 +453,11 @@ def batch_withdraw(*, batch, actor, reason) -> Batch:
             tell=[
                 (
                     list(people),
-                    _("Destruction batch %(number)s was withdrawn: %(reason)s")
-                    % {"number": batch.number, "reason": reason},
+                    Line(
+                        "Destruction batch %(number)s was withdrawn: %(reason)s",
+                        number=batch.number,
+                        reason=reason,
+                    ),
                     batch_link(batch),
                 )
             ],

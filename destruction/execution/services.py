@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import safeguards, workflow
+from core.lines import Line
 from core.permissions import (
     WRONG_PASSWORD_MINUTES,
     WRONG_PASSWORDS,
@@ -162,8 +163,12 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
 
         notify(
             [p for p in people if p.pk not in kept],
-            _("You are a witness of destruction batch %(number)s on %(day)s at %(place)s")
-            % {"number": batch.number, "day": planned_on.isoformat(), "place": place},
+            Line(
+                "You are a witness of destruction batch %(number)s on %(day)s at %(place)s",
+                number=batch.number,
+                day=planned_on,
+                place=place,
+            ),
             batch_link(batch),
         )
     return batch
@@ -254,8 +259,11 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
         tell = [
             (
                 _told_of(batch, exclude=actor),
-                _("Destruction batch %(number)s is being destroyed by %(who)s")
-                % {"number": batch.number, "who": actor},
+                Line(
+                    "Destruction batch %(number)s is being destroyed by %(who)s",
+                    number=batch.number,
+                    who=actor,
+                ),
                 batch_link(batch),
             )
         ]
@@ -263,14 +271,14 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             tell.append(
                 (
                     _told_of(batch),
-                    _("%(n)s items left destruction batch %(number)s: %(list)s")
-                    % {
-                        "n": len(left),
-                        "number": batch.number,
-                        "list": "；".join(
+                    Line(
+                        "%(n)s items left destruction batch %(number)s: %(list)s",
+                        n=len(left),
+                        number=batch.number,
+                        list="；".join(
                             f"{i.reference or i.title}: {i.blocked_reason}" for i in left
                         ),
-                    },
+                    ),
                     batch_link(batch),
                 )
             )
@@ -381,8 +389,11 @@ def _complete(batch_id) -> Batch | None:
             record_event(
                 dossier=group[0].dossier,
                 kind=Kind.DESTROYED,
-                title=_("%(n)s documents destroyed in batch %(number)s")
-                % {"n": len(group), "number": batch.number},
+                title=Line(
+                    "%(n)s documents destroyed in batch %(number)s",
+                    n=len(group),
+                    number=batch.number,
+                ),
                 detail="；".join(i.title for i in group),
                 actor=batch.executed_by,
                 record=batch,
@@ -404,8 +415,11 @@ def _complete(batch_id) -> Batch | None:
             tell=[
                 (
                     list(people.values()),
-                    _("Destruction batch %(number)s is completed: %(n)s items destroyed")
-                    % {"number": batch.number, "n": len(destroyed)},
+                    Line(
+                        "Destruction batch %(number)s is completed: %(n)s items destroyed",
+                        number=batch.number,
+                        n=len(destroyed),
+                    ),
                     batch_link(batch),
                 )
             ],
@@ -433,11 +447,12 @@ def _backup_first(batch_id) -> str:
         heads = {u.pk: u for u in [batch.executed_by, *holders_of(EXECUTE)] if u is not None}
         notify(
             list(heads.values()),
-            _(
+            Line(
                 "Destruction batch %(number)s has not started: no backup could be made first "
-                "(R44): %(error)s It starts when it is resumed."
-            )
-            % {"number": batch.number, "error": str(exc)[:300]},
+                "(R44): %(error)s It starts when it is resumed.",
+                number=batch.number,
+                error=str(exc)[:300],
+            ),
             batch_link(batch),
         )
         return str(exc) or exc.__class__.__name__

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line
 from core.roles import Role
 from core.services import notify
 from core.workflow import DomainError
@@ -301,9 +302,12 @@ def handover_submit(*, handover, actor) -> Handover:
             actor=actor,
             reason=_("In handover %(period)s") % {"period": handover.period},
         )
-        message = _(
-            "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking."
-        ) % {"centre": handover.service_centre, "period": handover.period, "n": len(documents)}
+        message = Line(
+            "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking.",
+            centre=handover.service_centre,
+            period=handover.period,
+            n=len(documents),
+        )
         workflow.transition(
             handover,
             Status.SUBMITTED,
@@ -348,9 +352,10 @@ def handover_mark_checked(*, handover, actor) -> Handover:
         pending = handover.items.filter(result=Result.PENDING).count()
         if pending:
             raise DomainError(_("%(n)d item(s) are not checked yet.") % {"n": pending})
-        message = _(
-            "The archive room has checked the handover of %(period)s; it awaits both signatures."
-        ) % {"period": handover.period}
+        message = Line(
+            "The archive room has checked the handover of %(period)s; it awaits both signatures.",
+            period=handover.period,
+        )
         workflow.transition(
             handover,
             Status.CHECKED,
@@ -425,12 +430,17 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
             others = [handover.prepared_by, handover.centre_signed_by]
         others = [u for u in others if u is not None and u.pk != actor.pk]
         if completed:
-            message = _("The handover of %(period)s is signed by both sides and completed.")
-        else:
-            message = _(
-                "%(name)s has signed the handover of %(period)s; your signature is awaited."
+            message = Line(
+                "The handover of %(period)s is signed by both sides and completed.",
+                period=handover.period,
             )
-        notify(others, message % {"period": handover.period, "name": _name(actor)}, _link(handover))
+        else:
+            message = Line(
+                "%(name)s has signed the handover of %(period)s; your signature is awaited.",
+                period=handover.period,
+                name=_name(actor),
+            )
+        notify(others, message, _link(handover))
     return handover
 
 
@@ -511,13 +521,14 @@ def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
             )
             _documents_back(handover, actor=actor, reason=_("Handover sent back for corrections"))
             people = [handover.prepared_by]
-        message = _("The handover of %(period)s was sent back for corrections by %(name)s.") % {
-            "period": handover.period,
-            "name": _name(actor),
-        }
+        message = Line(
+            "The handover of %(period)s was sent back for corrections by %(name)s.",
+            period=handover.period,
+            name=_name(actor),
+        )
         notify(
             [u for u in people if u.pk != actor.pk],
-            f"{message} {reason}".strip(),
+            Line("%(message)s %(reason)s", message=message, reason=reason) if reason else message,
             _link(handover),
         )
     return handover
@@ -543,8 +554,7 @@ def handover_remind(*, today=None) -> int:
     with transaction.atomic():
         notes = notify(
             people,
-            _("The half-yearly handover of %(period)s is due.")
-            % {"period": previous_period(today)},
+            Line("The half-yearly handover of %(period)s is due.", period=previous_period(today)),
             reverse("documents:handover_list"),
         )
     return len(notes)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier
 from customers.timeline import record_event
@@ -122,15 +123,19 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
             made.append(record)
         held = sum(r.count for r in made if r.status == S.HELD)
         total = sum(r.count for r in made)
-        message = _("The copies of loan %(number)s are ready: %(n)s.") % {
-            "number": loan.number,
-            "n": total,
-        }
+        message = Line(
+            "The copies of loan %(number)s are ready: %(n)s.", number=loan.number, n=total
+        )
         if held:
-            message += " " + _(
-                "%(n)s hold personal data: return them to the archive room or have them "
-                "destroyed when they have served (R19)."
-            ) % {"n": held}
+            message = Line(
+                "%(ready)s %(held)s",
+                ready=message,
+                held=Line(
+                    "%(n)s hold personal data: return them to the archive room or have them "
+                    "destroyed when they have served (R19).",
+                    n=held,
+                ),
+            )
         holders = {r.holder.pk: r.holder for r in made if r.holder is not None}
         if loan.borrower_id:
             holders.setdefault(loan.borrower_id, loan.borrower)
@@ -145,8 +150,12 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
         record_event(
             dossier=loan.dossier,
             kind=Kind.COPIES_MADE,
-            title=_("Loan %(number)s: %(n)s copies made, %(held)s followed (personal data)")
-            % {"number": loan.number, "n": total, "held": held},
+            title=Line(
+                "Loan %(number)s: %(n)s copies made, %(held)s followed (personal data)",
+                number=loan.number,
+                n=total,
+                held=held,
+            ),
             actor=actor,
             record=loan,
         )

@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.services import notify
 from core.workflow import DomainError
 from customers.timeline import record_event
@@ -173,12 +174,12 @@ def _send_due(pk, today, heads):
             record_event(
                 dossier=loan.dossier,
                 kind=Kind.LOAN_ESCALATED,
-                title=_("Loan %(number)s escalated: %(who)s, out since %(start)s without renewal")
-                % {
-                    "number": loan.number,
-                    "who": loan.borrower_label,
-                    "start": f"{loan.period_start:%Y-%m-%d}",
-                },
+                title=Line(
+                    "Loan %(number)s escalated: %(who)s, out since %(start)s without renewal",
+                    number=loan.number,
+                    who=loan.borrower_label,
+                    start=loan.period_start,
+                ),
                 record=loan,
                 occurred_on=today,
             )
@@ -206,17 +207,24 @@ def _people(loan, level, heads) -> list:
 def _message(loan, level):
     values = {
         "number": loan.number,
-        "due": f"{loan.due_on:%Y-%m-%d}",
+        "due": loan.due_on,
         "who": loan.borrower_label,
-        "start": f"{loan.period_start:%Y-%m-%d}",
+        "start": loan.period_start,
     }
     if level == L.REMINDER:
-        text = _("Loan %(number)s is due today (%(due)s): return the items or renew the loan.")
-    elif level == L.OVERDUE:
-        text = _("Loan %(number)s was due on %(due)s: renew it or return the items now (R23).")
-    else:
-        text = _(
-            "Loan %(number)s of %(who)s has been out since %(start)s, more than 15 days without "
-            "renewal: escalated for accountability (R23)."
+        text = Line(
+            "Loan %(number)s is due today (%(due)s): return the items or renew the loan.",
+            **values,
         )
-    return text % values, loan_link(loan)
+    elif level == L.OVERDUE:
+        text = Line(
+            "Loan %(number)s was due on %(due)s: renew it or return the items now (R23).",
+            **values,
+        )
+    else:
+        text = Line(
+            "Loan %(number)s of %(who)s has been out since %(start)s, more than 15 days without "
+            "renewal: escalated for accountability (R23).",
+            **values,
+        )
+    return text, loan_link(loan)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.permissions import can, record_refusal
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier, require_on_dossier, who_is_told
@@ -219,8 +220,12 @@ def loan_request(
         _event(
             loan,
             Kind.LOAN_REQUESTED,
-            _("Loan %(number)s requested: %(n)s items, %(mode)s")
-            % {"number": loan.number, "n": len(items), "mode": mode.label},
+            Line(
+                "Loan %(number)s requested: %(n)s items, %(mode)s",
+                number=loan.number,
+                n=len(items),
+                mode=mode.label,
+            ),
             actor=actor,
         )
         if not _waiting_for(loan):
@@ -243,8 +248,12 @@ def loan_request(
 
                 notify(
                     notify_users,
-                    _("%(who)s borrows %(number)s directly (R22): %(purpose)s")
-                    % {"who": borrower, "number": loan.number, "purpose": loan.purpose},
+                    Line(
+                        "%(who)s borrows %(number)s directly (R22): %(purpose)s",
+                        who=borrower,
+                        number=loan.number,
+                        purpose=loan.purpose,
+                    ),
                     loan_link(loan),
                     about=dossier,
                 )
@@ -280,10 +289,11 @@ def _open_to_legal(dossier):
 def _tell_deciders(loan, *, actor):
     from core.services import notify
 
-    message = _("Loan %(number)s waits for your decision: %(purpose)s") % {
-        "number": loan.number,
-        "purpose": loan.purpose,
-    }
+    message = Line(
+        "Loan %(number)s waits for your decision: %(purpose)s",
+        number=loan.number,
+        purpose=loan.purpose,
+    )
     if loan.needs_approval and not loan.approved_by_id:
         notify(_managers(loan, exclude=actor), message, loan_link(loan), about=loan.dossier)
     if loan.needs_legal and not loan.legal_approved_by_id:
@@ -307,13 +317,13 @@ def _approved_if_complete(loan, *, actor, reason, **fields):
         actor=actor,
         reason=reason,
         already_locked=True,
-        tell=_told_of_decision(loan, _("approved")),
+        tell=_told_of_decision(loan, Line("approved")),
         **fields,
     )
     _event(
         loan,
         Kind.LOAN_DECIDED,
-        _("Loan %(number)s approved") % {"number": loan.number},
+        Line("Loan %(number)s approved", number=loan.number),
         actor=actor,
     )
     return loan
@@ -321,7 +331,7 @@ def _approved_if_complete(loan, *, actor, reason, **fields):
 
 def _told_of_decision(loan, word):
     people = [p for p in (loan.borrower, loan.requested_by) if p is not None]
-    message = _("Loan %(number)s %(decision)s.") % {"number": loan.number, "decision": word}
+    message = Line("Loan %(number)s %(decision)s.", number=loan.number, decision=word)
     return [(people, message, loan_link(loan), loan.dossier)]
 
 
@@ -387,12 +397,12 @@ def loan_reject(*, loan, actor, note) -> Loan:
             reason=_("Rejected: %(note)s") % {"note": note},
             already_locked=True,
             decision_note=note[:300],
-            tell=_told_of_decision(loan, _("rejected")),
+            tell=_told_of_decision(loan, Line("rejected")),
         )
         _event(
             loan,
             Kind.LOAN_DECIDED,
-            _("Loan %(number)s rejected") % {"number": loan.number},
+            Line("Loan %(number)s rejected", number=loan.number),
             actor=actor,
         )
     return loan
@@ -467,8 +477,11 @@ def loan_hand_out(*, loan, actor) -> Loan:
         _event(
             loan,
             Kind.LOAN_OUT,
-            _("Loan %(number)s handed out, due %(due)s")
-            % {"number": loan.number, "due": f"{loan.due_on:%Y-%m-%d}"},
+            Line(
+                "Loan %(number)s handed out, due %(due)s",
+                number=loan.number,
+                due=loan.due_on,
+            ),
             actor=actor,
         )
     return loan
@@ -518,8 +531,11 @@ def renewal_request(*, loan, reason, actor, days=None) -> Renewal:
 
             notify(
                 _managers(loan, exclude=actor),
-                _("Renewal of loan %(number)s waits for your decision: %(reason)s")
-                % {"number": loan.number, "reason": renewal.reason},
+                Line(
+                    "Renewal of loan %(number)s waits for your decision: %(reason)s",
+                    number=loan.number,
+                    reason=renewal.reason,
+                ),
                 loan_link(loan),
                 about=loan.dossier,
             )
@@ -552,13 +568,12 @@ def _grant(renewal, loan, *, actor, note=""):
         escalate_on=calendar.escalate_on(start, new_due),
         renewal_count=loan.renewal_count + 1,
         escalated=False,
-        tell=_told_of_decision(loan, _("renewed until %(day)s") % {"day": f"{new_due:%Y-%m-%d}"}),
+        tell=_told_of_decision(loan, Line("renewed until %(day)s", day=new_due)),
     )
     _event(
         loan,
         Kind.LOAN_RENEWED,
-        _("Loan %(number)s renewed until %(day)s")
-        % {"number": loan.number, "day": f"{new_due:%Y-%m-%d}"},
+        Line("Loan %(number)s renewed until %(day)s", number=loan.number, day=new_due),
         actor=actor,
     )
     return renewal
@@ -596,7 +611,7 @@ def renewal_refuse(*, renewal, actor, note) -> Renewal:
             decided_by=actor,
             decided_at=timezone.now(),
             decision_note=note[:300],
-            tell=_told_of_decision(loan, _("not renewed: %(note)s") % {"note": note}),
+            tell=_told_of_decision(loan, Line("not renewed: %(note)s", note=note)),
         )
 
 

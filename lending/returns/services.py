@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line, choice
 from core.permissions import (
     WRONG_PASSWORD_MINUTES,
     WRONG_PASSWORDS,
@@ -167,14 +168,17 @@ def loan_return_check(*, loan, actor, results) -> Loan:
         LoanItem.objects.bulk_update(items, list(CHECK_FIELDS))
         record_history(LoanItem, items, actor=actor, reason=_("Return checked"))
         counts = {c: sum(1 for i in items if i.condition == c) for c in Condition.values}
-        summary = _("%(intact)s intact, %(damaged)s damaged, %(missing)s missing") % counts
+        summary = Line("%(intact)s intact, %(damaged)s damaged, %(missing)s missing", **counts)
         tell = []
         if loan.borrower_id:
             tell.append(
                 (
                     [loan.borrower],
-                    _("The return of loan %(number)s has been checked (%(summary)s): confirm it.")
-                    % {"number": loan.number, "summary": summary},
+                    Line(
+                        "The return of loan %(number)s has been checked (%(summary)s): confirm it.",
+                        number=loan.number,
+                        summary=summary,
+                    ),
                     reverse("lending:return_confirm", args=[loan.pk]),
                     loan.dossier,
                 )
@@ -295,19 +299,25 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
             loan,
             Kind.LOAN_RETURNED,
             (
-                _("Loan %(number)s returned, %(n)s items missing")
+                Line(
+                    "Loan %(number)s returned, %(n)s items missing",
+                    number=loan.number,
+                    n=len(missing),
+                )
                 if missing
-                else _("Loan %(number)s returned")
-            )
-            % {"number": loan.number, "n": len(missing)},
+                else Line("Loan %(number)s returned", number=loan.number)
+            ),
             actor=actor,
         )
         if at_desk and loan.borrower_id:
             # the borrower learns that their password confirmed a return at the desk
             notify(
                 [loan.borrower],
-                _("Your return of loan %(number)s was confirmed at the desk by %(who)s.")
-                % {"number": loan.number, "who": actor},
+                Line(
+                    "Your return of loan %(number)s was confirmed at the desk by %(who)s.",
+                    number=loan.number,
+                    who=actor,
+                ),
                 loan_link(loan),
                 about=loan.dossier,
             )
@@ -343,13 +353,13 @@ def _open_incidents(loan, items, *, actor):
         _event(
             loan,
             Kind.LOAN_INCIDENT,
-            _("%(kind)s on loan %(number)s (%(grade)s): %(title)s")
-            % {
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "grade": incident.get_grade_display(),
-                "title": document.title,
-            },
+            Line(
+                "%(kind)s on loan %(number)s (%(grade)s): %(title)s",
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                grade=choice(incident, "grade"),
+                title=document.title,
+            ),
             actor=actor,
         )
     return incidents
@@ -362,13 +372,13 @@ def _tell_managers(loan, incidents):
     for incident in incidents:
         notify(
             managers,
-            _("%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it (R24).")
-            % {
-                "grade": incident.get_grade_display(),
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "who": loan.borrower_label,
-            },
+            Line(
+                "%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it (R24).",
+                grade=choice(incident, "grade"),
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                who=loan.borrower_label,
+            ),
             incident_link(incident),
             about=loan.dossier,
         )
@@ -407,8 +417,11 @@ def loan_return_check_again(*, loan, actor, reason) -> Loan:
             tell=[
                 (
                     told,
-                    _("The check of loan %(number)s is disputed: %(reason)s")
-                    % {"number": loan.number, "reason": reason},
+                    Line(
+                        "The check of loan %(number)s is disputed: %(reason)s",
+                        number=loan.number,
+                        reason=reason,
+                    ),
                     reverse("lending:return_check", args=[loan.pk]),
                     loan.dossier,
                 )
@@ -445,12 +458,12 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
             tell=[
                 (
                     [u for u in told if u.pk != actor.pk],
-                    _("The %(kind)s on loan %(number)s has been handled: %(outcome)s")
-                    % {
-                        "kind": incident.get_kind_display(),
-                        "number": loan.number,
-                        "outcome": outcome[:200],
-                    },
+                    Line(
+                        "The %(kind)s on loan %(number)s has been handled: %(outcome)s",
+                        kind=choice(incident, "kind"),
+                        number=loan.number,
+                        outcome=outcome[:200],
+                    ),
                     incident_link(incident),
                     loan.dossier,
                 )
@@ -459,12 +472,12 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
         _event(
             loan,
             Kind.LOAN_INCIDENT,
-            _("%(kind)s on loan %(number)s handled: %(title)s")
-            % {
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "title": incident.item.document.title,
-            },
+            Line(
+                "%(kind)s on loan %(number)s handled: %(title)s",
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                title=incident.item.document.title,
+            ),
             actor=actor,
         )
     return incident

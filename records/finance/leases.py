@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line, choice
 from core.templatetags.core_tags import yuan
 from customers.models import Dossier, Occupancy
 from records.common import DomainError, Kind, move, record_event
@@ -192,15 +193,18 @@ def lease_record(*, dossier, data, actor) -> Lease:
         record_event(
             dossier=dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(number)s of %(name)s recorded, %(start)s to %(end)s")
-            % {
-                "number": lease.contract_number,
-                "name": tenant.name,
-                "start": date_format(lease.starts_on),
-                "end": date_format(lease.ends_on),
-            },
-            detail=_("Rent %(rent)s a month, paid %(cycle)s")
-            % {"rent": yuan(lease.rent), "cycle": lease.get_payment_cycle_display()},
+            title=Line(
+                "Lease %(number)s of %(name)s recorded, %(start)s to %(end)s",
+                number=lease.contract_number,
+                name=tenant.name,
+                start=lease.starts_on,
+                end=lease.ends_on,
+            ),
+            detail=Line(
+                "Rent %(rent)s a month, paid %(cycle)s",
+                rent=yuan(lease.rent),
+                cycle=choice(lease, "payment_cycle"),
+            ),
             actor=actor,
             occurred_on=lease.signed_on,
             record=lease,
@@ -246,14 +250,17 @@ def lease_renew(*, lease, data, actor) -> Lease:
         record_event(
             dossier=old.dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(old)s renewed until %(end)s (%(new)s)")
-            % {
-                "old": old.contract_number,
-                "end": date_format(new.ends_on),
-                "new": new.contract_number,
-            },
-            detail=_("Rent %(rent)s a month, paid %(cycle)s")
-            % {"rent": yuan(new.rent), "cycle": new.get_payment_cycle_display()},
+            title=Line(
+                "Lease %(old)s renewed until %(end)s (%(new)s)",
+                old=old.contract_number,
+                end=new.ends_on,
+                new=new.contract_number,
+            ),
+            detail=Line(
+                "Rent %(rent)s a month, paid %(cycle)s",
+                rent=yuan(new.rent),
+                cycle=choice(new, "payment_cycle"),
+            ),
             actor=actor,
             occurred_on=new.signed_on,
             record=new,
@@ -289,8 +296,11 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
         record_event(
             dossier=lease.dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(number)s terminated on %(date)s")
-            % {"number": lease.contract_number, "date": date_format(terminated_on)},
+            title=Line(
+                "Lease %(number)s terminated on %(date)s",
+                number=lease.contract_number,
+                date=terminated_on,
+            ),
             detail=reason,
             actor=actor,
             occurred_on=terminated_on,

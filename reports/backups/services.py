@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import safeguards
+from core.lines import Line
 from core.permissions import holders_of, require
 from core.tasks import enqueue_on_commit
 
@@ -213,8 +214,11 @@ def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
         )
         backup.refresh_from_db()
         tell_admins(
-            _("Backup #%(pk)s failed (R44): %(error)s. The last good backup is kept.")
-            % {"pk": backup.pk, "error": str(exc)[:300]}
+            Line(
+                "Backup #%(pk)s failed (R44): %(error)s. The last good backup is kept.",
+                pk=backup.pk,
+                error=str(exc)[:300],
+            )
         )
         return backup
     shutil.rmtree(work, ignore_errors=True)
@@ -274,12 +278,15 @@ def backup_drill(*, backup: Backup, identity_file=None, beat=None) -> Backup:
     )
     backup.refresh_from_db()
     if not passed:
-        what = result.get("error") or _("%(n)s differences with the manifest") % {
-            "n": len(result["differences"])
-        }
+        what = result.get("error") or Line(
+            "%(n)s differences with the manifest", n=len(result["differences"])
+        )
         tell_admins(
-            _("The restore drill of backup #%(pk)s failed (R44, R45): %(what)s")
-            % {"pk": backup.pk, "what": what[:300]}
+            Line(
+                "The restore drill of backup #%(pk)s failed (R44, R45): %(what)s",
+                pk=backup.pk,
+                what=what[:300],
+            )
         )
     return backup
 

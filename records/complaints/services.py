@@ -17,6 +17,7 @@ import re
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -70,7 +71,7 @@ def _not_reported(user, complaint):
         return closed
     if complaint.reported_at:
         return _("The complaint was already reported to the managers on %(when)s.") % {
-            "when": timezone.localtime(complaint.reported_at).strftime("%Y-%m-%d %H:%M")
+            "when": date_format(timezone.localtime(complaint.reported_at), "DATETIME_FORMAT")
         }
     return None
 

@@ -32,6 +32,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import safeguards
@@ -374,5 +375,5 @@ def backup_for_operation(operation, *, actor, wait) -> str:
             )
     return _("backup #%(pk)s of %(at)s") % {
         "pk": backup.pk,
-        "at": timezone.localtime(backup.finished_at).strftime("%Y-%m-%d %H:%M"),
+        "at": date_format(timezone.localtime(backup.finished_at), "DATETIME_FORMAT"),
     }

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import lines, workflow
 from core import permissions as gate
-from core import workflow
 from core.lines import Line, choice
 from core.services import notify
 from core.workflow import DomainError
@@ -120,7 +120,7 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             occupancy,
             Status.ACTIVE if approve else Status.REJECTED,
             actor=actor,
-            reason=_("Verified") if approve else _("Rejected at verification"),
+            reason=Line("Verified") if approve else Line("Rejected at verification"),
             already_locked=True,
             verified_by=actor,
             verified_at=timezone.now(),
@@ -130,7 +130,7 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             customer = Customer.objects.select_for_update().get(pk=occupancy.customer_id)
             if not customer.locked:
                 customer.locked = True
-                customer._change_reason = _("Locked at verification")
+                customer._change_reason = lines.as_text(Line("Locked at verification"), 100)
                 customer.save(update_fields=["locked"])
         refresh_dossier_status(occupancy.dossier)
         record_event(
@@ -173,7 +173,7 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
             occupancy,
             Status.MOVED_OUT,
             actor=actor,
-            reason=_("Moved out"),
+            reason=Line("Moved out"),
             already_locked=True,
             moved_out=moved_out,
             closed_by=actor,

@@ -125,7 +125,7 @@ def referral_accept(*, referral: MoveInReferral, actor, note="") -> MoveInReferr
             referral,
             Status.ACCEPTED,
             actor=actor,
-            reason=note or _("Accepted"),
+            reason=note or Line("Accepted"),
             already_locked=True,
             decided_by=actor,
             decided_at=timezone.now(),

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lines
 from core import permissions as gate
 from core.lines import Line, choice
 from core.models import AccessLog
@@ -109,7 +110,7 @@ def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
         new.full_clean()
         new.save()
         old.valid_until, old.replaced_by = new.valid_from, new
-        old._change_reason = _("Replaced by %(name)s") % {"name": new.name}
+        old._change_reason = lines.as_text(Line("Replaced by %(name)s", name=new.name), 100)
         old.save(update_fields=["valid_until", "replaced_by"])
         customer_events(
             old.customer,
@@ -152,7 +153,7 @@ def household_member_leave(*, member: HouseholdMember, left_on, actor) -> Househ
     if member.left_on:
         raise DomainError(_("This member has already left the household."))
     member.left_on = left_on
-    member._change_reason = _("Left the household")
+    member._change_reason = lines.as_text(Line("Left the household"), 100)
     with transaction.atomic():
         member.save(update_fields=["left_on"])
         customer_events(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lines
 from core import permissions as gate
 from core.lines import Line
 from core.roles import Role
@@ -78,7 +79,7 @@ def document_attach_file(*, document, upload, actor) -> Document:
         if document.file:
             raise DomainError(_("This document already has a file; files are never replaced."))
         store(document, upload, checked)
-        document._change_reason = _("File attached")
+        document._change_reason = lines.as_text(Line("File attached"), 100)
         document.save()
     return document
 
@@ -124,7 +125,7 @@ def documents_file(*, box: Box, documents, actor) -> list[Document]:
                 [d],
                 Document.Status.FILED,
                 actor=actor,
-                reason=_("Filed in box %(box)s") % {"box": box},
+                reason=Line("Filed in box %(box)s", box=box),
                 box=box,
                 item_number=last + offset,
                 filed_at=now,

@@ -138,7 +138,7 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
                 workflow.save_with_history(
                     witness,
                     actor=actor,
-                    reason=_("No longer a witness"),
+                    reason=Line("No longer a witness"),
                     update_fields=["released"],
                 )
         for person in people:
@@ -146,17 +146,17 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
             if witness.released:
                 witness.released = False
                 workflow.save_with_history(
-                    witness, actor=actor, reason=_("Named a witness"), update_fields=["released"]
+                    witness, actor=actor, reason=Line("Named a witness"), update_fields=["released"]
                 )
             elif created:
                 record_history(
-                    Witness, [witness], actor=actor, reason=_("Named a witness"), created=True
+                    Witness, [witness], actor=actor, reason=Line("Named a witness"), created=True
                 )
         batch.planned_on, batch.method, batch.place = planned_on, method, place[:200]
         workflow.save_with_history(
             batch,
             actor=actor,
-            reason=_("Destruction planned"),
+            reason=Line("Destruction planned"),
             update_fields=["planned_on", "method", "place"],
         )
         from core.services import notify
@@ -212,7 +212,7 @@ def _leave(items, reasons, *, actor):
         workflow.save_with_history(
             item,
             actor=actor,
-            reason=_("Left the batch: %(reason)s") % {"reason": reason},
+            reason=Line("Left the batch: %(reason)s", reason=reason),
             update_fields=["state", "open", "blocked_reason"],
         )
         left.append(item)
@@ -253,7 +253,7 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             workflow.save_with_history(
                 witness,
                 actor=witness.user,
-                reason=_("Witnessed (R37)"),
+                reason=Line("Witnessed (R37)"),
                 update_fields=["confirmed_at"],
             )
         tell = [
@@ -286,8 +286,10 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             batch,
             S.EXECUTING,
             actor=actor,
-            reason=_("Destruction started before %(names)s")
-            % {"names": "、".join(str(w.user) for w in witnesses)},
+            reason=Line(
+                "Destruction started before %(names)s",
+                names=[str(w.user) for w in witnesses],
+            ),
             already_locked=True,
             tell=tell,
             executed_by=actor,
@@ -342,7 +344,7 @@ def _destroy_chunk(batch_id, size) -> int | None:
         items = [i for i in items if i.state == BatchItem.State.IN]
         if items:
             now = timezone.now()
-            reason = _("Destroyed in batch %(number)s (R36, R37)") % {"number": batch.number}
+            reason = Line("Destroyed in batch %(number)s (R36, R37)", number=batch.number)
             documents = [i.document for i in items]
             files = [(d.file.storage, d.file.name) for d in documents if d.file]
             documents_move(
@@ -407,7 +409,7 @@ def _complete(batch_id) -> Batch | None:
             batch,
             S.COMPLETED,
             actor=batch.executed_by,
-            reason=_("Destroyed: %(n)s items") % {"n": len(destroyed)},
+            reason=Line("Destroyed: %(n)s items", n=len(destroyed)),
             already_locked=True,
             completed_at=now,
             register_file=batch.register_file.name,

@@ -57,7 +57,7 @@ def hold_place(*, dossier, reason, actor, document=None) -> Hold:
         if same.exists():
             raise DomainError(_("A hold is already placed on it."))
         hold = Hold(dossier=dossier, document=document, reason=reason[:300], placed_by=actor)
-        workflow.save_with_history(hold, actor=actor, reason=_("Hold placed"))
+        workflow.save_with_history(hold, actor=actor, reason=Line("Hold placed"))
         what = document.title if document else Line("the whole dossier")
         record_event(
             dossier=dossier,
@@ -98,7 +98,7 @@ def hold_lift(*, hold, reason, actor) -> Hold:
         workflow.save_with_history(
             stored,
             actor=actor,
-            reason=_("Hold lifted"),
+            reason=Line("Hold lifted"),
             update_fields=["lifted_by", "lifted_at", "lift_reason"],
         )
         what = stored.document.title if stored.document else Line("the whole dossier")

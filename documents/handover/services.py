@@ -192,7 +192,7 @@ def handover_create(*, service_centre, period, actor) -> Handover:
                 % {"centre": service_centre, "period": period}
             )
         handover = Handover(service_centre=service_centre, period=period, prepared_by=actor)
-        workflow.save_with_history(handover, actor=actor, reason=_("Handover list opened"))
+        workflow.save_with_history(handover, actor=actor, reason=Line("Handover list opened"))
     return handover
 
 
@@ -247,7 +247,7 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
             [HandoverItem(handover=handover, document=d) for d in documents]
         )
         record_history(
-            HandoverItem, items, actor=actor, reason=_("Added to the handover"), created=True
+            HandoverItem, items, actor=actor, reason=Line("Added to the handover"), created=True
         )
         if gaps:
             entry = f"{dossier.archive_number}: {override_reason}"
@@ -258,8 +258,9 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
             workflow.save_with_history(
                 handover,
                 actor=actor,
-                reason=_("Incomplete dossier %(number)s accepted")
-                % {"number": dossier.archive_number},
+                reason=Line(
+                    "Incomplete dossier %(number)s accepted", number=dossier.archive_number
+                ),
                 update_fields=["override_reason", "override_by"],
             )
     return items
@@ -300,7 +301,7 @@ def handover_submit(*, handover, actor) -> Handover:
             documents,
             Document.Status.IN_HANDOVER,
             actor=actor,
-            reason=_("In handover %(period)s") % {"period": handover.period},
+            reason=Line("In handover %(period)s", period=handover.period),
         )
         message = Line(
             "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking.",
@@ -312,7 +313,7 @@ def handover_submit(*, handover, actor) -> Handover:
             handover,
             Status.SUBMITTED,
             actor=actor,
-            reason=_("Submitted for checking"),
+            reason=Line("Submitted for checking"),
             already_locked=True,
             tell=[(_archivists(exclude=actor), message, _link(handover))],
             submitted_at=timezone.now(),
@@ -340,7 +341,7 @@ def handover_check_item(*, item, result, note, actor) -> HandoverItem:
         if updated != 1:
             raise DomainError(workflow.stale_message(handover))
         item.result, item.note, item.handover = result, note, handover
-        record_history(HandoverItem, [item], actor=actor, reason=_("Checked"))
+        record_history(HandoverItem, [item], actor=actor, reason=Line("Checked"))
     return item
 
 
@@ -360,7 +361,7 @@ def handover_mark_checked(*, handover, actor) -> Handover:
             handover,
             Status.CHECKED,
             actor=actor,
-            reason=_("Checked"),
+            reason=Line("Checked"),
             already_locked=True,
             tell=[
                 (
@@ -447,7 +448,7 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
 def _complete(handover, *, actor):
     """CHECKED → COMPLETED: accepted documents pass to the archive room, to be filed there."""
     workflow.transition(
-        handover, Status.COMPLETED, actor=actor, reason=_("Completed"), already_locked=True
+        handover, Status.COMPLETED, actor=actor, reason=Line("Completed"), already_locked=True
     )
     items = handover.items.all()
     accepted = list(items.filter(result=Result.ACCEPTED).values_list("document_id", flat=True))
@@ -455,7 +456,7 @@ def _complete(handover, *, actor):
         Document.objects.filter(pk__in=accepted, status=Document.Status.IN_HANDOVER),
         Document.Status.RECEIVED,
         actor=actor,
-        reason=_("Handed over to the archive room (%(period)s)") % {"period": handover.period},
+        reason=Line("Handed over to the archive room (%(period)s)", period=handover.period),
         custody=Document.Custody.ARCHIVE,
         box=None,
         item_number=None,
@@ -465,8 +466,9 @@ def _complete(handover, *, actor):
         handover,
         actor=actor,
         document_ids=kept,
-        reason=_("Not accepted in handover %(period)s; stays at the centre")
-        % {"period": handover.period},
+        reason=Line(
+            "Not accepted in handover %(period)s; stays at the centre", period=handover.period
+        ),
     )
 
 
@@ -493,13 +495,16 @@ def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
     seen = seen if seen in Status.values else handover.status
     _require_send_back(actor, handover)
     reason = (reason or "").strip()
-    note = _("Sent back for corrections")
+    note = Line("Sent back for corrections")
     with transaction.atomic():
         handover = workflow.lock(Handover, handover.pk)
         if handover.status != seen:
             raise DomainError(workflow.stale_message(handover))
         move = _require_send_back(actor, handover)
-        history = {"actor": actor, "reason": f"{note}: {reason}" if reason else note}
+        history = {
+            "actor": actor,
+            "reason": Line("%(what)s: %(note)s", what=note, note=reason) if reason else note,
+        }
         if move == "send_back":
             checker = handover.checked_by
             workflow.transition(
@@ -519,7 +524,9 @@ def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
             workflow.transition(
                 handover, Status.DRAFT, already_locked=True, submitted_at=None, **history
             )
-            _documents_back(handover, actor=actor, reason=_("Handover sent back for corrections"))
+            _documents_back(
+                handover, actor=actor, reason=Line("Handover sent back for corrections")
+            )
             people = [handover.prepared_by]
         message = Line(
             "The handover of %(period)s was sent back for corrections by %(name)s.",
@@ -540,9 +547,9 @@ def handover_cancel(*, handover, actor) -> Handover:
     with transaction.atomic():
         handover = workflow.lock_for_move(actor, handover, "cancel")
         workflow.transition(
-            handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), already_locked=True
+            handover, Status.CANCELLED, actor=actor, reason=Line("Cancelled"), already_locked=True
         )
-        _documents_back(handover, actor=actor, reason=_("Handover cancelled"))
+        _documents_back(handover, actor=actor, reason=Line("Handover cancelled"))
     return handover
 
 

@@ -119,7 +119,7 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
                 made_by=actor,
                 **values,
             )
-            workflow.save_with_history(record, actor=actor, reason=_("Copies made (R26)"))
+            workflow.save_with_history(record, actor=actor, reason=Line("Copies made (R26)"))
             made.append(record)
         held = sum(r.count for r in made if r.status == S.HELD)
         total = sum(r.count for r in made)
@@ -143,7 +143,7 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
             loan,
             Loan.Status.COPIED,
             actor=actor,
-            reason=_("Copies made: %(n)s") % {"n": total},
+            reason=Line("Copies made: %(n)s", n=total),
             already_locked=True,
             tell=[(list(holders.values()), message, loan_link(loan), loan.dossier)],
         )
@@ -175,12 +175,12 @@ def copy_close(*, copy, actor, to, note="") -> CopyRecord:
         copy = workflow.lock_for_move(
             actor, copy, to, related=("loan", "loan__dossier", "document", "holder")
         )
-        reason = _("Copy returned") if to == "returned" else _("Copy destroyed")
+        reason = Line("Copy returned") if to == "returned" else Line("Copy destroyed")
         return workflow.transition(
             copy,
             CLOSE_MOVES[to],
             actor=actor,
-            reason=reason + (f": {note}" if note else ""),
+            reason=Line("%(what)s: %(note)s", what=reason, note=note) if note else reason,
             already_locked=True,
             closed_by=actor,
             closed_at=timezone.now(),

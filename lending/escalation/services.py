@@ -168,7 +168,7 @@ def _send_due(pk, today, heads):
             workflow.save_with_history(
                 loan,
                 actor=None,
-                reason=_("Escalated: out more than 15 days without renewal (R23)"),
+                reason=Line("Escalated: out more than 15 days without renewal (R23)"),
                 update_fields=["escalated"],
             )
             record_event(

@@ -213,7 +213,7 @@ def loan_request(
             renewal_needs_approval=any(v.renewal_needs_approval for v in verdicts),
             requested_by=actor,
         )
-        workflow.save_with_history(loan, actor=actor, reason=_("Loan requested"))
+        workflow.save_with_history(loan, actor=actor, reason=Line("Loan requested"))
         loan.number = f"JY{timezone.localdate():%Y}-{loan.pk:06d}"
         Loan.objects.filter(pk=loan.pk).update(number=loan.number)
         LoanItem.objects.bulk_create([LoanItem(loan=loan, document=d) for d in items])
@@ -394,7 +394,7 @@ def loan_reject(*, loan, actor, note) -> Loan:
             loan,
             S.REJECTED,
             actor=actor,
-            reason=_("Rejected: %(note)s") % {"note": note},
+            reason=Line("Rejected: %(note)s", note=note),
             already_locked=True,
             decision_note=note[:300],
             tell=_told_of_decision(loan, Line("rejected")),
@@ -458,7 +458,7 @@ def loan_hand_out(*, loan, actor) -> Loan:
             [i.document for i in items],
             Document.Status.ON_LOAN,
             actor=actor,
-            reason=_("Lent on %(number)s") % {"number": loan.number},
+            reason=Line("Lent on %(number)s", number=loan.number),
         )
         start = timezone.localdate()
         due = calendar.due_on(start, loan.days)
@@ -466,7 +466,7 @@ def loan_hand_out(*, loan, actor) -> Loan:
             loan,
             S.OUT,
             actor=actor,
-            reason=_("Handed out"),
+            reason=Line("Handed out"),
             already_locked=True,
             handed_out_at=timezone.now(),
             handed_out_by=actor,
@@ -525,7 +525,7 @@ def renewal_request(*, loan, reason, actor, days=None) -> Renewal:
         if loan.renewals.filter(status=Renewal.Status.REQUESTED).exists():
             raise DomainError(_("A renewal of this loan is already waiting for a decision."))
         renewal = Renewal(loan=loan, days=days, reason=reason[:300], requested_by=actor)
-        workflow.save_with_history(renewal, actor=actor, reason=_("Renewal requested"))
+        workflow.save_with_history(renewal, actor=actor, reason=Line("Renewal requested"))
         if loan.renewal_needs_approval and not can(loan.borrower, BORROW_DIRECTLY):
             from core.services import notify
 
@@ -550,7 +550,7 @@ def _grant(renewal, loan, *, actor, note=""):
         renewal,
         Renewal.Status.APPROVED,
         actor=actor,
-        reason=_("Renewal granted"),
+        reason=Line("Renewal granted"),
         decided_by=actor if renewal.requested_by_id != actor.pk else None,
         decided_at=timezone.now(),
         decision_note=str(note)[:300],
@@ -561,7 +561,7 @@ def _grant(renewal, loan, *, actor, note=""):
         loan,
         S.RENEWED,
         actor=actor,
-        reason=_("Renewed until %(day)s") % {"day": f"{new_due:%Y-%m-%d}"},
+        reason=Line("Renewed until %(day)s", day=f"{new_due:%Y-%m-%d}"),
         already_locked=True,
         period_start=start,
         due_on=new_due,
@@ -606,7 +606,7 @@ def renewal_refuse(*, renewal, actor, note) -> Renewal:
             renewal,
             Renewal.Status.REFUSED,
             actor=actor,
-            reason=_("Renewal refused: %(note)s") % {"note": note},
+            reason=Line("Renewal refused: %(note)s", note=note),
             already_locked=True,
             decided_by=actor,
             decided_at=timezone.now(),
@@ -623,6 +623,6 @@ def renewal_cancel(*, renewal, actor) -> Renewal:
             renewal,
             Renewal.Status.CANCELLED,
             actor=actor,
-            reason=_("Cancelled"),
+            reason=Line("Cancelled"),
             already_locked=True,
         )

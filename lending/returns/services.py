@@ -166,7 +166,7 @@ def loan_return_check(*, loan, actor, results) -> Loan:
         if errors:
             raise ReturnCheckRefused(_("The check is not complete: see the items marked."), errors)
         LoanItem.objects.bulk_update(items, list(CHECK_FIELDS))
-        record_history(LoanItem, items, actor=actor, reason=_("Return checked"))
+        record_history(LoanItem, items, actor=actor, reason=Line("Return checked"))
         counts = {c: sum(1 for i in items if i.condition == c) for c in Condition.values}
         summary = Line("%(intact)s intact, %(damaged)s damaged, %(missing)s missing", **counts)
         tell = []
@@ -187,7 +187,7 @@ def loan_return_check(*, loan, actor, results) -> Loan:
             loan,
             S.RETURN_CHECKED,
             actor=actor,
-            reason=_("Return checked: %(summary)s") % {"summary": summary},
+            reason=Line("Return checked: %(summary)s", summary=summary),
             already_locked=True,
             return_checked_at=timezone.now(),
             return_checked_by=actor,
@@ -278,7 +278,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
                 [i.document for i in missing],
                 Document.Status.LOST,
                 actor=actor,
-                reason=_("Lost on loan %(number)s (R24)") % {"number": loan.number},
+                reason=Line("Lost on loan %(number)s (R24)", number=loan.number),
             )
         for item in items:
             item.out = False
@@ -290,7 +290,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
             loan,
             S.LOST if missing else S.RETURNED,
             actor=actor,
-            reason=_("Return %(how)s") % {"how": how},
+            reason=Line("Return %(how)s", how=how),
             already_locked=True,
             returned_at=now,
             return_confirmed_at_desk=at_desk,
@@ -348,7 +348,7 @@ def _open_incidents(loan, items, *, actor):
             responsible=loan.borrower,
             reported_by=loan.return_checked_by or actor,
         )
-        workflow.save_with_history(incident, actor=actor, reason=_("Found at the return (R24)"))
+        workflow.save_with_history(incident, actor=actor, reason=Line("Found at the return (R24)"))
         incidents.append(incident)
         _event(
             loan,
@@ -402,15 +402,13 @@ def loan_return_check_again(*, loan, actor, reason) -> Loan:
         for item in items:
             item.condition, item.pages_back, item.copies_back, item.check_note = "", None, None, ""
         LoanItem.objects.bulk_update(items, list(CHECK_FIELDS))
-        record_history(
-            LoanItem, items, actor=actor, reason=_("Check disputed: %(r)s") % {"r": reason}
-        )
+        record_history(LoanItem, items, actor=actor, reason=Line("Check disputed: %(r)s", r=reason))
         told = [u for u in (checker,) if u is not None and u.pk != actor.pk]
         loan = workflow.transition(
             loan,
             S.RENEWED if loan.renewal_count else S.OUT,
             actor=actor,
-            reason=_("Check disputed, to be done again: %(reason)s") % {"reason": reason},
+            reason=Line("Check disputed, to be done again: %(reason)s", reason=reason),
             already_locked=True,
             return_checked_at=None,
             return_checked_by=None,
@@ -450,7 +448,7 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
             incident,
             Incident.Status.HANDLED,
             actor=actor,
-            reason=_("Handled: %(outcome)s") % {"outcome": outcome[:60]},
+            reason=Line("Handled: %(outcome)s", outcome=outcome[:60]),
             already_locked=True,
             handled_by=actor,
             handled_at=timezone.now(),

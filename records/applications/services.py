@@ -90,7 +90,7 @@ def application_submit(*, dossier, data, actor) -> Application:
             valid_from=data.get("valid_from"),
             valid_until=data.get("valid_until"),
         )
-        workflow.stamp(application, actor, _("Application submitted"))
+        workflow.stamp(application, actor, Line("Application submitted"))
         application.save()
         record_event(
             dossier=dossier,
@@ -135,7 +135,7 @@ def application_decide(*, application, approve, note="", actor) -> Application:
             application,
             WORKFLOW.moves[name].target,
             actor=actor,
-            reason=_("Approved") if approve else _("Rejected"),
+            reason=Line("Approved") if approve else Line("Rejected"),
             close=True,
             decided_by=actor,
             decided_at=timezone.now(),
@@ -188,7 +188,7 @@ def application_withdraw(*, application, note="", actor) -> Application:
             application,
             Status.WITHDRAWN,
             actor=actor,
-            reason=_("Withdrawn"),
+            reason=Line("Withdrawn"),
             close=True,
             decided_at=timezone.now(),
             decision_note=note,

@@ -309,7 +309,7 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
             complaint,
             Status.REPLIED,
             actor=actor,
-            reason=_("Written reply"),
+            reason=Line("Written reply"),
             already_locked=True,
             written_reply=written_reply,
             replied_on=replied_on,
@@ -336,7 +336,7 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
         if not complaint.followed.strip():
             raise DomainError(_("Record the follow-up (跟清) before marking it handled."))
         workflow.transition(
-            complaint, Status.REPLIED, actor=actor, reason=_("Handled"), already_locked=True
+            complaint, Status.REPLIED, actor=actor, reason=Line("Handled"), already_locked=True
         )
         _events(
             complaint,
@@ -362,7 +362,7 @@ def complaint_close(*, complaint, actor) -> Complaint:
             complaint,
             Status.CLOSED,
             actor=actor,
-            reason=_("Closed"),
+            reason=Line("Closed"),
             closed_at=timezone.now(),
             closed_by=actor,
             close=True,

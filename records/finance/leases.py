@@ -232,7 +232,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
         if errors:
             raise ValidationError(errors)
         section = _tenant_section(old.dossier, old.tenant)
-        move(old, Lease.Status.RENEWED, actor=actor, reason=_("Renewed"), close=True)
+        move(old, Lease.Status.RENEWED, actor=actor, reason=Line("Renewed"), close=True)
         _refuse_overlap(old.dossier, old.tenant, data["starts_on"], data["ends_on"])
         deposit = _lease_deposit(
             dossier=old.dossier, data=data, tenant=old.tenant, section=section, actor=actor
@@ -288,7 +288,7 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
             lease,
             Lease.Status.TERMINATED,
             actor=actor,
-            reason=_("Terminated"),
+            reason=Line("Terminated"),
             close=True,
             terminated_on=terminated_on,
             termination_reason=reason,

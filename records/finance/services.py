@@ -119,7 +119,7 @@ def deposit_record(*, dossier, data, actor, section=None, field_prefix="") -> De
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(deposit, actor=actor, reason=_("Deposit received"))
+                workflow.save_with_history(deposit, actor=actor, reason=Line("Deposit received"))
         except IntegrityError:
             _unique_receipt(Deposit, number, field=f"{field_prefix}receipt_number")
             raise
@@ -172,7 +172,7 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
             deposit,
             target,
             actor=actor,
-            reason=_("Settlement requested"),
+            reason=Line("Settlement requested"),
             refund_amount=refund_amount,
             settlement_reason=reason,
             settlement_requested_by=actor,
@@ -249,7 +249,7 @@ def deposit_decide(
                 deposit,
                 target,
                 actor=actor,
-                reason=_("Settlement approved"),
+                reason=Line("Settlement approved"),
                 close=True,
                 approved_by=actor,
                 approved_at=timezone.now(),
@@ -280,7 +280,7 @@ def deposit_decide(
                 deposit,
                 Deposit.Status.HELD,
                 actor=actor,
-                reason=_("Settlement rejected"),
+                reason=Line("Settlement rejected"),
                 refund_amount=None,
                 settlement_reason="",
                 settlement_requested_by=None,
@@ -339,7 +339,7 @@ def charge_add(*, dossier, data, actor) -> Charge:
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(charge, actor=actor, reason=_("Charge recorded"))
+                workflow.save_with_history(charge, actor=actor, reason=Line("Charge recorded"))
         except IntegrityError:
             raise duplicate from None
         record_event(
@@ -405,7 +405,7 @@ def payment_record(*, charge, data, actor) -> Payment:
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(payment, actor=actor, reason=_("Payment received"))
+                workflow.save_with_history(payment, actor=actor, reason=Line("Payment received"))
         except IntegrityError:
             _unique_receipt(Payment, number)
             raise

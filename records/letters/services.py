@@ -38,7 +38,7 @@ def letter_record(*, dossier, data, actor) -> Correspondence:
             summary=(data.get("summary") or "").strip(),
             in_reply_to=answered,
         )
-        workflow.stamp(letter, actor, _("Letter recorded"))
+        workflow.stamp(letter, actor, Line("Letter recorded"))
         letter.save()
         if letter.direction == Correspondence.Direction.INCOMING:
             title = Line(

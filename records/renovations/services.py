@@ -145,7 +145,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                     status=Deposit.Status.HELD,
                     note=_("Paid with the renovation application"),
                 )
-                workflow.stamp(deposit, actor, _("Renovation deposit received"))
+                workflow.stamp(deposit, actor, Line("Renovation deposit received"))
                 deposit.save()
             renovation = Renovation(
                 dossier=dossier,
@@ -162,7 +162,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                 planned_end=data["planned_end"],
                 deposit=deposit,
             )
-            workflow.stamp(renovation, actor, _("Application recorded"))
+            workflow.stamp(renovation, actor, Line("Application recorded"))
             renovation.save()
             record_event(
                 dossier=dossier,
@@ -245,10 +245,15 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
             fields["permit_number"] = permit_number
         if approve:
             workflow.transition(
-                renovation, target, actor=actor, reason=_("Approved"), already_locked=True, **fields
+                renovation,
+                target,
+                actor=actor,
+                reason=Line("Approved"),
+                already_locked=True,
+                **fields,
             )
         else:  # a rejected application is closed (R9)
-            move(renovation, target, actor=actor, reason=_("Rejected"), **fields, close=True)
+            move(renovation, target, actor=actor, reason=Line("Rejected"), **fields, close=True)
         if approve:
             title = Line("Secondary renovation approved, permit %(number)s", number=permit_number)
             message = Line(
@@ -294,7 +299,7 @@ def renovation_start(*, renovation, started_on, actor) -> Renovation:
             renovation,
             Status.IN_PROGRESS,
             actor=actor,
-            reason=_("Works started"),
+            reason=Line("Works started"),
             already_locked=True,
             started_on=started_on,
         )
@@ -336,7 +341,7 @@ def inspection_record(*, renovation, data, actor, violation=None):
             result=data["result"],
             findings=data.get("findings", ""),
         )
-        workflow.stamp(inspection, actor, _("Inspection recorded"))
+        workflow.stamp(inspection, actor, Line("Inspection recorded"))
         inspection.save()
         record_event(
             dossier=renovation.dossier,
@@ -378,7 +383,7 @@ def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
             renovation,
             Status.ACCEPTED,
             actor=actor,
-            reason=_("Works accepted"),
+            reason=Line("Works accepted"),
             accepted_on=accepted_on,
             accepted_by=actor,
             close=True,
@@ -412,7 +417,7 @@ def _violation_create(*, dossier, data, actor, renovation=None) -> Violation:
         notice_number=(data.get("notice_number") or "").strip(),
         rectify_by=data.get("rectify_by"),
     )
-    workflow.stamp(violation, actor, _("Violation recorded"))
+    workflow.stamp(violation, actor, Line("Violation recorded"))
     violation.save()
     detail = []
     if violation.notice_number:
@@ -467,7 +472,7 @@ def violation_rectify(*, violation, rectified_on, rectification, actor) -> Viola
             violation,
             Violation.Status.RECTIFIED,
             actor=actor,
-            reason=_("Rectified"),
+            reason=Line("Rectified"),
             rectified_on=rectified_on,
             rectification=rectification,
             close=True,

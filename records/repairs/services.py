@@ -76,7 +76,7 @@ def repair_report(*, dossier, data, actor) -> Repair:
             location=data["location"].strip(),
             description=description,
         )
-        workflow.stamp(repair, actor, _("Repair reported"))
+        workflow.stamp(repair, actor, Line("Repair reported"))
         repair.save()
         record_event(
             dossier=dossier,
@@ -109,7 +109,7 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
             repair,
             Status.ORDERED,
             actor=actor,
-            reason=_("Work order issued"),
+            reason=Line("Work order issued"),
             already_locked=True,
             work_order_number=number,
             assigned_to=assigned_to,
@@ -161,7 +161,7 @@ def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Rep
             repair,
             Status.COMPLETED,
             actor=actor,
-            reason=_("Repair completed"),
+            reason=Line("Repair completed"),
             already_locked=True,
             completed_at=completed_at,
             work_done=work_done,
@@ -194,7 +194,7 @@ def repair_feedback(*, repair, satisfaction, feedback="", actor) -> Repair:
             repair,
             Status.CLOSED,
             actor=actor,
-            reason=_("Closed with the customer's feedback"),
+            reason=Line("Closed with the customer's feedback"),
             satisfaction=satisfaction,
             feedback=feedback,
             close=True,

@@ -170,7 +170,7 @@ def render(data, fallback: str = "") -> str:
         msgid = data["m"]
         text = pgettext(data["c"], msgid) if data.get("c") else gettext(msgid)
         params = data.get("p")
-        if params:
+        if params is not None:
             text = text % {name: _decode(value) for name, value in params.items()}
         return text
     except (AttributeError, KeyError, TypeError, ValueError):

@@ -205,6 +205,10 @@ def _people(loan, level, heads) -> list:
 
 
 def _message(loan, level):
+    if loan.period_start is None or loan.due_on is None:
+        # a loan out always has both: a damaged row fails here (and is logged), it is never
+        # told about with an empty date
+        raise ValueError(f"loan {loan.pk} has no period start or due date")
     values = {
         "number": loan.number,
         "due": loan.due_on,

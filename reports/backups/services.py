@@ -286,7 +286,7 @@ def backup_drill(*, backup: Backup, identity_file=None, beat=None) -> Backup:
             Line(
                 "The restore drill of backup #%(pk)s failed (R44, R45): %(what)s",
                 pk=backup.pk,
-                what=what[:300],
+                what=what[:300] if isinstance(what, str) else what,
             )
         )
     return backup

@@ -346,7 +346,7 @@ def loan_owner_consent(*, loan, note, actor) -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Owner's consent recorded (R19)"),
+            reason=Line("Owner's consent recorded (R19)"),
             owner_consent_at=timezone.now(),
             owner_consent_by=actor,
             owner_consent_note=note[:200],
@@ -361,7 +361,7 @@ def loan_approve(*, loan, actor, note="") -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Approved by a manager"),
+            reason=Line("Approved by a manager"),
             approved_by=actor,
             approved_at=timezone.now(),
             decision_note=(note or "").strip()[:300],
@@ -376,7 +376,7 @@ def loan_approve_outside(*, loan, actor, note="") -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Approved by the legal department (R20)"),
+            reason=Line("Approved by the legal department (R20)"),
             legal_approved_by=actor,
             legal_approved_at=timezone.now(),
         )
@@ -416,7 +416,11 @@ def loan_cancel(*, loan, actor, reason="") -> Loan:
             loan,
             S.CANCELLED,
             actor=actor,
-            reason=_("Cancelled") + (f": {reason}" if reason else ""),
+            reason=(
+                Line("%(what)s: %(note)s", what=Line("Cancelled"), note=reason)
+                if reason
+                else Line("Cancelled")
+            ),
             already_locked=True,
         )
 
@@ -561,7 +565,7 @@ def _grant(renewal, loan, *, actor, note=""):
         loan,
         S.RENEWED,
         actor=actor,
-        reason=Line("Renewed until %(day)s", day=f"{new_due:%Y-%m-%d}"),
+        reason=Line("Renewed until %(day)s", day=new_due),
         already_locked=True,
         period_start=start,
         due_on=new_due,

@@ -188,7 +188,7 @@ def lease_record(*, dossier, data, actor) -> Lease:
             data=data,
             deposit=deposit,
             actor=actor,
-            reason=_("Lease recorded"),
+            reason=Line("Lease recorded"),
         )
         record_event(
             dossier=dossier,
@@ -245,7 +245,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
             deposit=deposit,
             actor=actor,
             renewal_of=old,
-            reason=_("Renewal of lease %(number)s") % {"number": old.contract_number},
+            reason=Line("Renewal of lease %(number)s", number=old.contract_number),
         )
         record_event(
             dossier=old.dossier,

@@ -14,7 +14,7 @@ class NavItem:
     url_name: str
     icon: str = "circle"
     roles: tuple = ()  # empty: everyone logged in
-    perm: str = ""  # a model permission that is required as well
+    perm: str | tuple = ""  # a model permission required as well (a tuple: any one of them)
     order: int = 100
     children: tuple = field(default=())
 
@@ -34,7 +34,8 @@ def items_for(user, current_path: str = ""):
     for item in _registry:
         if item.roles and not has_role(user, *item.roles):
             continue
-        if item.perm and not can(user, item.perm):
+        perms = (item.perm,) if isinstance(item.perm, str) else item.perm
+        if perms and perms != ("",) and not any(can(user, perm) for perm in perms):
             continue
         try:
             url = reverse(item.url_name)

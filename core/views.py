@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import health, permissions, services
+from . import health, permissions, services, worklist
 from .filters import AccessLogFilter
 from .models import AccessLog, Notification
 from .roles import roles_of
@@ -37,14 +37,24 @@ def healthz(request):
     )
 
 
+HOME_ITEMS = 5  # the first items of each section; its "all N" link opens the full list
+
+
 def home(request):
+    """A work list: what waits for this person, each section with its count, its first items
+    and a link to the full list (``core.worklist``), and the search box."""
     user = request.user
-    roles = roles_of(user)
-    recent = list(Notification.objects.for_user(user).order_by("-created_at")[:5])
+    recent = list(
+        Notification.objects.for_user(user)
+        .filter(read_at__isnull=True)
+        .order_by("-created_at")[:HOME_ITEMS]
+    )
     context = {
-        "roles": roles,
+        "roles": roles_of(user),
+        "sections": worklist.sections_for(user, limit=HOME_ITEMS),
         "recent_notifications": recent,
         "today": timezone.localdate(),
+        "search": worklist.search_for(user),
         "show_access_log": permissions.can(user, "core.view_accesslog"),
     }
     if context["show_access_log"]:

@@ -20,6 +20,10 @@ class CustomersConfig(AppConfig):
         # opening a confidential dossier, or anything in one, is logged in the admin (R21)
         audience.register_confidential(is_confidential_object)
         event_kinds.register(DossierEvent.Kind)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
 
         # the list's order follows a unit renumbered or moved, whichever way it was saved
         from django.db.models.signals import post_save

@@ -1,6 +1,8 @@
 """Front-desk forms: validation only (checksums live in core.validators)."""
 
 from django import forms
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -103,10 +105,50 @@ class CustomerEditForm(PersonalFieldsMixin, CustomerForm):
             self.fields["reason"].required = True
 
 
+# The move-in's unit picker: the same labels whether the options came with the page, through
+# htmx (``customers:unit_options``) or with a form re-rendered after an error.
+def building_choice_label(building):
+    return f"{building.number} {building.name}".strip()
+
+
+def unit_choice_label(unit):
+    """Entrance-room (floor), and whether the unit is vacant before the form is filled
+    (``units_for_picker`` annotates ``occupancy``: the dossier's status, vacant without one)."""
+    room = f"{unit.entrance}-{unit.room}" if unit.entrance else unit.room
+    label = "{}（{}）".format(room, _("floor %(n)s") % {"n": unit.floor})
+    status = getattr(unit, "occupancy", None)
+    if status:
+        label = f"{label}· {Dossier.Status(status).label}"
+    return label
+
+
+def buildings_for_picker(estate_id):
+    return Building.objects.filter(estate_id=estate_id).order_by("number")
+
+
+def units_for_picker(user, building_id):
+    """The units of a building ``user`` may move someone into (R17), each with its vacancy."""
+    return (
+        units_open_to(user, Unit.objects.filter(building_id=building_id))
+        .annotate(occupancy=Coalesce(F("dossier__status"), Value(Dossier.Status.VACANT)))
+        .order_by("floor", "entrance", "room")
+    )
+
+
+class BuildingChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return building_choice_label(obj)
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return unit_choice_label(obj)
+
+
 class MoveInForm(forms.Form):
     estate = forms.ModelChoiceField(Estate.objects.all(), label=_("Estate"))
-    building = forms.ModelChoiceField(Building.objects.none(), label=_("Building"))
-    unit = forms.ModelChoiceField(Unit.objects.none(), label=_("Unit"))
+    building = BuildingChoiceField(Building.objects.none(), label=_("Building"))
+    unit = UnitChoiceField(Unit.objects.none(), label=_("Unit"))
     role = forms.ChoiceField(label=_("As"), choices=Occupancy.Role.choices)
     moved_in = forms.DateField(label=_("Move-in date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
@@ -119,12 +161,10 @@ class MoveInForm(forms.Form):
         else:
             estate, building = self.initial.get("estate"), self.initial.get("building")
         if estate and is_pk(estate):
-            self.fields["building"].queryset = Building.objects.filter(estate_id=estate)
+            self.fields["building"].queryset = buildings_for_picker(estate)
         if building and is_pk(building):
             # R17: a unit whose dossier the user may not see is not offered (nor accepted)
-            self.fields["unit"].queryset = units_open_to(
-                user, Unit.objects.filter(building_id=building)
-            )
+            self.fields["unit"].queryset = units_for_picker(user, building)
         self.fields["moved_in"].initial = timezone.localdate()
         # cascading choices reload through htmx (customers/partials/unit_options.html)
         options = reverse("customers:unit_options")

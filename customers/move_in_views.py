@@ -11,8 +11,15 @@ from core import permissions as gate
 from core.validators import is_pk, normalize_credit_code, normalize_resident_id
 
 from . import permissions, services
-from .forms import CustomerForm, MoveInForm
-from .models import Building, Customer, Unit
+from .forms import (
+    CustomerForm,
+    MoveInForm,
+    building_choice_label,
+    buildings_for_picker,
+    unit_choice_label,
+    units_for_picker,
+)
+from .models import Customer
 
 
 def unit_options(request):
@@ -20,17 +27,11 @@ def unit_options(request):
     gate.require(request.user, "customers.view_unit", request=request)
     params = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
     if building := params.get("building"):
-        options = (
-            permissions.units_open_to(request.user, Unit.objects.filter(building_id=building))
-            if is_pk(building)
-            else []
-        )
+        units = units_for_picker(request.user, building) if is_pk(building) else []
+        options = [(unit.pk, unit_choice_label(unit)) for unit in units]
     elif estate := params.get("estate"):
-        options = (
-            Building.objects.filter(estate_id=estate).select_related("estate")
-            if is_pk(estate)
-            else []
-        )
+        buildings = buildings_for_picker(estate) if is_pk(estate) else []
+        options = [(b.pk, building_choice_label(b)) for b in buildings]
     else:
         options = []
     return render(request, "customers/partials/unit_options.html", {"options": options})

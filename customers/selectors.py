@@ -5,7 +5,7 @@ import re
 from django.db import connection
 from django.db.models import Func, Prefetch, Q, TextField, Value
 
-from core.masking import mask_field
+from core.history import changes_between
 from core.validators import normalize_credit_code, parse_landline, parse_mobile
 
 from . import permissions
@@ -214,27 +214,18 @@ def dossier_history(*, dossier):
     ]
     entries = []
     for model, stream in streams:
-        previous = {}
+        previous, pairs = {}, []
         for record in stream.select_related("history_user").order_by("id", "history_date"):
-            prev = previous.get(record.id)
-            changes = []
-            if prev is not None:
-                for change in record.diff_against(prev).changes:
-                    field = model._meta.get_field(change.field)
-                    changes.append(
-                        (
-                            field.verbose_name,
-                            mask_field(model, change.field, change.old),
-                            mask_field(model, change.field, change.new),
-                        )
-                    )
+            pairs.append((record, previous.get(record.id)))
             previous[record.id] = record
+        # old → new with the fields' names and the choices' labels, personal data masked
+        for (record, _prev), changes in zip(pairs, changes_between(model, pairs), strict=True):
             entries.append(
                 {
                     "record": record,
                     "model": model._meta.verbose_name,
                     "object": _history_label(model, record),
-                    "changes": changes,
+                    "changes": [(c.label, c.old, c.new) for c in changes],
                 }
             )
     entries.sort(key=lambda e: e["record"].history_date, reverse=True)

@@ -18,6 +18,10 @@ class DestructionConfig(AppConfig):
         from .timeline import Kind
 
         event_kinds.register(Kind)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
         panels.register(destruction_panel, order=30)
         register_nav(
             NavItem(

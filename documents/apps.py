@@ -15,6 +15,10 @@ class DocumentsConfig(AppConfig):
         from .record_links import record_documents_panel
 
         panels.register(document_panel, order=10)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
         panels.register_record_panel(record_documents_panel, order=10)
 
         register(
@@ -31,6 +35,13 @@ class DocumentsConfig(AppConfig):
                 icon="bookshelf",
                 order=60,
                 perm="documents.view_box",
+            ),
+            NavItem(
+                _("Find a document"),
+                "documents:location_find",
+                icon="search",
+                order=65,
+                perm="documents.view_document",
             ),
             NavItem(
                 _("Handovers"),

@@ -77,10 +77,26 @@ class FilingForm(forms.Form):
         Document.objects.none(), label=_("Documents"), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, documents=None, **kwargs):
+    def __init__(self, *args, documents=None, boxes=None, **kwargs):
         super().__init__(*args, **kwargs)
         if documents is not None:
             self.fields["documents"].queryset = documents
+        if boxes is not None:  # the dossier's own boxes first, or a shelf's: never all
+            self.fields["box"].queryset = boxes
+            self.fields["box"].empty_label = _("Choose a box")
+
+
+class NewBoxForm(forms.Form):
+    """A box for the dossier being filed, made from the filing page."""
+
+    shelf = forms.ModelChoiceField(
+        Shelf.objects.none(), label=_("Shelf of the new box"), empty_label=_("Choose a shelf")
+    )
+
+    def __init__(self, *args, shelves=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shelves is not None:
+            self.fields["shelf"].queryset = shelves
 
 
 class BoxForm(forms.Form):

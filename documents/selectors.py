@@ -7,7 +7,7 @@ from core.validators import is_pk
 from customers.models import Dossier, Occupancy
 
 from . import permissions
-from .models import Document, RequiredDocument
+from .models import Box, Document, RequiredDocument
 
 # Off the shelf for good: a destroyed document, and one lost on a loan (R24). They stay in the
 # catalog with their history, but the location index and a box's contents no longer show them.
@@ -40,6 +40,57 @@ def boxes(*, user, room=None):
     if room:
         qs = qs.filter(shelf__room=room)
     return qs
+
+
+def filing_boxes(*, user, q="", shelf=None, also=None):
+    """The boxes filing offers (R15, R31): the dossier's own boxes (``q``, its archive number)
+    first, then, when a ``shelf`` is chosen, the other boxes on that shelf; never the whole
+    store. Without ``q`` nor ``shelf``: none. ``also``: a box chosen already (kept offered)."""
+    from django.db.models import Case, IntegerField, Q, Value, When
+
+    q = (q or "").strip()
+    if not q and not shelf and not also:
+        return Box.objects.none()
+    own = Q(dossier__archive_number__iexact=q) if q else Q(pk__in=[])
+    condition = own | (Q(shelf=shelf) if shelf else Q(pk__in=[]))
+    if also:
+        condition |= Q(pk=also)
+    return (
+        boxes(user=user)
+        .filter(condition)
+        .annotate(own=Case(When(own, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("own", "shelf__room__code", "shelf__number", "number")
+    )
+
+
+def next_step(document) -> str:
+    """What happens next to ``document`` and who does it, in the archive's words (the document
+    page says it after an upload)."""
+    from django.utils.translation import gettext as _
+
+    Status, Custody = Document.Status, Document.Custody
+    if document.status == Status.RECEIVED and document.custody == Custody.SERVICE_CENTRE:
+        return _(
+            "Waits for the archive room to file it into the dossier's box — the archivists are "
+            "told. Then its place can be looked up in the location index."
+        )
+    if document.status == Status.RECEIVED:
+        return _(
+            "Handed over to the company archive room; waits for an archivist to file it there."
+        )
+    if document.status == Status.FILED:
+        return _("Filed in box %(box)s as item %(item)s: look it up in the location index.") % {
+            "box": document.box,
+            "item": document.reference or document.item_number,
+        }
+    if document.status == Status.IN_HANDOVER:
+        return _(
+            "On a handover list to the company archive room: the archive room checks it, then "
+            "both sides sign."
+        )
+    if document.status == Status.ON_LOAN:
+        return _("On loan: the archivist checks it back in when it is returned.")
+    return _("No longer on the shelf; it stays in the catalog with its history.")
 
 
 def with_item_counts(boxes):

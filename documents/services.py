@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core import lines
@@ -28,10 +29,14 @@ __all__ = [
 ]
 
 
-def document_record(*, dossier, data: dict, actor, upload=None, record=None) -> Document:
+def document_record(
+    *, dossier, data: dict, actor, upload=None, record=None, tell_archivists=False
+) -> Document:
     """Record a document of a dossier; secrecy and retention default from its category (R12);
     a copy must say where the original is (R13); an electronic document of a category that
-    needs paper says its paper counterpart exists (R14)."""
+    needs paper says its paper counterpart exists (R14). ``tell_archivists``: the archivists
+    who may see the dossier are told it awaits filing (an upload at the desk; an import or a
+    seed tells nobody)."""
     require_on_dossier(actor, "documents.add_document", dossier)
     category = data["category"]
     document = Document(dossier=dossier, recorded_by=actor, **data)
@@ -52,6 +57,17 @@ def document_record(*, dossier, data: dict, actor, upload=None, record=None) -> 
 
             store(document, upload, check_upload(upload))
         document.save()
+        if tell_archivists:
+            notify(
+                who_is_told(dossier, roles=(Role.ARCHIVIST,), exclude=actor),
+                Line(
+                    "%(number)s: %(title)s was recorded and awaits filing.",
+                    number=dossier.archive_number,
+                    title=document.title,
+                ),
+                f"{reverse('documents:filing')}?{urlencode({'q': dossier.archive_number})}",
+                about=dossier,
+            )
     return document
 
 

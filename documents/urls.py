@@ -12,6 +12,7 @@ urlpatterns = [
     path("moved-out/", views.moved_out_catalog, name="moved_out_catalog"),
     path("filing/", views.filing, name="filing"),
     path("storage/", views.location_index, name="location_index"),
+    path("storage/find/", views.location_find, name="location_find"),
     path("storage/boxes/add/", views.box_create, name="box_create"),
     path("storage/boxes/<int:pk>/", views.box_detail, name="box_detail"),
     path("storage/boxes/<int:pk>/label.pdf", views.box_label_pdf, name="box_label_pdf"),

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -19,7 +20,14 @@ from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 
 from . import pdf, permissions, record_links, selectors, services
-from .forms import BoxForm, DocumentForm, FilingForm, InspectionForm, MovedOutCatalogForm
+from .forms import (
+    BoxForm,
+    DocumentForm,
+    FilingForm,
+    InspectionForm,
+    MovedOutCatalogForm,
+    NewBoxForm,
+)
 from .models import Document, Room, Shelf, StorageInspection
 
 PAGE_SIZE = 25
@@ -49,6 +57,7 @@ def document_add(request, dossier_pk):
                 actor=request.user,
                 upload=form.cleaned_data.get("upload"),
                 record=record,
+                tell_archivists=True,
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
@@ -92,8 +101,18 @@ def document_detail(request, pk):
             and gate.can(request.user, "documents.download_document"),
             "history": document.history.select_related("history_user")[:20],
             "borrow_url": _borrow_url(request.user, document),
+            "next_step": selectors.next_step(document),
+            "filing_url": _filing_url(request.user, document),
+            "can_find": gate.can(request.user, "documents.view_document"),
         },
     )
+
+
+def _filing_url(user, document):
+    """The filing page for this document's dossier, to whoever files (the archivists)."""
+    if document.status != Document.Status.RECEIVED or not gate.can(user, "documents.file_document"):
+        return ""
+    return f"{reverse('documents:filing')}?{urlencode({'q': document.dossier.archive_number})}"
 
 
 def _borrow_url(user, document):
@@ -244,8 +263,14 @@ def moved_out_catalog(request):
 
 # --- Filing (R15) ------------------------------------------------------------------------------
 def filing(request):
+    """Documents awaiting filing, filed into a box offered from the dossier's own (``q``) or a
+    shelf's (``shelf``); a box can be made here for the dossier, and is then chosen."""
     gate.require(request.user, "documents.file_document", request=request)
     q = request.GET.get("q", "").strip()
+    shelves = Shelf.objects.select_related("room").order_by("room__code", "number")
+    shelf = None
+    if is_pk(value := request.GET.get("shelf", "")):
+        shelf = shelves.filter(pk=value).first()
     waiting = (
         permissions.document_visible_to(request.user)
         .filter(status=Document.Status.RECEIVED)
@@ -254,8 +279,45 @@ def filing(request):
     )
     if q:
         waiting = waiting.filter(dossier__archive_number__icontains=q)
-    form = FilingForm(request.POST or None, documents=waiting)
-    if request.method == "POST" and form.is_valid():
+    dossier = dossier_visible_to(request.user).filter(archive_number=q).first() if q else None
+    chosen = request.GET.get("box") if is_pk(request.GET.get("box", "")) else None
+    offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=chosen)
+    can_add_box = gate.can(request.user, "documents.add_box")
+    box_form = NewBoxForm(
+        request.POST if "new_box" in request.POST else None, prefix="new", shelves=shelves
+    )
+    if request.method == "POST" and "new_box" in request.POST:
+        gate.require(request.user, "documents.add_box", request=request)
+        if dossier is None:
+            messages.error(request, _("Filter by the dossier's archive number first."))
+        elif box_form.is_valid():
+            box = services.box_create(
+                shelf=box_form.cleaned_data["shelf"], dossier=dossier, actor=request.user
+            )
+            messages.success(
+                request,
+                _("Box %(box)s created for %(number)s.")
+                % {
+                    "box": box,
+                    "number": dossier.archive_number,
+                },
+            )
+            query = urlencode({"q": q, "box": box.pk})
+            return redirect(f"{reverse('documents:filing')}?{query}")
+        form = FilingForm(documents=waiting, boxes=offered)
+    else:
+        if not chosen:
+            own = [b.pk for b in offered if b.dossier_id and dossier and b.dossier_id == dossier.pk]
+            chosen = own[0] if len(own) == 1 else None
+        # a posted box is checked against every visible box (the service refuses a box of
+        # another dossier); the page offers only the dossier's or the shelf's
+        form = FilingForm(
+            request.POST or None,
+            documents=waiting,
+            boxes=selectors.boxes(user=request.user) if request.method == "POST" else offered,
+            initial={"box": chosen} if chosen else None,
+        )
+    if request.method == "POST" and "new_box" not in request.POST and form.is_valid():
         try:
             filed = services.documents_file(
                 box=form.cleaned_data["box"],
@@ -271,8 +333,24 @@ def filing(request):
                 % {"n": len(filed), "box": form.cleaned_data["box"]},
             )
             return redirect("documents:box_detail", pk=form.cleaned_data["box"].pk)
+    if request.method == "POST" and is_pk(posted := request.POST.get("box", "")):
+        offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=posted)
+    form.fields["box"].queryset = offered
     page = Paginator(waiting, 100).get_page(request.GET.get("page"))
-    return render(request, "documents/filing.html", {"form": form, "page_obj": page, "q": q})
+    return render(
+        request,
+        "documents/filing.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "q": q,
+            "dossier": dossier,
+            "shelves": shelves,
+            "shelf": shelf,
+            "box_form": box_form,
+            "can_add_box": can_add_box,
+        },
+    )
 
 
 # --- Storage (R31) -----------------------------------------------------------------------------
@@ -280,6 +358,7 @@ def location_index(request):
     gate.require(request.user, "documents.view_box", request=request)
     q = request.GET.get("q", "").strip()
     found = list(selectors.find_documents(user=request.user, q=q)[:50]) if q else []
+    permissions.log_documents_shown(request.user, found, request=request)  # R21
     rooms = Room.objects.prefetch_related("shelves").order_by("code")
     boxes = selectors.boxes(user=request.user)
     if room := request.GET.get("room"):
@@ -297,6 +376,25 @@ def location_index(request):
             "rooms": rooms,
             "page_obj": page,
             "can_add_box": gate.can(request.user, "documents.add_box"),
+        },
+    )
+
+
+def location_find(request):
+    """R31 for whoever may see documents (the front desk): where a paper is, read-only. Only
+    the documents of dossiers the user may see, confidential ones only with their sight (R17);
+    each confidential one shown is logged (R21). No box list: the store is the archive room's."""
+    gate.require(request.user, "documents.view_document", request=request)
+    q = request.GET.get("q", "").strip()
+    found = list(selectors.find_documents(user=request.user, q=q)[:50]) if q else []
+    permissions.log_documents_shown(request.user, found, request=request)
+    return render(
+        request,
+        "documents/location_find.html",
+        {
+            "q": q,
+            "found": found,
+            "can_view_box": gate.can(request.user, "documents.view_box"),
         },
     )
 

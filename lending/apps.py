@@ -18,6 +18,10 @@ class LendingConfig(AppConfig):
         from .timeline import Kind
 
         event_kinds.register(Kind)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
         panels.register(loan_panel, order=20)
         timeline.register_record("lending.loan", "lending:loan_detail")
         register_nav(

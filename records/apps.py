@@ -47,6 +47,10 @@ class RecordsConfig(AppConfig):
         for module in WORKFLOWS:
             import_module(module)
         event_kinds.register(Kind)
+        # what waits for a person, on the home page
+        from . import worklist
+
+        worklist.register()
         panels.register(records_panel, order=5)
         for label, (url_name, category) in RECORDS.items():
             timeline.register_record(label, url_name, category=category)

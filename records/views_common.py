@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.history import with_changes
 from customers.models import DossierEvent
 from customers.panels import record_panels_for
 
@@ -40,7 +41,8 @@ def detail_context(request, record, *, parts=None, **extra):
             .select_related("actor")
             .order_by("-occurred_on", "-recorded_at", "-pk")[:50]
         ),
-        "history": list(record.history.select_related("history_user")[:20]),
+        # what each change changed, old → new (one row more is read to diff the last shown)
+        "history": with_changes(record.history.select_related("history_user")[:21])[:20],
         "record_panels": record_panels_for(record=record, user=request.user),
         **extra,
     }

@@ -25,7 +25,7 @@ class ReportsConfig(AppConfig):
                 "reports:dashboard",
                 icon="bar-chart-line",
                 order=140,
-                perm=VIEW_STATISTICS,
+                perm=(VIEW_STATISTICS, VIEW_COMPLAINTS),  # the charts each may read
             ),
             NavItem(
                 _("Complaint summaries"),

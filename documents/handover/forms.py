@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.widgets import DATE
 from customers.models import ServiceCentre
 
 from ..models import Handover, HandoverItem
@@ -82,3 +83,46 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=gettext_lazy("Re-enter your password to sign."),
     )
+
+
+class HandoverStartForm(forms.Form):
+    """The list a handover is started from: a service centre's dossiers, filtered; on POST the
+    period and the dossiers picked."""
+
+    READY, REFUSED = "ready", "refused"
+    centre = forms.ModelChoiceField(
+        ServiceCentre.objects.order_by("code"),
+        label=gettext_lazy("Service centre"),
+        empty_label=None,
+    )
+    eligibility = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All dossiers")),
+            (READY, gettext_lazy("Can be handed over")),
+            (REFUSED, gettext_lazy("Cannot be handed over")),
+        ],
+    )
+    until = forms.DateField(
+        label=gettext_lazy("Documents dated up to"),
+        required=False,
+        widget=DATE,
+        help_text=gettext_lazy("Empty: every document the centre holds."),
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Period"),
+        max_length=6,
+        required=False,
+        help_text=gettext_lazy("The year and the half: 2026H1 or 2026H2."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].initial = current_period(timezone.localdate())
+
+    def clean_period(self):
+        period = (self.cleaned_data.get("period") or "").strip().upper()
+        if period and not PERIOD_PATTERN.match(period):
+            raise forms.ValidationError(_("Write the period as 2026H1 or 2026H2."))
+        return period

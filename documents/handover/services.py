@@ -28,8 +28,15 @@ from customers.permissions import require_on_dossier, who_is_told
 from ..common import documents_move, record_history
 from ..models import Document, Handover, HandoverItem
 from ..permissions import require_documents
-from ..selectors import dossier_gaps
-from .selectors import PERIOD_PATTERN, current_period, previous_period
+from .selectors import (
+    HANDABLE,
+    OPEN,
+    PERIOD_PATTERN,
+    current_period,
+    eligibility_for,
+    handable_documents,
+    previous_period,
+)
 
 __all__ = [
     "DomainError",
@@ -45,6 +52,7 @@ __all__ = [
     "previous_period",
     "handover_create",
     "handover_add_dossier",
+    "handover_start",
     "handover_remove_item",
     "handover_submit",
     "handover_check_item",
@@ -59,15 +67,11 @@ __all__ = [
 Status = Handover.Status
 Result = HandoverItem.Result
 
-# A document sits in at most one of these at a time.
-OPEN = (Status.DRAFT, Status.SUBMITTED, Status.CHECKED)
 CENTRE, ARCHIVE = "centre", "archive"
 SIDES = (CENTRE, ARCHIVE)
 # the service centre prepares its list and signs its side; the archive room checks and signs
 CENTRE_PERM, ARCHIVE_PERM = "documents.change_handover", "documents.check_handover"
 SIGN_MOVES = {CENTRE: "sign_centre", ARCHIVE: "sign_archive"}
-# Only these may be handed over: at the centre, neither destroyed, on loan nor in a handover.
-HANDABLE = (Document.Status.RECEIVED, Document.Status.FILED)
 
 
 class WrongPassword(DomainError):
@@ -196,8 +200,14 @@ def handover_create(*, service_centre, period, actor) -> Handover:
     return handover
 
 
-def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> list[HandoverItem]:
-    """Put every document of ``dossier`` still held by the centre on the list (R30).
+def handover_add_dossier(
+    *, handover, dossier, actor, override_reason="", until=None, documents=None
+) -> list[HandoverItem]:
+    """Put every document of ``dossier`` still held by the centre on the list (R30), those
+    dated on or before ``until`` when it is given. A dossier with none is refused with the
+    real reason of its documents (awaiting filing at the archive room, in another open
+    handover, on loan, destroyed …). ``documents``: the ids of the papers picked; only those
+    of the dossier's that can go are listed.
 
     An incomplete dossier (one that lacks a required document) is refused, unless a manager
     accepts it with a reason, which is recorded on the handover and printed on the list."""
@@ -214,7 +224,13 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
                 _("%(number)s is not looked after by %(centre)s.")
                 % {"number": dossier.archive_number, "centre": handover.service_centre}
             )
-        gaps = dossier_gaps(dossier)
+        eligibility = eligibility_for(dossier, until=until)
+        gaps = eligibility.gaps
+        if not eligibility.ready:  # the real reason of each document that cannot go
+            raise DomainError(
+                _("%(number)s cannot be handed over: %(reasons)s.")
+                % {"number": dossier.archive_number, "reasons": eligibility.refusal}
+            )
         if gaps:
             missing = sorted({c.name for gap in gaps for c in gap.missing})
             if not override_reason:
@@ -225,22 +241,14 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
                     )
                     % {"number": dossier.archive_number, "missing": "、".join(missing)}
                 )
-        in_open_handover = HandoverItem.objects.filter(handover__status__in=OPEN).values(
-            "document_id"
-        )
-        documents = list(
-            Document.objects.filter(
-                dossier=dossier, custody=Document.Custody.SERVICE_CENTRE, status__in=HANDABLE
-            )
-            .exclude(pk__in=in_open_handover)
-            .order_by("document_date", "pk")
-        )
+        picked = documents
+        documents = handable_documents(dossier, until=until)
+        if picked is not None:
+            documents = documents.filter(pk__in=picked)
+        documents = list(documents)
         if not documents:
             raise DomainError(
-                _(
-                    "%(number)s has no document to hand over: those held by the centre are "
-                    "already in a handover, on loan or destroyed."
-                )
+                _("No paper of %(number)s that can be handed over was picked.")
                 % {"number": dossier.archive_number}
             )
         items = HandoverItem.objects.bulk_create(
@@ -264,6 +272,39 @@ def handover_add_dossier(*, handover, dossier, actor, override_reason="") -> lis
                 update_fields=["override_reason", "override_by"],
             )
     return items
+
+
+def handover_start(*, service_centre, period, dossiers, actor, until=None, documents=None):
+    """Open the handover list of ``service_centre`` for ``period`` with ``dossiers`` picked
+    from the list of its dossiers (of their papers, only those in ``documents`` when given).
+    Returns the handover and the refused dossiers with their reasons; when none can be added,
+    nothing is opened (DomainError naming each reason)."""
+    gate.require(actor, "documents.add_handover")
+    dossiers = list(dossiers)
+    if not dossiers:
+        raise DomainError(_("Choose the dossiers to hand over."))
+    for dossier in dossiers:  # before the transaction: a refusal's log row is kept
+        require_on_dossier(actor, CENTRE_PERM, dossier)
+    refused = []
+    with transaction.atomic():
+        handover = handover_create(service_centre=service_centre, period=period, actor=actor)
+        added = 0
+        for dossier in dossiers:
+            try:
+                added += len(
+                    handover_add_dossier(
+                        handover=handover,
+                        dossier=dossier,
+                        actor=actor,
+                        until=until,
+                        documents=documents,
+                    )
+                )
+            except DomainError as exc:
+                refused.append((dossier, str(exc)))
+        if not added:
+            raise DomainError(" ".join(reason for _dossier, reason in refused))
+    return handover, refused
 
 
 def handover_remove_item(*, item, actor) -> None:

@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("", views.handover_list, name="handover_list"),
     path("new/", views.handover_create, name="handover_create"),
+    path("start/", views.handover_start, name="handover_start"),
     path("<int:pk>/", views.handover_detail, name="handover_detail"),
     path("<int:pk>/add/", views.handover_add_dossier, name="handover_add_dossier"),
     path(

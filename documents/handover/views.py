@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,6 +28,7 @@ from .forms import (
     CheckItemForm,
     HandoverFilterForm,
     HandoverForm,
+    HandoverStartForm,
     SignForm,
 )
 
@@ -92,6 +94,77 @@ def handover_list(request):
             "form": form,
             "page_obj": page,
             "can_create": gate.can(request.user, "documents.add_handover"),
+        },
+    )
+
+
+def handover_start(request):
+    """R30: start a handover from the list of a service centre's dossiers: those that can go
+    are picked, the others say why not."""
+    gate.require(request.user, "documents.add_handover", request=request)
+    gate.require(request.user, services.CENTRE_PERM, request=request)
+    data = request.POST if request.method == "POST" else request.GET
+    form = HandoverStartForm(data or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    centre = filters.get("centre") or form.fields["centre"].queryset.first()
+    until = filters.get("until")
+    picked_error = ""
+    if request.method == "POST" and form.is_valid():
+        period = filters.get("period") or services.current_period(timezone.localdate())
+        picked = [pk for pk in request.POST.getlist("dossiers") if pk.isdigit()]
+        # the papers picked of each dossier (the page ticks them all); none posted: all of them
+        papers = None
+        if "papers" in request.POST:
+            papers = {int(pk) for pk in request.POST.getlist("documents") if pk.isdigit()}
+        dossiers = (
+            dossier_visible_to(request.user)
+            .filter(pk__in=picked, unit__building__estate__service_centre=centre)
+            .select_related("unit__building__estate")
+            .order_by("archive_number")
+        )
+        try:
+            handover, refused = services.handover_start(
+                service_centre=centre,
+                period=period,
+                dossiers=dossiers,
+                actor=request.user,
+                until=until,
+                documents=papers,
+            )
+        except workflow.DomainError as exc:
+            picked_error = str(exc)
+        else:
+            messages.success(
+                request,
+                _("Handover list %(period)s opened with %(n)d item(s); check it, then submit it.")
+                % {"period": handover.period, "n": handover.items.count()},
+            )
+            for _dossier, reason in refused:
+                messages.warning(request, reason)
+            return _to_detail(handover)
+    rows = selectors.start_rows(
+        user=request.user, centre=centre, until=until, eligibility=filters.get("eligibility", "")
+    )
+    page = Paginator(rows["rows"], 100).get_page(request.GET.get("page"))
+    papers = selectors.ready_papers(user=request.user, rows=page.object_list, until=until)
+    # R21: the titles of the papers are shown; each confidential one is logged
+    log_documents_shown(
+        request.user, [d for listed in papers.values() for d in listed], request=request
+    )
+    for row in page.object_list:
+        row.papers = papers.get(row.dossier.pk, [])
+    picked_papers = set(request.POST.getlist("documents")) if "papers" in request.POST else None
+    return render(
+        request,
+        "documents/handover/start.html",
+        {
+            "form": form,
+            "centre": centre,
+            "page_obj": page,
+            "totals": rows["totals"],
+            "picked_error": picked_error,
+            "picked": set(request.POST.getlist("dossiers")),
+            "picked_papers": picked_papers,
         },
     )
 

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from core.history import with_changes
 from core.permissions import can
 from customers.permissions import users_who_see
 from documents.models import Document
@@ -147,7 +148,9 @@ def loan_copies(loan):
 
 
 def loan_history(loan):
-    return list(loan.history.select_related("history_user").order_by("history_date", "pk"))
+    """The loan's history rows, oldest first, each with what it changed (``core.history``)."""
+    rows = loan.history.select_related("history_user").order_by("-history_date", "-pk")
+    return with_changes(rows)[::-1]
 
 
 # --- Lists ----------------------------------------------------------------------------------

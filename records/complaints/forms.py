@@ -10,15 +10,40 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
 from core.widgets import DATE, DATETIME, DATETIME_FORMATS, date_not_in_future, moment_not_in_future
-from customers.models import Estate
+from customers.models import Estate, HouseholdMember, Occupancy
 from customers.permissions import dossier_visible_to
 from records.complaints import selectors
 from records.complaints import services as complaints
 from records.models import Complaint, ComplaintStep, Repair, Visit
 from records.permissions import record_visible_to
 
+SOMEONE_ELSE = "__someone_else__"
+
+
+def occupant_choices(dossier):
+    """The people living in the dossier's unit now, as (name, label): each current occupant
+    and the household members who have not left. Two queries."""
+    sections = list(
+        Occupancy.objects.current()
+        .filter(dossier=dossier)
+        .select_related("customer")
+        .order_by("moved_in", "pk")
+    )
+    members = HouseholdMember.objects.filter(
+        customer__in=[s.customer_id for s in sections], left_on__isnull=True
+    ).order_by("customer_id", "pk")
+    choices = {}
+    for section in sections:
+        choices.setdefault(
+            section.customer.name, f"{section.customer.name}（{section.get_role_display()}）"
+        )
+    for member in members:
+        choices.setdefault(member.name, f"{member.name}（{member.relation}）")
+    return list(choices.items())
+
 
 class ComplaintForm(forms.ModelForm):
+    complainant_choice = forms.ChoiceField(label=_("Complainant"), required=False)
     other_dossiers = forms.CharField(
         label=_("Other dossiers concerned"),
         required=False,
@@ -53,6 +78,7 @@ class ComplaintForm(forms.ModelForm):
         }
 
     error_messages = {
+        "someone_else": _("Write the name of the person who complains."),
         "unknown": _("Not found among the dossiers you may see: %(numbers)s."),
         "own": _("%(number)s is this complaint's own dossier."),
         "future": _("A complaint cannot be received in the future."),
@@ -65,6 +91,16 @@ class ComplaintForm(forms.ModelForm):
     def __init__(self, *args, dossier, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier, self.user = dossier, user
+        # the complainant is picked from the unit's occupants; someone else's name is typed
+        occupants = occupant_choices(dossier)
+        pick = self.fields["complainant_choice"]
+        pick.choices = [*occupants, (SOMEONE_ELSE, _("Someone else (type the name below)"))]
+        pick.initial = occupants[0][0] if occupants else SOMEONE_ELSE
+        typed = self.fields["complainant"]
+        typed.required = False
+        typed.label = _("Someone else's name")
+        typed.help_text = _("Only when the complainant is not one of the occupants.")
+        self.order_fields(["complainant_choice", "complainant"])
         self.fields["heard"].required = True
         self.fields["households"].min_value = 1
         self.fields["households"].widget.attrs.update({"min": 1, "max": 999})
@@ -99,6 +135,11 @@ class ComplaintForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        picked = cleaned.get("complainant_choice")
+        if picked and picked != SOMEONE_ELSE:
+            cleaned["complainant"] = picked
+        elif not (cleaned.get("complainant") or "").strip():
+            self.add_error("complainant", self.error_messages["someone_else"])
         # a complaint may be taken down a few minutes "early" on a clock that runs fast
         moment_not_in_future(self, "received_at", self.error_messages["future"])
         if cleaned.get("channel") == Complaint.Channel.LETTER:
@@ -118,11 +159,25 @@ class ComplaintForm(forms.ModelForm):
         return cleaned
 
 
+def next_open_step(complaint):
+    """The first of the five clears not recorded yet (the last one when all are)."""
+    for name in Complaint.STEPS:
+        if not getattr(complaint, name).strip():
+            return name
+    return Complaint.STEPS[-1]
+
+
 class ComplaintStepForm(forms.Form):
     step = forms.ChoiceField(label=_("Step"), choices=ComplaintStep.Step.choices)
     note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            # after a step is saved the form proposes the next one still open
+            self.fields["step"].initial = next_open_step(complaint)
 
 
 class ComplaintReplyForm(forms.Form):

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -111,7 +112,7 @@ def _detail(request, complaint, *, step_form=None, reply_form=None):
         can_mark_handled="mark_handled" in moves,
         can_close="close" in moves,
         can_add_visit=gate.can(user, "records.add_visit"),
-        step_form=step_form or ComplaintStepForm(),
+        step_form=step_form or ComplaintStepForm(complaint=complaint),
         reply_form=reply_form or ComplaintReplyForm(complaint=complaint),
     )
     return render(request, "records/complaints/complaint_detail.html", context)
@@ -137,7 +138,7 @@ def _to_detail(complaint):
 def complaint_step(request, pk):
     """One of the five clears (听清 问清 跟清 复清 记清)."""
     complaint = _changeable(request, pk)
-    form = ComplaintStepForm(request.POST)
+    form = ComplaintStepForm(request.POST, complaint=complaint)
     if form.is_valid():
         try:
             complaints.complaint_step(
@@ -226,7 +227,17 @@ def visit_add(request, dossier_pk):
         context={"dossier": dossier},
         save=lambda data: complaints.visit_record(dossier=dossier, data=data, actor=request.user),
         success_message=_("Visit recorded."),
+        # a return visit is made for its complaint (or repair): back to where it was started
+        redirect_to=_after_visit,
     )
+
+
+def _after_visit(visit):
+    if visit.complaint_id:
+        return reverse("records:complaint_detail", args=[visit.complaint_id])
+    if visit.repair_id:
+        return reverse("records:repair_detail", args=[visit.repair_id])
+    return visit.get_absolute_url()
 
 
 def visit_detail(request, pk):

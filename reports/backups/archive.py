@@ -31,11 +31,38 @@ AGE_MAGIC = b"age-encryption.org/v1"
 CHUNK = 1024 * 1024
 
 
-class _Hashing(io.RawIOBase):
-    """A file read through a SHA-256 (tarfile reads exactly the stat's size from it)."""
+class FileHasher:
+    """The SHA-256 of every stored file, computed in a thread of its own as tarfile reads the
+    file (hashlib lets go of the GIL on large blocks): the worker's thread only reads and
+    writes, and on two CPUs the hashes cost almost no time beside it (bench/README.md)."""
 
-    def __init__(self, handle):
+    def __init__(self):
+        self._blocks: queue.Queue = queue.Queue(maxsize=16)
+        self._thread = threading.Thread(target=self._hash, name="backup-sha256", daemon=True)
+        self._thread.start()
+
+    def _hash(self):
+        while (item := self._blocks.get()) is not None:
+            digest, block = item
+            digest.update(block)
+
+    def reader(self, handle) -> _Hashed:
+        return _Hashed(handle, self._blocks)
+
+    def finish(self):
+        """Wait for the hashes of everything read so far."""
+        if self._thread.is_alive():
+            self._blocks.put(None)
+            self._thread.join()
+
+
+class _Hashed(io.RawIOBase):
+    """A stored file as tarfile reads it (exactly the stat's size), each block handed to the
+    hashing thread; ``hexdigest()`` once the hasher has finished."""
+
+    def __init__(self, handle, blocks: queue.Queue):
         self.handle = handle
+        self.blocks = blocks
         self.digest = hashlib.sha256()
 
     def readable(self):
@@ -43,27 +70,22 @@ class _Hashing(io.RawIOBase):
 
     def read(self, size=-1):
         data = self.handle.read(size)
-        self.digest.update(data)
+        if data:
+            self.blocks.put((self.digest, data))
         return data
 
 
-class HashingWriter(io.RawIOBase):
-    """A file written through a SHA-256: the archive's checksum and size as it is written,
-    without reading it again. The hashing runs in a thread of its own (hashlib lets go of the
-    GIL on large blocks), beside the thread that reads, hashes and writes the stored files:
-    on two CPUs the archive's checksum then costs almost no time (bench/README.md)."""
+class DurableWriter(io.RawIOBase):
+    """The archive as it is written: its size, and its pages sent to the disk as they come
+    (Linux ``sync_file_range``), so that the ``fsync`` before the archive is named waits for
+    the last few megabytes only, not for the whole archive after it is written."""
+
+    FLUSH_EVERY = 32 * 1024 * 1024
 
     def __init__(self, handle):
         self.handle = handle
         self.size = 0
-        self._digest = hashlib.sha256()
-        self._blocks: queue.Queue = queue.Queue(maxsize=16)
-        self._hasher = threading.Thread(target=self._hash, name="backup-sha256", daemon=True)
-        self._hasher.start()
-
-    def _hash(self):
-        while (block := self._blocks.get()) is not None:
-            self._digest.update(block)
+        self._flushed = 0
 
     def writable(self):
         return True
@@ -72,23 +94,45 @@ class HashingWriter(io.RawIOBase):
         return self.size
 
     def write(self, data):
-        block = bytes(data)  # tarfile hands bytes; a memoryview is copied, never reused under us
-        self._blocks.put(block)
-        self.size += len(block)
-        return self.handle.write(block)
+        written = self.handle.write(data)
+        self.size += written
+        if self.size - self._flushed >= self.FLUSH_EVERY:
+            self.handle.flush()
+            _start_writeback(self.handle.fileno(), self._flushed, self.size - self._flushed)
+            self._flushed = self.size
+        return written
 
     def flush(self):
         self.handle.flush()
 
-    def hexdigest(self) -> str:
-        """The SHA-256 of everything written (waits for the hashing thread)."""
-        self.finish()
-        return self._digest.hexdigest()
+    def sync(self):
+        """The whole archive on the disk."""
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
 
-    def finish(self):
-        if self._hasher.is_alive():
-            self._blocks.put(None)
-            self._hasher.join()
+
+def _load_sync_file_range():
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        call = libc.sync_file_range
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint]
+    return call
+
+
+_sync_file_range = _load_sync_file_range()
+SYNC_FILE_RANGE_WRITE = 2
+
+
+def _start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing these pages out now, without waiting for them (no-op
+    where ``sync_file_range`` is missing: the final ``fsync`` then does it all)."""
+    if _sync_file_range is not None:
+        _sync_file_range(fd, offset, length, SYNC_FILE_RANGE_WRITE)
 
 
 def sha256_of(path: Path) -> str:
@@ -114,15 +158,16 @@ def media_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
-def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> tuple[str, int]:
+def _add_file(tar: tarfile.TarFile, path: Path, arcname: str, hasher: FileHasher):
+    """Add one file; returns its hash (read once the hasher has finished) and its size."""
     info = tar.gettarinfo(str(path), arcname=arcname)
     info.mtime = int(info.mtime)
     info.uid = info.gid = 0
     info.uname = info.gname = ""
     with open(path, "rb") as handle:
-        reader = _Hashing(handle)
+        reader = hasher.reader(handle)
         tar.addfile(info, reader)
-    return reader.digest.hexdigest(), info.size
+    return reader.digest, info.size
 
 
 def write_tar(target, *, dumping, files, manifest: dict, step=None) -> dict:
@@ -130,24 +175,29 @@ def write_tar(target, *, dumping, files, manifest: dict, step=None) -> dict:
     ``files`` (``media_files``) while the database dump runs, then the dump (``dumping.wait()``),
     then the manifest; returns the manifest. ``step(n)`` is called after each file with the
     number done. A file that vanishes or changes while it is read fails the archive."""
-    hashes: dict[str, str] = {}
+    digests = {}
     total_bytes = 0
     with tarfile.open(
         fileobj=target, mode="w", format=tarfile.GNU_FORMAT, copybufsize=CHUNK
     ) as tar:
-        for n, (relative, path) in enumerate(files, start=1):
-            try:
-                digest, size = _add_file(tar, path, f"{MEDIA}/{relative}")
-            except (OSError, tarfile.TarError) as exc:
-                raise BackupError(f"stored file {relative} could not be read: {exc}") from exc
-            hashes[relative] = digest
-            total_bytes += size
+        hasher = FileHasher()
+        try:
+            for n, (relative, path) in enumerate(files, start=1):
+                try:
+                    digests[relative], size = _add_file(tar, path, f"{MEDIA}/{relative}", hasher)
+                except (OSError, tarfile.TarError) as exc:
+                    raise BackupError(f"stored file {relative} could not be read: {exc}") from exc
+                total_bytes += size
+                if step:
+                    step(n)
+            dump = dumping.wait()
+            db_digest, _size = _add_file(tar, dump.path, dump.member, hasher)
             if step:
-                step(n)
-        dump = dumping.wait()
-        db_sha, _size = _add_file(tar, dump.path, dump.member)
-        if step:
-            step(len(files) + 1)
+                step(len(files) + 1)
+        finally:
+            hasher.finish()  # the thread ends with the archive, written whole or not
+        hashes = {relative: digest.hexdigest() for relative, digest in digests.items()}
+        db_sha = db_digest.hexdigest()
         manifest = {
             **manifest,
             "database": {

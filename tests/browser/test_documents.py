@@ -50,7 +50,7 @@ def test_upload_file_and_hand_over(page, browser, live_server, screenshot, setti
     archive_page.on("dialog", lambda dialog: dialog.accept())
     archive_page.base_url = live_server.url
     log_in(archive_page, archivist.username)
-    archive_page.goto(f"{live_server.url}/documents/filing/")
+    archive_page.goto(f"{live_server.url}/documents/filing/?q={dossier.archive_number}")
     archive_page.select_option("#id_box", str(target.pk))
     for d in Document.objects.all():
         archive_page.check(f"#doc-{d.pk}")

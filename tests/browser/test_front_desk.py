@@ -36,7 +36,7 @@ def test_register_move_in_verify_search_and_reveal(page, browser, live_server, s
     page.wait_for_selector("#id_move-building option:has-text('3')", state="attached")
     page.select_option("#id_move-building", label="3")
     page.wait_for_selector("#id_move-unit option:has-text('1201')", state="attached")
-    page.select_option("#id_move-unit", label="2-1201（12层）")
+    page.select_option("#id_move-unit", label="2-1201（12层）· 空置")
     page.check("input[name='customer-kind'][value='individual']")
     page.fill("#id_customer-name", "林小红")
     page.select_option("#id_customer-sex", "F")

@@ -452,3 +452,19 @@ def test_the_menu_has_the_lending_entries_of_each_role():
     assert "Lending desk" in labels(Role.ARCHIVIST)
     assert "Loan approvals" in labels(Role.MANAGER) and "Loan approvals" in labels(Role.LEGAL)
     assert "Loan approvals" not in labels(Role.ARCHIVIST)
+
+
+def test_a_history_row_without_a_reason_says_what_changed(client):
+    front = user_with_role(Role.FRONT_DESK)
+    loan = Loan.objects.get(pk=_requested(front).pk)
+    loan.purpose = "带回核对原件"
+    loan._history_user = front
+    loan.save()  # a change that is not a move: no reason of its own
+    client.force_login(front)
+    page = client.get(_detail(loan))
+    newest = page.context["history"][-1]
+    assert not newest.history_change_reason
+    changes = {c.label: c for c in newest.changes}
+    purpose = changes[str(Loan._meta.get_field("purpose").verbose_name)]
+    assert (purpose.old, purpose.new) == ("带回核对", "带回核对原件")
+    assert 'data-testid="history-change"' in page.content.decode()

@@ -90,10 +90,10 @@ def _vanishing(monkeypatch, name):
     removing it at that moment)."""
     real = archive._add_file
 
-    def add(tar, path, arcname):
+    def add(tar, path, arcname, hasher):
         if Path(path).name == name:
             Path(path).unlink()
-        return real(tar, path, arcname)
+        return real(tar, path, arcname, hasher)
 
     monkeypatch.setattr(archive, "_add_file", add)
 
@@ -200,6 +200,24 @@ def test_the_drill_catches_a_stored_file_changed_inside_the_archive__R45():
     assert [(d["kind"], d["name"]) for d in drilled.differences] == [("file", victim)]
     assert drilled.differences[0]["expected"] == backup.manifest["media"]["files"][victim]
     assert notified("1 differences", recipient=admin)
+
+
+def test_the_archive_hash_is_taken_by_its_first_drill_and_checked_by_the_next__R45():
+    seeded(documents=1)
+    backup = services.backup_make(reason=MONTHLY, drill=False)
+    path = _path(backup)
+    assert backup.status == Backup.Status.GOOD and backup.sha256 == ""  # not hashed twice
+
+    drilled = services.backup_drill(backup=backup)
+
+    assert drilled.drill_status == Backup.Drill.PASSED
+    assert drilled.sha256 == sha256(path)
+    with open(path, "ab") as handle:  # the archive changes on the disk afterwards
+        handle.write(b"\0" * 512)
+    again = services.backup_drill(backup=Backup.objects.get(pk=backup.pk))
+    assert again.drill_status == Backup.Drill.FAILED
+    assert [d["kind"] for d in again.differences] == ["archive"]
+    assert Backup.objects.get(pk=backup.pk).sha256 == drilled.sha256  # the first hash stays
 
 
 def test_the_drill_catches_rows_missing_from_the_dump__R44():

@@ -150,7 +150,10 @@ def test_the_dashboard_draws_what_the_reader_may_read__R40__R41(client, data):
     _logged_in(client, Role.FRONT_DESK)
     page = client.get(reverse("reports:dashboard")).content.decode()
     assert "complaints-by-month-data" in page and "loans-by-month-data" not in page
+    assert f'href="{reverse("reports:dashboard")}"' in page  # and reach it from the menu
     _logged_in(client, Role.WITNESS)
+    page = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("reports:dashboard")}"' not in page
     assert client.get(reverse("reports:dashboard")).status_code == 403
 
 

@@ -247,12 +247,14 @@ EXPECTATIONS: dict[str, Expect] = {
 
 
 def _merge_records():
-    """The records, lending, destruction and reports pages keep their expectations in one
-    module per concept."""
+    """The records, the documents' newer pages, lending, destruction and reports keep their
+    expectations in one module per concept."""
     from . import (
         destruction_batches,
         destruction_holds,
         destruction_register,
+        documents_handover,
+        documents_locations,
         lending_loans,
         lending_register,
         lending_returns,
@@ -272,6 +274,8 @@ def _merge_records():
         records_complaint,
         records_service,
         records_asof,
+        documents_handover,
+        documents_locations,
         lending_loans,
         lending_register,
         lending_returns,

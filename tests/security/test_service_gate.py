@@ -323,6 +323,15 @@ def _calls():
                 handover=s["handover"], dossier=s["dossier"], actor=a
             ),
         ),
+        "handover_start": (
+            front,
+            lambda s, a: h.handover_start(
+                service_centre=s["handover"].service_centre,
+                period="2030H1",
+                dossiers=[s["dossier"]],
+                actor=a,
+            ),
+        ),
         "handover_remove_item": (
             front,
             lambda s, a: h.handover_remove_item(item=s["item"], actor=a),

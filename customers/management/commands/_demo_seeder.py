@@ -323,6 +323,8 @@ class _Seeder:
             relations += ["父亲", "母亲"]
         for _ in range(self.rng.choice([1, 1, 2, 2, 3])):
             relation = self.rng.choice(relations)
+            if relation in ("配偶", "父亲", "母亲"):
+                relations.remove(relation)  # one spouse, one father, one mother per household
             if relation == "配偶":
                 sex = "F" if customer.sex == "M" else "M"
                 born = customer.birth_date + timedelta(days=self.rng.randint(-2000, 2000))

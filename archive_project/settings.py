@@ -157,6 +157,8 @@ GUARDIAN_RAISE_403 = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# one date format per language: core/formats/<locale>/formats.py
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from . import clearance
 from .admin_base import LargeTableAdminMixin
+from .lines import Line
 from .models import AccessLog, Notification, User
 from .permissions import describe
 from .roles import Role
@@ -180,7 +181,7 @@ def account_changed(request, user, *, roles=None, fields=()):
     from .roles import DUTIES
     from .services import log_access, notify
 
-    labels = {r.value: str(r.label) for r in Role}
+    labels = {r.value: r.label for r in Role}
     if roles is not None:
         before, after = roles
         # role codes, not labels: the log is read in every language
@@ -192,14 +193,12 @@ def account_changed(request, user, *, roles=None, fields=()):
         return
     notify(
         [user],
-        _(
+        Line(
             "Your account was changed by %(admin)s (%(what)s). If you did not expect this, tell "
-            "your manager at once."
-        )
-        % {
-            "admin": request.user.get_full_name() or request.user.username,
-            "what": describe(detail),
-        },
+            "your manager at once.",
+            admin=request.user.get_full_name() or request.user.username,
+            what=describe(detail),
+        ),
     )
     gained = (roles[1] - roles[0]) if roles is not None else set()
     approving = {str(r.value) for perms in DUTIES.values() for r in perms} & gained
@@ -212,12 +211,12 @@ def account_changed(request, user, *, roles=None, fields=()):
         )
         notify(
             peers,
-            _("%(user)s now holds the role %(roles)s, given by %(admin)s.")
-            % {
-                "user": user.get_full_name() or user.username,
-                "roles": "、".join(sorted(labels.get(n, n) for n in approving)),
-                "admin": request.user.get_full_name() or request.user.username,
-            },
+            Line(
+                "%(user)s now holds the role %(roles)s, given by %(admin)s.",
+                user=user.get_full_name() or user.username,
+                roles=[labels.get(n, n) for n in sorted(approving)],
+                admin=request.user.get_full_name() or request.user.username,
+            ),
         )
 
 

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import lines
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -61,6 +63,9 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     message = models.CharField(_("message"), max_length=500)
+    # the message as msgid and parameters (core.lines), said in the reader's language; the
+    # text column keeps it in the default language (admin, rows written before)
+    message_line = models.JSONField(_("message (line)"), null=True, blank=True, editable=False)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -103,6 +108,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    @property
+    def display_message(self) -> str:
+        """The message in the reader's language (the stored text for a row without a line)."""
+        return lines.render(self.message_line, fallback=self.message)
 
 
 class AccessLog(models.Model):

@@ -13,17 +13,19 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection, send_mail
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import lines
 from .models import AccessLog, Notification
 
 security_log = logging.getLogger("archive.security")
 logger = logging.getLogger(__name__)
 
 
-def notify(users: Iterable, message: str, link: str = "", *, about=None) -> list[Notification]:
+def notify(users: Iterable, message, link: str = "", *, about=None) -> list[Notification]:
     """Tell ``users`` something in the app now, and by e-mail once the transaction commits.
+    ``message``: a ``core.lines.Line``, shown to each reader in their language.
     ``about``: the object the message is about (a dossier); only those of ``users`` who may
     see it are told (``core.audience``, R17)."""
     if about is not None:
@@ -39,9 +41,12 @@ def notify(users: Iterable, message: str, link: str = "", *, about=None) -> list
             "about_type": ContentType.objects.get_for_model(about),
             "about_id": about.pk,
         }
+    text, line = lines.split(message, 500)
     notes = Notification.objects.bulk_create(
         [
-            Notification(recipient_id=pk, message=message[:500], link=link, **about_fields)
+            Notification(
+                recipient_id=pk, message=text, message_line=line, link=link, **about_fields
+            )
             for pk in recipients
         ]
     )
@@ -98,13 +103,23 @@ def notifications_unsent(*, limit: int = UNSENT_EMAIL_BATCH) -> list[int]:
     )
 
 
-def _email_body(note) -> str:
+def recipient_language(user) -> str:
+    """The language a person's e-mails are written in: the product keeps no language per
+    person (the switch is a cookie of one browser), so the default one."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
+def _email_subject_and_body(note) -> tuple[str, str]:
+    """The e-mail of a notification, in its recipient's language."""
+    with translation.override(recipient_language(note.recipient)):
+        message = note.display_message
+        subject = _("[Customer archive] %(message)s") % {"message": message[:60]}
     if not note.link:
-        return note.message
+        return subject, message
     link = note.link
     if link.startswith("/"):
         link = settings.SITE_URL.rstrip("/") + link
-    return f"{note.message}\n\n{link}"
+    return subject, f"{message}\n\n{link}"
 
 
 def _refused_for_good(exc) -> bool:
@@ -172,10 +187,11 @@ def notification_emails_send(*, notification_ids, claim: str) -> int:
                     connection = get_connection(
                         timeout=settings.EMAIL_TIMEOUT or EMAIL_SMTP_TIMEOUT
                     )
+                subject, body = _email_subject_and_body(note)
                 try:
                     send_mail(
-                        _("[Customer archive] %(message)s") % {"message": note.message[:60]},
-                        _email_body(note),
+                        subject,
+                        body,
                         None,
                         [address],
                         connection=connection,

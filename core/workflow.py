@@ -27,6 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import lines
+
 __all__ = [
     "DomainError",
     "Move",
@@ -234,7 +236,8 @@ def stamp(obj, actor, reason):
     it: a view, the admin, the shell or a Celery task)."""
     if getattr(actor, "is_authenticated", False):
         obj._history_user = actor
-    obj._change_reason = str(reason)[:100]
+    # a product's reason (a Line) is kept as its msgid, shown in the reader's language
+    obj._change_reason = lines.as_text(reason, 100)
 
 
 def save_with_history(obj, *, actor, reason, **kwargs):

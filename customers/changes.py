@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import workflow
+from core.lines import Line
 from core.services import notify
 from core.workflow import DomainError
 
@@ -37,10 +38,10 @@ WORKFLOW = workflow.declare(
 
 def _change_title(customer, changes):
     """“Enterprise data changed: tax registration number, address” — names, never values."""
-    names = ", ".join(str(Customer._meta.get_field(f).verbose_name) for f in changes)
+    names = [Customer._meta.get_field(f).verbose_name for f in changes]
     if customer.kind == Customer.Kind.ENTERPRISE:
-        return _("Enterprise data changed: %(fields)s") % {"fields": names}
-    return _("Customer data changed: %(fields)s") % {"fields": names}
+        return Line("Enterprise data changed: %(fields)s", fields=names)
+    return Line("Customer data changed: %(fields)s", fields=names)
 
 
 def customer_update(*, customer: Customer, data: dict, actor, dossier: Dossier, reason=""):
@@ -87,8 +88,11 @@ def change_request_create(*, dossier, customer, changes, reason, actor) -> Chang
         managers = permissions.who_is_told(dossier, perm=APPROVE, exclude=actor)
         notify(
             managers,
-            _("Change of %(customer)s in %(number)s awaits approval.")
-            % {"customer": customer.name, "number": dossier.archive_number},
+            Line(
+                "Change of %(customer)s in %(number)s awaits approval.",
+                customer=customer.name,
+                number=dossier.archive_number,
+            ),
             reverse("customers:change_request_detail", args=[request.pk]),
             about=dossier,
         )
@@ -141,12 +145,12 @@ def change_request_approve(*, change_request: ChangeRequest, actor, note="") -> 
             customer,
             kind=DossierEvent.Kind.CUSTOMER,
             title=_change_title(customer, cr.changes),
-            detail=_("Change request #%(id)s: %(reason)s") % {"id": cr.pk, "reason": cr.reason},
+            detail=Line("Change request #%(id)s: %(reason)s", id=cr.pk, reason=cr.reason),
             actor=actor,
         )
         notify(
             [cr.requested_by],
-            _("Your change of %(customer)s was approved.") % {"customer": customer.name},
+            Line("Your change of %(customer)s was approved.", customer=customer.name),
             reverse("customers:dossier_detail", args=[cr.dossier_id]),
             about=cr.dossier,
         )
@@ -161,8 +165,11 @@ def change_request_reject(*, change_request: ChangeRequest, actor, note) -> Chan
         cr = _decided(change_request, Status.REJECTED, actor=actor, note=note)
         notify(
             [cr.requested_by],
-            _("Your change of %(customer)s was rejected: %(note)s")
-            % {"customer": cr.customer.name, "note": note},
+            Line(
+                "Your change of %(customer)s was rejected: %(note)s",
+                customer=cr.customer.name,
+                note=note,
+            ),
             reverse("customers:change_request_detail", args=[cr.pk]),
             about=cr.dossier,
         )

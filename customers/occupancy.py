@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import lines, workflow
 from core import permissions as gate
-from core import workflow
+from core.lines import Line, choice
 from core.services import notify
 from core.workflow import DomainError
 
@@ -84,8 +85,11 @@ def move_in_record(
             dossier=dossier,
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,
-            title=_("Move-in of %(customer)s recorded (%(role)s)")
-            % {"customer": customer.name, "role": occupancy.get_role_display()},
+            title=Line(
+                "Move-in of %(customer)s recorded (%(role)s)",
+                customer=customer.name,
+                role=choice(occupancy, "role"),
+            ),
             detail=note,
             actor=actor,
             occurred_on=moved_in,
@@ -95,8 +99,11 @@ def move_in_record(
         verifiers = permissions.who_is_told(dossier, perm=VERIFY, exclude=recorder or actor)
         notify(
             verifiers,
-            _("Move-in of %(customer)s into %(number)s awaits verification.")
-            % {"customer": customer.name, "number": dossier.archive_number},
+            Line(
+                "Move-in of %(customer)s into %(number)s awaits verification.",
+                customer=customer.name,
+                number=dossier.archive_number,
+            ),
             link,
             about=dossier,
         )
@@ -113,7 +120,7 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             occupancy,
             Status.ACTIVE if approve else Status.REJECTED,
             actor=actor,
-            reason=_("Verified") if approve else _("Rejected at verification"),
+            reason=Line("Verified") if approve else Line("Rejected at verification"),
             already_locked=True,
             verified_by=actor,
             verified_at=timezone.now(),
@@ -123,7 +130,7 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             customer = Customer.objects.select_for_update().get(pk=occupancy.customer_id)
             if not customer.locked:
                 customer.locked = True
-                customer._change_reason = _("Locked at verification")
+                customer._change_reason = lines.as_text(Line("Locked at verification"), 100)
                 customer.save(update_fields=["locked"])
         refresh_dossier_status(occupancy.dossier)
         record_event(
@@ -131,11 +138,10 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,
             title=(
-                _("Move-in of %(customer)s verified")
+                Line("Move-in of %(customer)s verified", customer=occupancy.customer.name)
                 if approve
-                else _("Move-in of %(customer)s rejected")
-            )
-            % {"customer": occupancy.customer.name},
+                else Line("Move-in of %(customer)s rejected", customer=occupancy.customer.name)
+            ),
             detail=note,
             actor=actor,
             record=occupancy,
@@ -143,11 +149,10 @@ def occupancy_verify(*, occupancy: Occupancy, actor, approve=True, note="") -> O
         notify(
             [occupancy.recorded_by],
             (
-                _("Move-in of %(customer)s verified.")
+                Line("Move-in of %(customer)s verified.", customer=occupancy.customer.name)
                 if approve
-                else _("Move-in of %(customer)s rejected.")
-            )
-            % {"customer": occupancy.customer.name},
+                else Line("Move-in of %(customer)s rejected.", customer=occupancy.customer.name)
+            ),
             reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
             about=occupancy.dossier,
         )
@@ -168,7 +173,7 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
             occupancy,
             Status.MOVED_OUT,
             actor=actor,
-            reason=_("Moved out"),
+            reason=Line("Moved out"),
             already_locked=True,
             moved_out=moved_out,
             closed_by=actor,
@@ -179,8 +184,11 @@ def occupancy_move_out(*, occupancy: Occupancy, moved_out, actor, note="") -> Oc
             dossier=occupancy.dossier,
             section=occupancy,
             kind=DossierEvent.Kind.OCCUPANCY,
-            title=_("%(customer)s moved out; section %(n)s closed")
-            % {"customer": occupancy.customer.name, "n": occupancy.section_number},
+            title=Line(
+                "%(customer)s moved out; section %(n)s closed",
+                customer=occupancy.customer.name,
+                n=occupancy.section_number,
+            ),
             detail=note,
             actor=actor,
             occurred_on=moved_out,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line
 from core.services import notify
 from core.workflow import DomainError
 
@@ -72,21 +73,21 @@ def move_in_refer(
         if deciders:
             notify(
                 deciders,
-                _(
+                Line(
                     "A move-in into %(unit)s awaits your decision: the customer is on file in "
-                    "another dossier."
-                )
-                % {"unit": unit},
+                    "another dossier.",
+                    unit=unit,
+                ),
                 link,
             )
         else:  # nobody may see the customer: managers learn that a decision waits, not whom
             notify(
                 permissions.who_is_told(None, perm=DECIDE),
-                _(
+                Line(
                     "A move-in into %(unit)s awaits a manager who may see the customer on file: "
-                    "ask the administrator for access."
-                )
-                % {"unit": unit},
+                    "ask the administrator for access.",
+                    unit=unit,
+                ),
                 link,
             )
     return referral
@@ -124,7 +125,7 @@ def referral_accept(*, referral: MoveInReferral, actor, note="") -> MoveInReferr
             referral,
             Status.ACCEPTED,
             actor=actor,
-            reason=note or _("Accepted"),
+            reason=note or Line("Accepted"),
             already_locked=True,
             decided_by=actor,
             decided_at=timezone.now(),
@@ -133,11 +134,11 @@ def referral_accept(*, referral: MoveInReferral, actor, note="") -> MoveInReferr
         )
         notify(
             [referral.requested_by],
-            _(
+            Line(
                 "Your move-in into %(unit)s was accepted with the customer on file; it awaits "
-                "verification."
-            )
-            % {"unit": referral.unit},
+                "verification.",
+                unit=referral.unit,
+            ),
             reverse("customers:dossier_detail", args=[occupancy.dossier_id]),
             about=occupancy.dossier,
         )
@@ -162,8 +163,11 @@ def referral_reject(*, referral: MoveInReferral, actor, note) -> MoveInReferral:
         )
         notify(
             [referral.requested_by],
-            _("Your move-in into %(unit)s was not accepted: %(note)s")
-            % {"unit": referral.unit, "note": note},
+            Line(
+                "Your move-in into %(unit)s was not accepted: %(note)s",
+                unit=referral.unit,
+                note=note,
+            ),
             reverse("customers:referral_detail", args=[referral.pk]),
         )
     return referral

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import lines
 from core import permissions as gate
+from core.lines import Line, choice
 from core.models import AccessLog
 from core.services import log_access
 from core.workflow import DomainError
@@ -85,8 +87,11 @@ def contact_add(*, customer: Customer, data: dict, actor) -> Contact:
         customer_events(
             customer,
             kind=DossierEvent.Kind.CONTACT,
-            title=_("Contact added: %(name)s (%(kind)s)")
-            % {"name": contact.name, "kind": contact.get_kind_display()},
+            title=Line(
+                "Contact added: %(name)s (%(kind)s)",
+                name=contact.name,
+                kind=choice(contact, "kind"),
+            ),
             actor=actor,
             occurred_on=contact.valid_from,
         )
@@ -105,13 +110,17 @@ def contact_replace(*, contact: Contact, data: dict, actor) -> Contact:
         new.full_clean()
         new.save()
         old.valid_until, old.replaced_by = new.valid_from, new
-        old._change_reason = _("Replaced by %(name)s") % {"name": new.name}
+        old._change_reason = lines.as_text(Line("Replaced by %(name)s", name=new.name), 100)
         old.save(update_fields=["valid_until", "replaced_by"])
         customer_events(
             old.customer,
             kind=DossierEvent.Kind.CONTACT,
-            title=_("Contact changed: %(old)s → %(new)s (%(kind)s)")
-            % {"old": old.name, "new": new.name, "kind": new.get_kind_display()},
+            title=Line(
+                "Contact changed: %(old)s → %(new)s (%(kind)s)",
+                old=old.name,
+                new=new.name,
+                kind=choice(new, "kind"),
+            ),
             actor=actor,
             occurred_on=new.valid_from,
         )
@@ -128,8 +137,11 @@ def household_member_add(*, customer: Customer, data: dict, actor) -> HouseholdM
         customer_events(
             customer,
             kind=DossierEvent.Kind.HOUSEHOLD,
-            title=_("%(name)s joined the household (%(relation)s)")
-            % {"name": member.name, "relation": member.relation},
+            title=Line(
+                "%(name)s joined the household (%(relation)s)",
+                name=member.name,
+                relation=member.relation,
+            ),
             actor=actor,
             occurred_on=member.joined_on,
         )
@@ -141,13 +153,13 @@ def household_member_leave(*, member: HouseholdMember, left_on, actor) -> Househ
     if member.left_on:
         raise DomainError(_("This member has already left the household."))
     member.left_on = left_on
-    member._change_reason = _("Left the household")
+    member._change_reason = lines.as_text(Line("Left the household"), 100)
     with transaction.atomic():
         member.save(update_fields=["left_on"])
         customer_events(
             member.customer,
             kind=DossierEvent.Kind.HOUSEHOLD,
-            title=_("%(name)s left the household") % {"name": member.name},
+            title=Line("%(name)s left the household", name=member.name),
             actor=actor,
             occurred_on=left_on,
         )

@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core import lines
+
 from .models import DossierEvent
 
 Kind = DossierEvent.Kind  # the customers app's own kinds; see event_kinds for the others
@@ -35,14 +37,20 @@ def attachable_records() -> dict[str, str]:
 def record_event(
     *, dossier, kind, title, actor=None, occurred_on=None, detail="", record=None, section=None
 ) -> DossierEvent:
-    """Write one line of the dossier's timeline. ``record`` is the object the event is about."""
+    """Write one line of the dossier's timeline. ``record`` is the object the event is about.
+    ``title`` and ``detail`` are ``core.lines.Line``s, shown in the reader's language (a text
+    is kept as it is: a note typed by a person)."""
+    title, title_line = lines.split(title, 200)
+    detail, detail_line = lines.split(detail, 500)
     event = DossierEvent(
         dossier=dossier,
         section=section if section is not None else _section_of(record, dossier),
         kind=kind,
         occurred_on=occurred_on or timezone.localdate(),
-        title=str(title)[:200],
-        detail=str(detail)[:500],
+        title=title,
+        detail=detail,
+        title_line=title_line,
+        detail_line=detail_line,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if record is not None:

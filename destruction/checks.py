@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.handover.models import HandoverItem
@@ -94,7 +95,7 @@ def blockers(documents, *, batch=None, today=None, due=True) -> dict[int, str]:
             add(d.pk, _("kept permanently"))
         elif due and (state.due_on is None or state.due_on > today):
             if state.due_on:
-                add(d.pk, _("not due until %(day)s") % {"day": state.due_on.isoformat()})
+                add(d.pk, _("not due until %(day)s") % {"day": date_format(state.due_on)})
             else:
                 add(d.pk, _("not due: %(why)s") % {"why": state.basis})
     return reasons

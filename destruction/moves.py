@@ -3,6 +3,7 @@ make each move, from which status, under which guard. ``destruction.batches.serv
 ``destruction.execution.services`` make them; the batch page offers them (``allowed_moves``)."""
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core import workflow
@@ -38,7 +39,7 @@ def _execute_guard(user, batch):
         return _("Plan the destruction first: its method, place and witnesses.")
     if batch.executable_from and timezone.now() < batch.executable_from:
         return _("The waiting period runs until %(when)s: the batch can still be withdrawn.") % {
-            "when": timezone.localtime(batch.executable_from).strftime("%Y-%m-%d %H:%M")
+            "when": date_format(timezone.localtime(batch.executable_from), "DATETIME_FORMAT")
         }
     return None
 

@@ -9,7 +9,7 @@ the documents, inside their transaction.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import workflow
+from core import lines, workflow
 from core.workflow import DomainError
 
 from .models import Document
@@ -22,7 +22,10 @@ def record_history(model, objects, *, actor, reason, created=False):
     one per object, naming ``actor`` and ``reason``."""
     if objects:
         model.history.bulk_history_create(
-            objects, update=not created, default_user=actor, default_change_reason=str(reason)
+            objects,
+            update=not created,
+            default_user=actor,
+            default_change_reason=lines.as_text(reason, 100),
         )
 
 

@@ -15,7 +15,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from core.lines import Line
 
 from .models import Document
 
@@ -123,8 +124,11 @@ def notify_problems(report: IntegrityReport) -> list:
     from customers.permissions import who_is_told
 
     people = who_is_told(None, roles=(Role.ARCHIVIST, Role.ADMIN))
-    message = _(
+    message = Line(
         "File integrity check: %(missing)d missing and %(changed)d changed of %(total)d "
-        "stored files. Check the documents and restore them from the backup."
-    ) % {"missing": len(report.missing), "changed": len(report.changed), "total": report.total}
+        "stored files. Check the documents and restore them from the backup.",
+        missing=len(report.missing),
+        changed=len(report.changed),
+        total=report.total,
+    )
     return notify(people, message, _admin_document_list())

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import lines
 from core import permissions as gate
+from core.lines import Line
 from core.roles import Role
 from core.services import notify
 from core.workflow import DomainError
@@ -58,8 +60,11 @@ def document_record(
         if tell_archivists:
             notify(
                 who_is_told(dossier, roles=(Role.ARCHIVIST,), exclude=actor),
-                _("%(number)s: %(title)s was recorded and awaits filing.")
-                % {"number": dossier.archive_number, "title": document.title},
+                Line(
+                    "%(number)s: %(title)s was recorded and awaits filing.",
+                    number=dossier.archive_number,
+                    title=document.title,
+                ),
                 f"{reverse('documents:filing')}?{urlencode({'q': dossier.archive_number})}",
                 about=dossier,
             )
@@ -90,7 +95,7 @@ def document_attach_file(*, document, upload, actor) -> Document:
         if document.file:
             raise DomainError(_("This document already has a file; files are never replaced."))
         store(document, upload, checked)
-        document._change_reason = _("File attached")
+        document._change_reason = lines.as_text(Line("File attached"), 100)
         document.save()
     return document
 
@@ -136,7 +141,7 @@ def documents_file(*, box: Box, documents, actor) -> list[Document]:
                 [d],
                 Document.Status.FILED,
                 actor=actor,
-                reason=_("Filed in box %(box)s") % {"box": box},
+                reason=Line("Filed in box %(box)s", box=box),
                 box=box,
                 item_number=last + offset,
                 filed_at=now,
@@ -165,8 +170,11 @@ def inspection_record(*, data: dict, actor) -> StorageInspection:
         if inspection.has_problems:
             notify(
                 who_is_told(None, roles=(Role.ARCHIVIST, Role.MANAGER), exclude=actor),
-                _("Storage inspection of %(room)s found problems: %(findings)s")
-                % {"room": inspection.room, "findings": inspection.findings[:100]},
+                Line(
+                    "Storage inspection of %(room)s found problems: %(findings)s",
+                    room=inspection.room,
+                    findings=inspection.findings[:100],
+                ),
                 reverse("documents:inspection_list"),
             )
     return inspection

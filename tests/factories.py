@@ -34,3 +34,23 @@ def user_with_role(role, **kwargs):
     kwargs.setdefault("username", f"{Role(role).value}-{UserFactory._meta.next_sequence()}")
     kwargs.setdefault("is_staff", Role(role) == Role.ADMIN)
     return UserFactory(roles=[role], **kwargs)
+
+
+def notified(text, **lookup):
+    """The notifications (of ``lookup``) whose message says ``text`` as a reader in the active
+    language reads it: their message is a line (core.lines), said in the reader's language."""
+    from core.models import Notification
+
+    return [n for n in Notification.objects.filter(**lookup) if text in n.display_message]
+
+
+def told(text, **lookup):
+    """The ids of the people told ``text`` (see ``notified``)."""
+    return {n.recipient_id for n in notified(text, **lookup)}
+
+
+def said(reason):
+    """A history row's reason as its reader sees it in the active language."""
+    from core.lines import from_text
+
+    return from_text(reason)

@@ -56,3 +56,12 @@ def verbose_name_of(obj):
         return obj._meta.verbose_name
     except AttributeError:
         return ""
+
+
+@register.filter
+def said(text):
+    """A history row's reason in the reader's language: the product's own reasons are kept as
+    lines (core.lines), a reason typed by a person is shown as typed."""
+    from core.lines import from_text
+
+    return from_text(text)

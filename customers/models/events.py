@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import lines
+
 from .. import event_kinds
 from .dossiers import Dossier
 from .sections import Occupancy
@@ -43,6 +45,10 @@ class DossierEvent(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     title = models.CharField(_("title"), max_length=200)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    # the same lines as msgid and parameters (core.lines), said in the reader's language; the
+    # text columns keep them in the default language (search, admin, rows written before)
+    title_line = models.JSONField(_("title (line)"), null=True, blank=True, editable=False)
+    detail_line = models.JSONField(_("detail (line)"), null=True, blank=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -79,3 +85,12 @@ class DossierEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_on} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (the stored text for a row without a line)."""
+        return lines.render(self.title_line, fallback=self.title)
+
+    @property
+    def display_detail(self) -> str:
+        return lines.render(self.detail_line, fallback=self.detail)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from core.choices import Retention
+from core.lines import Line
 from core.permissions import holders_of
 from core.roles import Role
 from core.workflow import DomainError
@@ -132,7 +133,7 @@ def _add(batch, documents, *, actor) -> list[BatchItem]:
         raise DomainError(
             _("Another batch has just taken one of these documents; reload the page.")
         ) from None
-    record_history(BatchItem, items, actor=actor, reason=_("Added to the batch"), created=True)
+    record_history(BatchItem, items, actor=actor, reason=Line("Added to the batch"), created=True)
     return items
 
 
@@ -155,12 +156,12 @@ def batch_open(*, title, documents, actor, members=(), members_note="", note="")
             appraisal_note=(note or "").strip(),
         )
         # its first history row names the opener too
-        workflow.save_with_history(batch, actor=actor, reason=_("Batch opened"))
+        workflow.save_with_history(batch, actor=actor, reason=Line("Batch opened"))
         batch.number = f"XH{timezone.localdate():%Y}-{batch.pk:04d}"
         Batch.objects.filter(pk=batch.pk).update(number=batch.number)
         batch.members.set({actor.pk, *(getattr(m, "pk", m) for m in members)})
         _add(batch, documents, actor=actor)
-        workflow.save_with_history(batch, actor=actor, reason=_("Batch opened"))
+        workflow.save_with_history(batch, actor=actor, reason=Line("Batch opened"))
     return batch
 
 
@@ -190,7 +191,7 @@ def batch_remove_item(*, item, actor) -> None:
             open=False, state=BatchItem.State.BLOCKED, blocked_reason=_("Taken out at appraisal")
         )
         item.refresh_from_db()
-        record_history(BatchItem, [item], actor=actor, reason=_("Taken out at appraisal"))
+        record_history(BatchItem, [item], actor=actor, reason=Line("Taken out at appraisal"))
 
 
 def item_engineering_opinion(*, item, opinion, actor) -> BatchItem:
@@ -213,7 +214,7 @@ def item_engineering_opinion(*, item, opinion, actor) -> BatchItem:
         workflow.save_with_history(
             stored,
             actor=actor,
-            reason=_("Engineering opinion"),
+            reason=Line("Engineering opinion"),
             update_fields=["engineering_opinion", "engineering_by", "engineering_at"],
         )
     return stored
@@ -252,7 +253,7 @@ def item_decide(
         workflow.save_with_history(
             stored,
             actor=actor,
-            reason=_("Decision: %(decision)s") % {"decision": decision.label},
+            reason=Line("Decision: %(decision)s", decision=decision.label),
             update_fields=[
                 "decision",
                 "keep_years",
@@ -296,12 +297,12 @@ def batch_submit(*, batch, actor) -> Batch:
                 % {"n": len(missing)}
             )
         require_documents(actor, APPRAISE, [i.document for i in items])
-        message = _("Destruction batch %(number)s awaits your approval") % {"number": batch.number}
+        message = Line("Destruction batch %(number)s awaits your approval", number=batch.number)
         return workflow.transition(
             batch,
             S.SUBMITTED,
             actor=actor,
-            reason=_("Submitted for approval"),
+            reason=Line("Submitted for approval"),
             already_locked=True,
             submitted_at=timezone.now(),
             tell=[(_managers(batch), message, batch_link(batch))],
@@ -324,7 +325,7 @@ def _apply_decisions(batch, items, *, actor, today) -> None:
             Document,
             documents,
             actor=actor,
-            reason=_("Kept permanently at appraisal %(number)s") % {"number": batch.number},
+            reason=Line("Kept permanently at appraisal %(number)s", number=batch.number),
         )
     for item in leaving:
         years = UNDECIDED_YEARS if item.decision == Decision.UNDECIDED else item.keep_years
@@ -361,12 +362,13 @@ def batch_approve(*, batch, actor, note="") -> Batch:
         told = [
             (
                 [batch.created_by, *heads],
-                _("Destruction batch %(number)s is approved: %(n)s items to destroy after %(day)s")
-                % {
-                    "number": batch.number,
-                    "n": len(destroy),
-                    "day": timezone.localtime(now + waiting).strftime("%Y-%m-%d"),
-                },
+                Line(
+                    "Destruction batch %(number)s is approved: %(n)s items to destroy after "
+                    "%(day)s",
+                    number=batch.number,
+                    n=len(destroy),
+                    day=timezone.localdate(now + waiting),
+                ),
                 link,
             )
         ]
@@ -374,7 +376,7 @@ def batch_approve(*, batch, actor, note="") -> Batch:
             batch,
             S.APPROVED,
             actor=actor,
-            reason=_("Approved"),
+            reason=Line("Approved"),
             already_locked=True,
             tell=told,
             approved_by=actor,
@@ -387,7 +389,7 @@ def batch_approve(*, batch, actor, note="") -> Batch:
                 batch,
                 S.COMPLETED,
                 actor=actor,
-                reason=_("Nothing to destroy: every item kept or undecided"),
+                reason=Line("Nothing to destroy: every item kept or undecided"),
                 already_locked=True,
                 completed_at=now,
             )
@@ -405,13 +407,16 @@ def batch_send_back(*, batch, actor, reason) -> Batch:
             batch,
             S.DRAFT,
             actor=actor,
-            reason=_("Sent back: %(reason)s") % {"reason": reason},
+            reason=Line("Sent back: %(reason)s", reason=reason),
             already_locked=True,
             tell=[
                 (
                     [batch.created_by],
-                    _("Destruction batch %(number)s was sent back: %(reason)s")
-                    % {"number": batch.number, "reason": reason},
+                    Line(
+                        "Destruction batch %(number)s was sent back: %(reason)s",
+                        number=batch.number,
+                        reason=reason,
+                    ),
                     batch_link(batch),
                 )
             ],
@@ -429,7 +434,7 @@ def batch_withdraw(*, batch, actor, reason) -> Batch:
         batch = workflow.lock_for_move(actor, batch, "withdraw")
         items = list(batch.items.filter(open=True))
         BatchItem.objects.filter(pk__in=[i.pk for i in items]).update(open=False)
-        record_history(BatchItem, items, actor=actor, reason=_("Batch withdrawn"))
+        record_history(BatchItem, items, actor=actor, reason=Line("Batch withdrawn"))
         people = {batch.created_by, *(w.user for w in batch.witnesses.select_related("user"))}
         if batch.approved_by:
             people.add(batch.approved_by)
@@ -438,7 +443,7 @@ def batch_withdraw(*, batch, actor, reason) -> Batch:
             batch,
             S.WITHDRAWN,
             actor=actor,
-            reason=_("Withdrawn: %(reason)s") % {"reason": reason},
+            reason=Line("Withdrawn: %(reason)s", reason=reason),
             already_locked=True,
             withdrawn_by=actor,
             withdrawn_at=timezone.now(),
@@ -446,8 +451,11 @@ def batch_withdraw(*, batch, actor, reason) -> Batch:
             tell=[
                 (
                     list(people),
-                    _("Destruction batch %(number)s was withdrawn: %(reason)s")
-                    % {"number": batch.number, "reason": reason},
+                    Line(
+                        "Destruction batch %(number)s was withdrawn: %(reason)s",
+                        number=batch.number,
+                        reason=reason,
+                    ),
                     batch_link(batch),
                 )
             ],

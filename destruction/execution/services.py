@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import safeguards, workflow
+from core.lines import Line
 from core.permissions import (
     WRONG_PASSWORD_MINUTES,
     WRONG_PASSWORDS,
@@ -135,7 +136,7 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
                 workflow.save_with_history(
                     witness,
                     actor=actor,
-                    reason=_("No longer a witness"),
+                    reason=Line("No longer a witness"),
                     update_fields=["released"],
                 )
         for person in people:
@@ -143,25 +144,29 @@ def batch_schedule(*, batch, actor, planned_on, method, place, witnesses) -> Bat
             if witness.released:
                 witness.released = False
                 workflow.save_with_history(
-                    witness, actor=actor, reason=_("Named a witness"), update_fields=["released"]
+                    witness, actor=actor, reason=Line("Named a witness"), update_fields=["released"]
                 )
             elif created:
                 record_history(
-                    Witness, [witness], actor=actor, reason=_("Named a witness"), created=True
+                    Witness, [witness], actor=actor, reason=Line("Named a witness"), created=True
                 )
         batch.planned_on, batch.method, batch.place = planned_on, method, place[:200]
         workflow.save_with_history(
             batch,
             actor=actor,
-            reason=_("Destruction planned"),
+            reason=Line("Destruction planned"),
             update_fields=["planned_on", "method", "place"],
         )
         from core.services import notify
 
         notify(
             [p for p in people if p.pk not in kept],
-            _("You are a witness of destruction batch %(number)s on %(day)s at %(place)s")
-            % {"number": batch.number, "day": planned_on.isoformat(), "place": place},
+            Line(
+                "You are a witness of destruction batch %(number)s on %(day)s at %(place)s",
+                number=batch.number,
+                day=planned_on,
+                place=place,
+            ),
             batch_link(batch),
         )
     return batch
@@ -205,7 +210,7 @@ def _leave(items, reasons, *, actor):
         workflow.save_with_history(
             item,
             actor=actor,
-            reason=_("Left the batch: %(reason)s") % {"reason": reason},
+            reason=Line("Left the batch: %(reason)s", reason=reason),
             update_fields=["state", "open", "blocked_reason"],
         )
         left.append(item)
@@ -246,14 +251,17 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             workflow.save_with_history(
                 witness,
                 actor=witness.user,
-                reason=_("Witnessed"),
+                reason=Line("Witnessed"),
                 update_fields=["confirmed_at"],
             )
         tell = [
             (
                 _told_of(batch, exclude=actor),
-                _("Destruction batch %(number)s is being destroyed by %(who)s")
-                % {"number": batch.number, "who": actor},
+                Line(
+                    "Destruction batch %(number)s is being destroyed by %(who)s",
+                    number=batch.number,
+                    who=actor,
+                ),
                 batch_link(batch),
             )
         ]
@@ -261,14 +269,14 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             tell.append(
                 (
                     _told_of(batch),
-                    _("%(n)s items left destruction batch %(number)s: %(list)s")
-                    % {
-                        "n": len(left),
-                        "number": batch.number,
-                        "list": "；".join(
+                    Line(
+                        "%(n)s items left destruction batch %(number)s: %(list)s",
+                        n=len(left),
+                        number=batch.number,
+                        list="；".join(
                             f"{i.reference or i.title}: {i.blocked_reason}" for i in left
                         ),
-                    },
+                    ),
                     batch_link(batch),
                 )
             )
@@ -276,8 +284,10 @@ def batch_execute(*, batch, actor, passwords) -> Batch:
             batch,
             S.EXECUTING,
             actor=actor,
-            reason=_("Destruction started before %(names)s")
-            % {"names": "、".join(str(w.user) for w in witnesses)},
+            reason=Line(
+                "Destruction started before %(names)s",
+                names=[str(w.user) for w in witnesses],
+            ),
             already_locked=True,
             tell=tell,
             executed_by=actor,
@@ -332,7 +342,7 @@ def _destroy_chunk(batch_id, size) -> int | None:
         items = [i for i in items if i.state == BatchItem.State.IN]
         if items:
             now = timezone.now()
-            reason = _("Destroyed in batch %(number)s") % {"number": batch.number}
+            reason = Line("Destroyed in batch %(number)s", number=batch.number)
             documents = [i.document for i in items]
             files = [(d.file.storage, d.file.name) for d in documents if d.file]
             documents_move(
@@ -379,8 +389,11 @@ def _complete(batch_id) -> Batch | None:
             record_event(
                 dossier=group[0].dossier,
                 kind=Kind.DESTROYED,
-                title=_("%(n)s documents destroyed in batch %(number)s")
-                % {"n": len(group), "number": batch.number},
+                title=Line(
+                    "%(n)s documents destroyed in batch %(number)s",
+                    n=len(group),
+                    number=batch.number,
+                ),
                 detail="；".join(i.title for i in group),
                 actor=batch.executed_by,
                 record=batch,
@@ -394,7 +407,7 @@ def _complete(batch_id) -> Batch | None:
             batch,
             S.COMPLETED,
             actor=batch.executed_by,
-            reason=_("Destroyed: %(n)s items") % {"n": len(destroyed)},
+            reason=Line("Destroyed: %(n)s items", n=len(destroyed)),
             already_locked=True,
             completed_at=now,
             register_file=batch.register_file.name,
@@ -402,8 +415,11 @@ def _complete(batch_id) -> Batch | None:
             tell=[
                 (
                     list(people.values()),
-                    _("Destruction batch %(number)s is completed: %(n)s items destroyed")
-                    % {"number": batch.number, "n": len(destroyed)},
+                    Line(
+                        "Destruction batch %(number)s is completed: %(n)s items destroyed",
+                        number=batch.number,
+                        n=len(destroyed),
+                    ),
                     batch_link(batch),
                 )
             ],
@@ -431,11 +447,12 @@ def _backup_first(batch_id) -> str:
         heads = {u.pk: u for u in [batch.executed_by, *holders_of(EXECUTE)] if u is not None}
         notify(
             list(heads.values()),
-            _(
+            Line(
                 "Destruction batch %(number)s has not started: no backup could be made first: "
-                "%(error)s It starts when it is resumed."
-            )
-            % {"number": batch.number, "error": str(exc)[:300]},
+                "%(error)s It starts when it is resumed.",
+                number=batch.number,
+                error=str(exc)[:300],
+            ),
             batch_link(batch),
         )
         return str(exc) or exc.__class__.__name__

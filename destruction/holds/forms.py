@@ -2,6 +2,7 @@
 services' business; their refusals are shown on the form with the input kept)."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import Document
@@ -10,7 +11,7 @@ from documents.models import Document
 class DocumentChoice(forms.ModelChoiceField):
     def label_from_instance(self, document):
         reference = document.reference or "—"
-        return f"{reference} {document.title}（{document.document_date:%Y-%m-%d}）"
+        return f"{reference} {document.title}（{date_format(document.document_date)}）"
 
 
 class HoldPlaceForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.permissions import holders_of
 from core.services import notify
 from core.workflow import DomainError
@@ -56,20 +57,24 @@ def hold_place(*, dossier, reason, actor, document=None) -> Hold:
         if same.exists():
             raise DomainError(_("A hold is already placed on it."))
         hold = Hold(dossier=dossier, document=document, reason=reason[:300], placed_by=actor)
-        workflow.save_with_history(hold, actor=actor, reason=_("Hold placed"))
-        what = document.title if document else _("the whole dossier")
+        workflow.save_with_history(hold, actor=actor, reason=Line("Hold placed"))
+        what = document.title if document else Line("the whole dossier")
         record_event(
             dossier=dossier,
             kind=Kind.HOLD_PLACED,
-            title=_("Legal hold placed on %(what)s") % {"what": what},
+            title=Line("Legal hold placed on %(what)s", what=what),
             detail=reason,
             actor=actor,
             record=hold,
         )
         notify(
             _concerned(hold, exclude=actor),
-            _("A legal hold was placed on %(what)s of dossier %(number)s: %(reason)s")
-            % {"what": what, "number": dossier.archive_number, "reason": reason},
+            Line(
+                "A legal hold was placed on %(what)s of dossier %(number)s: %(reason)s",
+                what=what,
+                number=dossier.archive_number,
+                reason=reason,
+            ),
             _link(hold),
             about=dossier,
         )
@@ -93,14 +98,14 @@ def hold_lift(*, hold, reason, actor) -> Hold:
         workflow.save_with_history(
             stored,
             actor=actor,
-            reason=_("Hold lifted"),
+            reason=Line("Hold lifted"),
             update_fields=["lifted_by", "lifted_at", "lift_reason"],
         )
-        what = stored.document.title if stored.document else _("the whole dossier")
+        what = stored.document.title if stored.document else Line("the whole dossier")
         record_event(
             dossier=stored.dossier,
             kind=Kind.HOLD_LIFTED,
-            title=_("Legal hold lifted from %(what)s") % {"what": what},
+            title=Line("Legal hold lifted from %(what)s", what=what),
             detail=reason,
             actor=actor,
             record=stored,
@@ -110,8 +115,12 @@ def hold_lift(*, hold, reason, actor) -> Hold:
             told.append(stored.placed_by)
         notify(
             told,
-            _("The legal hold on %(what)s of dossier %(number)s was lifted: %(reason)s")
-            % {"what": what, "number": stored.dossier.archive_number, "reason": reason},
+            Line(
+                "The legal hold on %(what)s of dossier %(number)s was lifted: %(reason)s",
+                what=what,
+                number=stored.dossier.archive_number,
+                reason=reason,
+            ),
             _link(stored),
             about=stored.dossier,
         )

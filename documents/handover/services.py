@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line
 from core.roles import Role
 from core.services import notify
 from core.workflow import DomainError
@@ -195,7 +196,7 @@ def handover_create(*, service_centre, period, actor) -> Handover:
                 % {"centre": service_centre, "period": period}
             )
         handover = Handover(service_centre=service_centre, period=period, prepared_by=actor)
-        workflow.save_with_history(handover, actor=actor, reason=_("Handover list opened"))
+        workflow.save_with_history(handover, actor=actor, reason=Line("Handover list opened"))
     return handover
 
 
@@ -254,7 +255,7 @@ def handover_add_dossier(
             [HandoverItem(handover=handover, document=d) for d in documents]
         )
         record_history(
-            HandoverItem, items, actor=actor, reason=_("Added to the handover"), created=True
+            HandoverItem, items, actor=actor, reason=Line("Added to the handover"), created=True
         )
         if gaps:
             entry = f"{dossier.archive_number}: {override_reason}"
@@ -265,8 +266,9 @@ def handover_add_dossier(
             workflow.save_with_history(
                 handover,
                 actor=actor,
-                reason=_("Incomplete dossier %(number)s accepted")
-                % {"number": dossier.archive_number},
+                reason=Line(
+                    "Incomplete dossier %(number)s accepted", number=dossier.archive_number
+                ),
                 update_fields=["override_reason", "override_by"],
             )
     return items
@@ -340,16 +342,19 @@ def handover_submit(*, handover, actor) -> Handover:
             documents,
             Document.Status.IN_HANDOVER,
             actor=actor,
-            reason=_("In handover %(period)s") % {"period": handover.period},
+            reason=Line("In handover %(period)s", period=handover.period),
         )
-        message = _(
-            "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking."
-        ) % {"centre": handover.service_centre, "period": handover.period, "n": len(documents)}
+        message = Line(
+            "%(centre)s has submitted its handover of %(period)s (%(n)d items) for checking.",
+            centre=handover.service_centre,
+            period=handover.period,
+            n=len(documents),
+        )
         workflow.transition(
             handover,
             Status.SUBMITTED,
             actor=actor,
-            reason=_("Submitted for checking"),
+            reason=Line("Submitted for checking"),
             already_locked=True,
             tell=[(_archivists(exclude=actor), message, _link(handover))],
             submitted_at=timezone.now(),
@@ -377,7 +382,7 @@ def handover_check_item(*, item, result, note, actor) -> HandoverItem:
         if updated != 1:
             raise DomainError(workflow.stale_message(handover))
         item.result, item.note, item.handover = result, note, handover
-        record_history(HandoverItem, [item], actor=actor, reason=_("Checked"))
+        record_history(HandoverItem, [item], actor=actor, reason=Line("Checked"))
     return item
 
 
@@ -389,14 +394,15 @@ def handover_mark_checked(*, handover, actor) -> Handover:
         pending = handover.items.filter(result=Result.PENDING).count()
         if pending:
             raise DomainError(_("%(n)d item(s) are not checked yet.") % {"n": pending})
-        message = _(
-            "The archive room has checked the handover of %(period)s; it awaits both signatures."
-        ) % {"period": handover.period}
+        message = Line(
+            "The archive room has checked the handover of %(period)s; it awaits both signatures.",
+            period=handover.period,
+        )
         workflow.transition(
             handover,
             Status.CHECKED,
             actor=actor,
-            reason=_("Checked"),
+            reason=Line("Checked"),
             already_locked=True,
             tell=[
                 (
@@ -466,19 +472,24 @@ def handover_sign(*, handover, side, actor, password) -> Handover:
             others = [handover.prepared_by, handover.centre_signed_by]
         others = [u for u in others if u is not None and u.pk != actor.pk]
         if completed:
-            message = _("The handover of %(period)s is signed by both sides and completed.")
-        else:
-            message = _(
-                "%(name)s has signed the handover of %(period)s; your signature is awaited."
+            message = Line(
+                "The handover of %(period)s is signed by both sides and completed.",
+                period=handover.period,
             )
-        notify(others, message % {"period": handover.period, "name": _name(actor)}, _link(handover))
+        else:
+            message = Line(
+                "%(name)s has signed the handover of %(period)s; your signature is awaited.",
+                period=handover.period,
+                name=_name(actor),
+            )
+        notify(others, message, _link(handover))
     return handover
 
 
 def _complete(handover, *, actor):
     """CHECKED → COMPLETED: accepted documents pass to the archive room, to be filed there."""
     workflow.transition(
-        handover, Status.COMPLETED, actor=actor, reason=_("Completed"), already_locked=True
+        handover, Status.COMPLETED, actor=actor, reason=Line("Completed"), already_locked=True
     )
     items = handover.items.all()
     accepted = list(items.filter(result=Result.ACCEPTED).values_list("document_id", flat=True))
@@ -486,7 +497,7 @@ def _complete(handover, *, actor):
         Document.objects.filter(pk__in=accepted, status=Document.Status.IN_HANDOVER),
         Document.Status.RECEIVED,
         actor=actor,
-        reason=_("Handed over to the archive room (%(period)s)") % {"period": handover.period},
+        reason=Line("Handed over to the archive room (%(period)s)", period=handover.period),
         custody=Document.Custody.ARCHIVE,
         box=None,
         item_number=None,
@@ -496,8 +507,9 @@ def _complete(handover, *, actor):
         handover,
         actor=actor,
         document_ids=kept,
-        reason=_("Not accepted in handover %(period)s; stays at the centre")
-        % {"period": handover.period},
+        reason=Line(
+            "Not accepted in handover %(period)s; stays at the centre", period=handover.period
+        ),
     )
 
 
@@ -524,13 +536,16 @@ def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
     seen = seen if seen in Status.values else handover.status
     _require_send_back(actor, handover)
     reason = (reason or "").strip()
-    note = _("Sent back for corrections")
+    note = Line("Sent back for corrections")
     with transaction.atomic():
         handover = workflow.lock(Handover, handover.pk)
         if handover.status != seen:
             raise DomainError(workflow.stale_message(handover))
         move = _require_send_back(actor, handover)
-        history = {"actor": actor, "reason": f"{note}: {reason}" if reason else note}
+        history = {
+            "actor": actor,
+            "reason": Line("%(what)s: %(note)s", what=note, note=reason) if reason else note,
+        }
         if move == "send_back":
             checker = handover.checked_by
             workflow.transition(
@@ -550,15 +565,18 @@ def handover_send_back(*, handover, actor, reason="", seen=None) -> Handover:
             workflow.transition(
                 handover, Status.DRAFT, already_locked=True, submitted_at=None, **history
             )
-            _documents_back(handover, actor=actor, reason=_("Handover sent back for corrections"))
+            _documents_back(
+                handover, actor=actor, reason=Line("Handover sent back for corrections")
+            )
             people = [handover.prepared_by]
-        message = _("The handover of %(period)s was sent back for corrections by %(name)s.") % {
-            "period": handover.period,
-            "name": _name(actor),
-        }
+        message = Line(
+            "The handover of %(period)s was sent back for corrections by %(name)s.",
+            period=handover.period,
+            name=_name(actor),
+        )
         notify(
             [u for u in people if u.pk != actor.pk],
-            f"{message} {reason}".strip(),
+            Line("%(message)s %(reason)s", message=message, reason=reason) if reason else message,
             _link(handover),
         )
     return handover
@@ -570,9 +588,9 @@ def handover_cancel(*, handover, actor) -> Handover:
     with transaction.atomic():
         handover = workflow.lock_for_move(actor, handover, "cancel")
         workflow.transition(
-            handover, Status.CANCELLED, actor=actor, reason=_("Cancelled"), already_locked=True
+            handover, Status.CANCELLED, actor=actor, reason=Line("Cancelled"), already_locked=True
         )
-        _documents_back(handover, actor=actor, reason=_("Handover cancelled"))
+        _documents_back(handover, actor=actor, reason=Line("Handover cancelled"))
     return handover
 
 
@@ -584,8 +602,7 @@ def handover_remind(*, today=None) -> int:
     with transaction.atomic():
         notes = notify(
             people,
-            _("The half-yearly handover of %(period)s is due.")
-            % {"period": previous_period(today)},
+            Line("The half-yearly handover of %(period)s is due.", period=previous_period(today)),
             reverse("documents:handover_list"),
         )
     return len(notes)

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.permissions import document_visible_to
@@ -58,7 +59,7 @@ def holdings(user) -> list[str]:
                 "number": row["loan__number"] or f"#{row['loan_id']}",
                 "dossier": row["loan__dossier__archive_number"],
                 "n": row["n"],
-                "due": f"{row['loan__due_on']:%Y-%m-%d}" if row["loan__due_on"] else "—",
+                "due": date_format(row["loan__due_on"]) if row["loan__due_on"] else "—",
             }
         )
     copies = _copies_held(user).values(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier
 from customers.timeline import record_event
@@ -118,19 +119,23 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
                 made_by=actor,
                 **values,
             )
-            workflow.save_with_history(record, actor=actor, reason=_("Copies made"))
+            workflow.save_with_history(record, actor=actor, reason=Line("Copies made"))
             made.append(record)
         held = sum(r.count for r in made if r.status == S.HELD)
         total = sum(r.count for r in made)
-        message = _("The copies of loan %(number)s are ready: %(n)s.") % {
-            "number": loan.number,
-            "n": total,
-        }
+        message = Line(
+            "The copies of loan %(number)s are ready: %(n)s.", number=loan.number, n=total
+        )
         if held:
-            message += " " + _(
-                "%(n)s hold personal data: return them to the archive room or have them "
-                "destroyed when they have served."
-            ) % {"n": held}
+            message = Line(
+                "%(ready)s %(held)s",
+                ready=message,
+                held=Line(
+                    "%(n)s hold personal data: return them to the archive room or have them "
+                    "destroyed when they have served.",
+                    n=held,
+                ),
+            )
         holders = {r.holder.pk: r.holder for r in made if r.holder is not None}
         if loan.borrower_id:
             holders.setdefault(loan.borrower_id, loan.borrower)
@@ -138,15 +143,19 @@ def copies_make(*, loan, actor, copies) -> list[CopyRecord]:
             loan,
             Loan.Status.COPIED,
             actor=actor,
-            reason=_("Copies made: %(n)s") % {"n": total},
+            reason=Line("Copies made: %(n)s", n=total),
             already_locked=True,
             tell=[(list(holders.values()), message, loan_link(loan), loan.dossier)],
         )
         record_event(
             dossier=loan.dossier,
             kind=Kind.COPIES_MADE,
-            title=_("Loan %(number)s: %(n)s copies made, %(held)s followed (personal data)")
-            % {"number": loan.number, "n": total, "held": held},
+            title=Line(
+                "Loan %(number)s: %(n)s copies made, %(held)s followed (personal data)",
+                number=loan.number,
+                n=total,
+                held=held,
+            ),
             actor=actor,
             record=loan,
         )
@@ -166,12 +175,12 @@ def copy_close(*, copy, actor, to, note="") -> CopyRecord:
         copy = workflow.lock_for_move(
             actor, copy, to, related=("loan", "loan__dossier", "document", "holder")
         )
-        reason = _("Copy returned") if to == "returned" else _("Copy destroyed")
+        reason = Line("Copy returned") if to == "returned" else Line("Copy destroyed")
         return workflow.transition(
             copy,
             CLOSE_MOVES[to],
             actor=actor,
-            reason=reason + (f": {note}" if note else ""),
+            reason=Line("%(what)s: %(note)s", what=reason, note=note) if note else reason,
             already_locked=True,
             closed_by=actor,
             closed_at=timezone.now(),

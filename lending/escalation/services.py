@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.services import notify
 from core.workflow import DomainError
 from customers.timeline import record_event
@@ -167,18 +168,18 @@ def _send_due(pk, today, heads):
             workflow.save_with_history(
                 loan,
                 actor=None,
-                reason=_("Escalated: out more than 15 days without renewal"),
+                reason=Line("Escalated: out more than 15 days without renewal"),
                 update_fields=["escalated"],
             )
             record_event(
                 dossier=loan.dossier,
                 kind=Kind.LOAN_ESCALATED,
-                title=_("Loan %(number)s escalated: %(who)s, out since %(start)s without renewal")
-                % {
-                    "number": loan.number,
-                    "who": loan.borrower_label,
-                    "start": f"{loan.period_start:%Y-%m-%d}",
-                },
+                title=Line(
+                    "Loan %(number)s escalated: %(who)s, out since %(start)s without renewal",
+                    number=loan.number,
+                    who=loan.borrower_label,
+                    start=loan.period_start,
+                ),
                 record=loan,
                 occurred_on=today,
             )
@@ -204,19 +205,30 @@ def _people(loan, level, heads) -> list:
 
 
 def _message(loan, level):
+    if loan.period_start is None or loan.due_on is None:
+        # a loan out always has both: a damaged row fails here (and is logged), it is never
+        # told about with an empty date
+        raise ValueError(f"loan {loan.pk} has no period start or due date")
     values = {
         "number": loan.number,
-        "due": f"{loan.due_on:%Y-%m-%d}",
+        "due": loan.due_on,
         "who": loan.borrower_label,
-        "start": f"{loan.period_start:%Y-%m-%d}",
+        "start": loan.period_start,
     }
     if level == L.REMINDER:
-        text = _("Loan %(number)s is due today (%(due)s): return the items or renew the loan.")
-    elif level == L.OVERDUE:
-        text = _("Loan %(number)s was due on %(due)s: renew it or return the items now.")
-    else:
-        text = _(
-            "Loan %(number)s of %(who)s has been out since %(start)s, more than 15 days without "
-            "renewal: escalated for accountability."
+        text = Line(
+            "Loan %(number)s is due today (%(due)s): return the items or renew the loan.",
+            **values,
         )
-    return text % values, loan_link(loan)
+    elif level == L.OVERDUE:
+        text = Line(
+            "Loan %(number)s was due on %(due)s: renew it or return the items now.",
+            **values,
+        )
+    else:
+        text = Line(
+            "Loan %(number)s of %(who)s has been out since %(start)s, more than 15 days without "
+            "renewal: escalated for accountability.",
+            **values,
+        )
+    return text, loan_link(loan)

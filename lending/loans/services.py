@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line
 from core.permissions import can, record_refusal
 from core.workflow import DomainError
 from customers.permissions import can_view_dossier, require_on_dossier, who_is_told
@@ -210,15 +211,19 @@ def loan_request(
             renewal_needs_approval=any(v.renewal_needs_approval for v in verdicts),
             requested_by=actor,
         )
-        workflow.save_with_history(loan, actor=actor, reason=_("Loan requested"))
+        workflow.save_with_history(loan, actor=actor, reason=Line("Loan requested"))
         loan.number = f"JY{timezone.localdate():%Y}-{loan.pk:06d}"
         Loan.objects.filter(pk=loan.pk).update(number=loan.number)
         LoanItem.objects.bulk_create([LoanItem(loan=loan, document=d) for d in items])
         _event(
             loan,
             Kind.LOAN_REQUESTED,
-            _("Loan %(number)s requested: %(n)s items, %(mode)s")
-            % {"number": loan.number, "n": len(items), "mode": mode.label},
+            Line(
+                "Loan %(number)s requested: %(n)s items, %(mode)s",
+                number=loan.number,
+                n=len(items),
+                mode=mode.label,
+            ),
             actor=actor,
         )
         if not _waiting_for(loan):
@@ -241,8 +246,12 @@ def loan_request(
 
                 notify(
                     notify_users,
-                    _("%(who)s borrows %(number)s directly: %(purpose)s")
-                    % {"who": borrower, "number": loan.number, "purpose": loan.purpose},
+                    Line(
+                        "%(who)s borrows %(number)s directly: %(purpose)s",
+                        who=borrower,
+                        number=loan.number,
+                        purpose=loan.purpose,
+                    ),
                     loan_link(loan),
                     about=dossier,
                 )
@@ -278,10 +287,11 @@ def _open_to_legal(dossier):
 def _tell_deciders(loan, *, actor):
     from core.services import notify
 
-    message = _("Loan %(number)s waits for your decision: %(purpose)s") % {
-        "number": loan.number,
-        "purpose": loan.purpose,
-    }
+    message = Line(
+        "Loan %(number)s waits for your decision: %(purpose)s",
+        number=loan.number,
+        purpose=loan.purpose,
+    )
     if loan.needs_approval and not loan.approved_by_id:
         notify(_managers(loan, exclude=actor), message, loan_link(loan), about=loan.dossier)
     if loan.needs_legal and not loan.legal_approved_by_id:
@@ -305,13 +315,13 @@ def _approved_if_complete(loan, *, actor, reason, **fields):
         actor=actor,
         reason=reason,
         already_locked=True,
-        tell=_told_of_decision(loan, _("approved")),
+        tell=_told_of_decision(loan, Line("approved")),
         **fields,
     )
     _event(
         loan,
         Kind.LOAN_DECIDED,
-        _("Loan %(number)s approved") % {"number": loan.number},
+        Line("Loan %(number)s approved", number=loan.number),
         actor=actor,
     )
     return loan
@@ -319,7 +329,7 @@ def _approved_if_complete(loan, *, actor, reason, **fields):
 
 def _told_of_decision(loan, word):
     people = [p for p in (loan.borrower, loan.requested_by) if p is not None]
-    message = _("Loan %(number)s %(decision)s.") % {"number": loan.number, "decision": word}
+    message = Line("Loan %(number)s %(decision)s.", number=loan.number, decision=word)
     return [(people, message, loan_link(loan), loan.dossier)]
 
 
@@ -334,7 +344,7 @@ def loan_owner_consent(*, loan, note, actor) -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Owner's consent recorded"),
+            reason=Line("Owner's consent recorded"),
             owner_consent_at=timezone.now(),
             owner_consent_by=actor,
             owner_consent_note=note[:200],
@@ -349,7 +359,7 @@ def loan_approve(*, loan, actor, note="") -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Approved by a manager"),
+            reason=Line("Approved by a manager"),
             approved_by=actor,
             approved_at=timezone.now(),
             decision_note=(note or "").strip()[:300],
@@ -364,7 +374,7 @@ def loan_approve_outside(*, loan, actor, note="") -> Loan:
         return _approved_if_complete(
             loan,
             actor=actor,
-            reason=_("Approved by the legal department"),
+            reason=Line("Approved by the legal department"),
             legal_approved_by=actor,
             legal_approved_at=timezone.now(),
         )
@@ -382,15 +392,15 @@ def loan_reject(*, loan, actor, note) -> Loan:
             loan,
             S.REJECTED,
             actor=actor,
-            reason=_("Rejected: %(note)s") % {"note": note},
+            reason=Line("Rejected: %(note)s", note=note),
             already_locked=True,
             decision_note=note[:300],
-            tell=_told_of_decision(loan, _("rejected")),
+            tell=_told_of_decision(loan, Line("rejected")),
         )
         _event(
             loan,
             Kind.LOAN_DECIDED,
-            _("Loan %(number)s rejected") % {"number": loan.number},
+            Line("Loan %(number)s rejected", number=loan.number),
             actor=actor,
         )
     return loan
@@ -404,7 +414,11 @@ def loan_cancel(*, loan, actor, reason="") -> Loan:
             loan,
             S.CANCELLED,
             actor=actor,
-            reason=_("Cancelled") + (f": {reason}" if reason else ""),
+            reason=(
+                Line("%(what)s: %(note)s", what=Line("Cancelled"), note=reason)
+                if reason
+                else Line("Cancelled")
+            ),
             already_locked=True,
         )
 
@@ -446,7 +460,7 @@ def loan_hand_out(*, loan, actor) -> Loan:
             [i.document for i in items],
             Document.Status.ON_LOAN,
             actor=actor,
-            reason=_("Lent on %(number)s") % {"number": loan.number},
+            reason=Line("Lent on %(number)s", number=loan.number),
         )
         start = timezone.localdate()
         due = calendar.due_on(start, loan.days)
@@ -454,7 +468,7 @@ def loan_hand_out(*, loan, actor) -> Loan:
             loan,
             S.OUT,
             actor=actor,
-            reason=_("Handed out"),
+            reason=Line("Handed out"),
             already_locked=True,
             handed_out_at=timezone.now(),
             handed_out_by=actor,
@@ -465,8 +479,11 @@ def loan_hand_out(*, loan, actor) -> Loan:
         _event(
             loan,
             Kind.LOAN_OUT,
-            _("Loan %(number)s handed out, due %(due)s")
-            % {"number": loan.number, "due": f"{loan.due_on:%Y-%m-%d}"},
+            Line(
+                "Loan %(number)s handed out, due %(due)s",
+                number=loan.number,
+                due=loan.due_on,
+            ),
             actor=actor,
         )
     return loan
@@ -510,14 +527,17 @@ def renewal_request(*, loan, reason, actor, days=None) -> Renewal:
         if loan.renewals.filter(status=Renewal.Status.REQUESTED).exists():
             raise DomainError(_("A renewal of this loan is already waiting for a decision."))
         renewal = Renewal(loan=loan, days=days, reason=reason[:300], requested_by=actor)
-        workflow.save_with_history(renewal, actor=actor, reason=_("Renewal requested"))
+        workflow.save_with_history(renewal, actor=actor, reason=Line("Renewal requested"))
         if loan.renewal_needs_approval and not can(loan.borrower, BORROW_DIRECTLY):
             from core.services import notify
 
             notify(
                 _managers(loan, exclude=actor),
-                _("Renewal of loan %(number)s waits for your decision: %(reason)s")
-                % {"number": loan.number, "reason": renewal.reason},
+                Line(
+                    "Renewal of loan %(number)s waits for your decision: %(reason)s",
+                    number=loan.number,
+                    reason=renewal.reason,
+                ),
                 loan_link(loan),
                 about=loan.dossier,
             )
@@ -532,7 +552,7 @@ def _grant(renewal, loan, *, actor, note=""):
         renewal,
         Renewal.Status.APPROVED,
         actor=actor,
-        reason=_("Renewal granted"),
+        reason=Line("Renewal granted"),
         decided_by=actor if renewal.requested_by_id != actor.pk else None,
         decided_at=timezone.now(),
         decision_note=str(note)[:300],
@@ -543,20 +563,19 @@ def _grant(renewal, loan, *, actor, note=""):
         loan,
         S.RENEWED,
         actor=actor,
-        reason=_("Renewed until %(day)s") % {"day": f"{new_due:%Y-%m-%d}"},
+        reason=Line("Renewed until %(day)s", day=new_due),
         already_locked=True,
         period_start=start,
         due_on=new_due,
         escalate_on=calendar.escalate_on(start, new_due),
         renewal_count=loan.renewal_count + 1,
         escalated=False,
-        tell=_told_of_decision(loan, _("renewed until %(day)s") % {"day": f"{new_due:%Y-%m-%d}"}),
+        tell=_told_of_decision(loan, Line("renewed until %(day)s", day=new_due)),
     )
     _event(
         loan,
         Kind.LOAN_RENEWED,
-        _("Loan %(number)s renewed until %(day)s")
-        % {"number": loan.number, "day": f"{new_due:%Y-%m-%d}"},
+        Line("Loan %(number)s renewed until %(day)s", number=loan.number, day=new_due),
         actor=actor,
     )
     return renewal
@@ -589,12 +608,12 @@ def renewal_refuse(*, renewal, actor, note) -> Renewal:
             renewal,
             Renewal.Status.REFUSED,
             actor=actor,
-            reason=_("Renewal refused: %(note)s") % {"note": note},
+            reason=Line("Renewal refused: %(note)s", note=note),
             already_locked=True,
             decided_by=actor,
             decided_at=timezone.now(),
             decision_note=note[:300],
-            tell=_told_of_decision(loan, _("not renewed: %(note)s") % {"note": note}),
+            tell=_told_of_decision(loan, Line("not renewed: %(note)s", note=note)),
         )
 
 
@@ -606,6 +625,6 @@ def renewal_cancel(*, renewal, actor) -> Renewal:
             renewal,
             Renewal.Status.CANCELLED,
             actor=actor,
-            reason=_("Cancelled"),
+            reason=Line("Cancelled"),
             already_locked=True,
         )

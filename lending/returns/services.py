@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line, choice
 from core.permissions import (
     WRONG_PASSWORD_MINUTES,
     WRONG_PASSWORDS,
@@ -165,16 +166,19 @@ def loan_return_check(*, loan, actor, results) -> Loan:
         if errors:
             raise ReturnCheckRefused(_("The check is not complete: see the items marked."), errors)
         LoanItem.objects.bulk_update(items, list(CHECK_FIELDS))
-        record_history(LoanItem, items, actor=actor, reason=_("Return checked"))
+        record_history(LoanItem, items, actor=actor, reason=Line("Return checked"))
         counts = {c: sum(1 for i in items if i.condition == c) for c in Condition.values}
-        summary = _("%(intact)s intact, %(damaged)s damaged, %(missing)s missing") % counts
+        summary = Line("%(intact)s intact, %(damaged)s damaged, %(missing)s missing", **counts)
         tell = []
         if loan.borrower_id:
             tell.append(
                 (
                     [loan.borrower],
-                    _("The return of loan %(number)s has been checked (%(summary)s): confirm it.")
-                    % {"number": loan.number, "summary": summary},
+                    Line(
+                        "The return of loan %(number)s has been checked (%(summary)s): confirm it.",
+                        number=loan.number,
+                        summary=summary,
+                    ),
                     reverse("lending:return_confirm", args=[loan.pk]),
                     loan.dossier,
                 )
@@ -183,7 +187,7 @@ def loan_return_check(*, loan, actor, results) -> Loan:
             loan,
             S.RETURN_CHECKED,
             actor=actor,
-            reason=_("Return checked: %(summary)s") % {"summary": summary},
+            reason=Line("Return checked: %(summary)s", summary=summary),
             already_locked=True,
             return_checked_at=timezone.now(),
             return_checked_by=actor,
@@ -274,7 +278,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
                 [i.document for i in missing],
                 Document.Status.LOST,
                 actor=actor,
-                reason=_("Lost on loan %(number)s") % {"number": loan.number},
+                reason=Line("Lost on loan %(number)s", number=loan.number),
             )
         for item in items:
             item.out = False
@@ -286,7 +290,7 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
             loan,
             S.LOST if missing else S.RETURNED,
             actor=actor,
-            reason=_("Return %(how)s") % {"how": how},
+            reason=Line("Return %(how)s", how=how),
             already_locked=True,
             returned_at=now,
             return_confirmed_at_desk=at_desk,
@@ -295,19 +299,25 @@ def loan_return_confirm(*, loan, actor, password="", at_desk=False) -> Loan:
             loan,
             Kind.LOAN_RETURNED,
             (
-                _("Loan %(number)s returned, %(n)s items missing")
+                Line(
+                    "Loan %(number)s returned, %(n)s items missing",
+                    number=loan.number,
+                    n=len(missing),
+                )
                 if missing
-                else _("Loan %(number)s returned")
-            )
-            % {"number": loan.number, "n": len(missing)},
+                else Line("Loan %(number)s returned", number=loan.number)
+            ),
             actor=actor,
         )
         if at_desk and loan.borrower_id:
             # the borrower learns that their password confirmed a return at the desk
             notify(
                 [loan.borrower],
-                _("Your return of loan %(number)s was confirmed at the desk by %(who)s.")
-                % {"number": loan.number, "who": actor},
+                Line(
+                    "Your return of loan %(number)s was confirmed at the desk by %(who)s.",
+                    number=loan.number,
+                    who=actor,
+                ),
                 loan_link(loan),
                 about=loan.dossier,
             )
@@ -338,18 +348,18 @@ def _open_incidents(loan, items, *, actor):
             responsible=loan.borrower,
             reported_by=loan.return_checked_by or actor,
         )
-        workflow.save_with_history(incident, actor=actor, reason=_("Found at the return"))
+        workflow.save_with_history(incident, actor=actor, reason=Line("Found at the return"))
         incidents.append(incident)
         _event(
             loan,
             Kind.LOAN_INCIDENT,
-            _("%(kind)s on loan %(number)s (%(grade)s): %(title)s")
-            % {
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "grade": incident.get_grade_display(),
-                "title": document.title,
-            },
+            Line(
+                "%(kind)s on loan %(number)s (%(grade)s): %(title)s",
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                grade=choice(incident, "grade"),
+                title=document.title,
+            ),
             actor=actor,
         )
     return incidents
@@ -362,13 +372,13 @@ def _tell_managers(loan, incidents):
     for incident in incidents:
         notify(
             managers,
-            _("%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it.")
-            % {
-                "grade": incident.get_grade_display(),
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "who": loan.borrower_label,
-            },
+            Line(
+                "%(grade)s %(kind)s on loan %(number)s (%(who)s): handle it.",
+                grade=choice(incident, "grade"),
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                who=loan.borrower_label,
+            ),
             incident_link(incident),
             about=loan.dossier,
         )
@@ -392,23 +402,24 @@ def loan_return_check_again(*, loan, actor, reason) -> Loan:
         for item in items:
             item.condition, item.pages_back, item.copies_back, item.check_note = "", None, None, ""
         LoanItem.objects.bulk_update(items, list(CHECK_FIELDS))
-        record_history(
-            LoanItem, items, actor=actor, reason=_("Check disputed: %(r)s") % {"r": reason}
-        )
+        record_history(LoanItem, items, actor=actor, reason=Line("Check disputed: %(r)s", r=reason))
         told = [u for u in (checker,) if u is not None and u.pk != actor.pk]
         loan = workflow.transition(
             loan,
             S.RENEWED if loan.renewal_count else S.OUT,
             actor=actor,
-            reason=_("Check disputed, to be done again: %(reason)s") % {"reason": reason},
+            reason=Line("Check disputed, to be done again: %(reason)s", reason=reason),
             already_locked=True,
             return_checked_at=None,
             return_checked_by=None,
             tell=[
                 (
                     told,
-                    _("The check of loan %(number)s is disputed: %(reason)s")
-                    % {"number": loan.number, "reason": reason},
+                    Line(
+                        "The check of loan %(number)s is disputed: %(reason)s",
+                        number=loan.number,
+                        reason=reason,
+                    ),
                     reverse("lending:return_check", args=[loan.pk]),
                     loan.dossier,
                 )
@@ -437,7 +448,7 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
             incident,
             Incident.Status.HANDLED,
             actor=actor,
-            reason=_("Handled: %(outcome)s") % {"outcome": outcome[:60]},
+            reason=Line("Handled: %(outcome)s", outcome=outcome[:60]),
             already_locked=True,
             handled_by=actor,
             handled_at=timezone.now(),
@@ -445,12 +456,12 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
             tell=[
                 (
                     [u for u in told if u.pk != actor.pk],
-                    _("The %(kind)s on loan %(number)s has been handled: %(outcome)s")
-                    % {
-                        "kind": incident.get_kind_display(),
-                        "number": loan.number,
-                        "outcome": outcome[:200],
-                    },
+                    Line(
+                        "The %(kind)s on loan %(number)s has been handled: %(outcome)s",
+                        kind=choice(incident, "kind"),
+                        number=loan.number,
+                        outcome=outcome[:200],
+                    ),
                     incident_link(incident),
                     loan.dossier,
                 )
@@ -459,12 +470,12 @@ def incident_handle(*, incident, actor, outcome) -> Incident:
         _event(
             loan,
             Kind.LOAN_INCIDENT,
-            _("%(kind)s on loan %(number)s handled: %(title)s")
-            % {
-                "kind": incident.get_kind_display(),
-                "number": loan.number,
-                "title": incident.item.document.title,
-            },
+            Line(
+                "%(kind)s on loan %(number)s handled: %(title)s",
+                kind=choice(incident, "kind"),
+                number=loan.number,
+                title=incident.item.document.title,
+            ),
             actor=actor,
         )
     return incident

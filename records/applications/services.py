@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import workflow
+from core.lines import Line, choice
 from core.services import notify
 from customers.permissions import who_is_told
 from records.common import DomainError, Kind, current_section, move, record_event
@@ -89,13 +90,16 @@ def application_submit(*, dossier, data, actor) -> Application:
             valid_from=data.get("valid_from"),
             valid_until=data.get("valid_until"),
         )
-        workflow.stamp(application, actor, _("Application submitted"))
+        workflow.stamp(application, actor, Line("Application submitted"))
         application.save()
         record_event(
             dossier=dossier,
             kind=Kind.APPLICATION,
-            title=_("Application for %(kind)s submitted by %(applicant)s")
-            % {"kind": application.get_kind_display(), "applicant": application.applicant},
+            title=Line(
+                "Application for %(kind)s submitted by %(applicant)s",
+                kind=choice(application, "kind"),
+                applicant=application.applicant,
+            ),
             detail=details,
             actor=actor,
             occurred_on=application.applied_on,
@@ -103,8 +107,11 @@ def application_submit(*, dossier, data, actor) -> Application:
         )
         notify(
             who_is_told(application.dossier, exclude=actor, perm="records.approve_application"),
-            _("An application for %(kind)s of %(number)s awaits your decision.")
-            % {"kind": application.get_kind_display(), "number": dossier.archive_number},
+            Line(
+                "An application for %(kind)s of %(number)s awaits your decision.",
+                kind=choice(application, "kind"),
+                number=dossier.archive_number,
+            ),
             application.get_absolute_url(),
             about=application.dossier,
         )
@@ -128,24 +135,29 @@ def application_decide(*, application, approve, note="", actor) -> Application:
             application,
             WORKFLOW.moves[name].target,
             actor=actor,
-            reason=_("Approved") if approve else _("Rejected"),
+            reason=Line("Approved") if approve else Line("Rejected"),
             close=True,
             decided_by=actor,
             decided_at=timezone.now(),
             decision_note=note,
         )
         values = {
-            "kind": application.get_kind_display(),
+            "kind": choice(application, "kind"),
             "number": application.dossier.archive_number,
             "reason": note,
         }
         if approve:
-            title = _("Application for %(kind)s approved") % values
-            message = _("The application for %(kind)s of %(number)s is approved.") % values
+            title = Line("Application for %(kind)s approved", kind=values["kind"])
+            message = Line(
+                "The application for %(kind)s of %(number)s is approved.",
+                kind=values["kind"],
+                number=values["number"],
+            )
         else:
-            title = _("Application for %(kind)s rejected") % values
-            message = _("The application for %(kind)s of %(number)s is rejected: %(reason)s")
-            message %= values
+            title = Line("Application for %(kind)s rejected", kind=values["kind"])
+            message = Line(
+                "The application for %(kind)s of %(number)s is rejected: %(reason)s", **values
+            )
         record_event(
             dossier=application.dossier,
             kind=Kind.APPLICATION,
@@ -176,7 +188,7 @@ def application_withdraw(*, application, note="", actor) -> Application:
             application,
             Status.WITHDRAWN,
             actor=actor,
-            reason=_("Withdrawn"),
+            reason=Line("Withdrawn"),
             close=True,
             decided_at=timezone.now(),
             decision_note=note,
@@ -184,8 +196,7 @@ def application_withdraw(*, application, note="", actor) -> Application:
         record_event(
             dossier=application.dossier,
             kind=Kind.APPLICATION,
-            title=_("Application for %(kind)s withdrawn")
-            % {"kind": application.get_kind_display()},
+            title=Line("Application for %(kind)s withdrawn", kind=choice(application, "kind")),
             detail=note,
             actor=actor,
             record=application,

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
@@ -271,7 +272,8 @@ class VisitForm(forms.ModelForm):
             user, Complaint, selectors.complaints_concerning(dossier)
         ).order_by("-received_at", "-pk")
         self.fields["complaint"].label_from_instance = lambda c: (
-            f"{timezone.localtime(c.received_at):%Y-%m-%d} {c.subject}（{c.get_status_display()}）"
+            f"{date_format(timezone.localtime(c.received_at))} {c.subject}"
+            f"（{c.get_status_display()}）"
         )
         self.fields["repair"].queryset = Repair.objects.filter(dossier=dossier).order_by(
             "-reported_at", "-pk"

@@ -17,10 +17,12 @@ import re
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core import workflow
+from core.lines import Line, choice
 from core.services import notify
 from core.workflow import DomainError
 from customers.permissions import dossier_visible_to, who_is_told
@@ -69,7 +71,7 @@ def _not_reported(user, complaint):
         return closed
     if complaint.reported_at:
         return _("The complaint was already reported to the managers on %(when)s.") % {
-            "when": timezone.localtime(complaint.reported_at).strftime("%Y-%m-%d %H:%M")
+            "when": date_format(timezone.localtime(complaint.reported_at), "DATETIME_FORMAT")
         }
     return None
 
@@ -132,15 +134,16 @@ def _events(complaint, *, title, actor, detail="", occurred_on=None):
 def _notify_managers(complaint):
     """The report (报告) of R42: every active manager, in the app now and by e-mail."""
     # the subject first: the e-mail's subject line keeps only the start of the message
-    about = _("%(subject)s (%(category)s, %(number)s)") % {
-        "subject": complaint.subject,
-        "category": complaint.get_category_display(),
-        "number": complaint.dossier.archive_number,
-    }
+    about = Line(
+        "%(subject)s (%(category)s, %(number)s)",
+        subject=complaint.subject,
+        category=choice(complaint, "category"),
+        number=complaint.dossier.archive_number,
+    )
     if complaint.is_major:
-        message = _("Major complaint, act at once: %(complaint)s") % {"complaint": about}
+        message = Line("Major complaint, act at once: %(complaint)s", complaint=about)
     else:
-        message = _("Complaint reported to you: %(complaint)s") % {"complaint": about}
+        message = Line("Complaint reported to you: %(complaint)s", complaint=about)
     link = reverse("records:complaint_detail", args=[complaint.pk])
     managers = who_is_told(complaint.dossier)
     if managers:
@@ -150,8 +153,10 @@ def _notify_managers(complaint):
         # granted on it: they learn that there is one and where, not what it says.
         notify(
             who_is_told(None),
-            _("Major complaint in the confidential dossier %(number)s: ask for access at once.")
-            % {"number": complaint.dossier.archive_number},
+            Line(
+                "Major complaint in the confidential dossier %(number)s: ask for access at once.",
+                number=complaint.dossier.archive_number,
+            ),
             link,
         )
 
@@ -211,16 +216,16 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
         ComplaintStep.objects.create(complaint=complaint, step=Step.HEARD, note=heard, by=actor)
         received_on = timezone.localdate(complaint.received_at)
         title = (
-            _("Major complaint received: %(subject)s")
+            Line("Major complaint received: %(subject)s", subject=complaint.subject)
             if complaint.is_major
-            else _("Complaint received: %(subject)s")
+            else Line("Complaint received: %(subject)s", subject=complaint.subject)
         )
         _events(
             complaint,
-            title=title % {"subject": complaint.subject},
+            title=title,
             actor=actor,
             occurred_on=received_on,
-            detail=complaint.get_category_display(),
+            detail=choice(complaint, "category"),
         )
         if complaint.is_major:  # R42: reported to the manager at once
             complaint.reported_at = now
@@ -228,8 +233,10 @@ def complaint_record(*, dossier, data, actor) -> Complaint:
             _notify_managers(complaint)
             _events(
                 complaint,
-                title=_("Major complaint reported to the managers: %(subject)s")
-                % {"subject": complaint.subject},
+                title=Line(
+                    "Major complaint reported to the managers: %(subject)s",
+                    subject=complaint.subject,
+                ),
                 actor=actor,
             )
     return complaint
@@ -253,8 +260,11 @@ def complaint_step(*, complaint, step, note, actor) -> ComplaintStep:
         )
         _events(
             complaint,
-            title=_("%(step)s recorded for the complaint “%(subject)s”")
-            % {"step": Step(step).label, "subject": complaint.subject},
+            title=Line(
+                "%(step)s recorded for the complaint “%(subject)s”",
+                step=Step(step).label,
+                subject=complaint.subject,
+            ),
             actor=actor,
             detail=note,
         )
@@ -276,8 +286,9 @@ def complaint_report(*, complaint, actor) -> Complaint:
         _notify_managers(complaint)
         _events(
             complaint,
-            title=_("Complaint reported to the managers: %(subject)s")
-            % {"subject": complaint.subject},
+            title=Line(
+                "Complaint reported to the managers: %(subject)s", subject=complaint.subject
+            ),
             actor=actor,
         )
     return complaint
@@ -298,7 +309,7 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
             complaint,
             Status.REPLIED,
             actor=actor,
-            reason=_("Written reply"),
+            reason=Line("Written reply"),
             already_locked=True,
             written_reply=written_reply,
             replied_on=replied_on,
@@ -306,8 +317,11 @@ def complaint_reply(*, complaint, written_reply, replied_on, reply_reference="",
         )
         _events(
             complaint,
-            title=_("Written reply %(reference)s sent for the complaint “%(subject)s”")
-            % {"reference": complaint.reply_reference, "subject": complaint.subject},
+            title=Line(
+                "Written reply %(reference)s sent for the complaint “%(subject)s”",
+                reference=complaint.reply_reference,
+                subject=complaint.subject,
+            ),
             actor=actor,
             occurred_on=replied_on,
         )
@@ -322,11 +336,11 @@ def complaint_mark_handled(*, complaint, actor) -> Complaint:
         if not complaint.followed.strip():
             raise DomainError(_("Record the follow-up before marking it handled."))
         workflow.transition(
-            complaint, Status.REPLIED, actor=actor, reason=_("Handled"), already_locked=True
+            complaint, Status.REPLIED, actor=actor, reason=Line("Handled"), already_locked=True
         )
         _events(
             complaint,
-            title=_("Complaint “%(subject)s” handled") % {"subject": complaint.subject},
+            title=Line("Complaint “%(subject)s” handled", subject=complaint.subject),
             actor=actor,
         )
     return complaint
@@ -348,14 +362,14 @@ def complaint_close(*, complaint, actor) -> Complaint:
             complaint,
             Status.CLOSED,
             actor=actor,
-            reason=_("Closed"),
+            reason=Line("Closed"),
             closed_at=timezone.now(),
             closed_by=actor,
             close=True,
         )
         _events(
             complaint,
-            title=_("Complaint “%(subject)s” closed") % {"subject": complaint.subject},
+            title=Line("Complaint “%(subject)s” closed", subject=complaint.subject),
             actor=actor,
         )
     return complaint
@@ -396,27 +410,22 @@ def visit_record(*, dossier, data, actor) -> Visit:
         visit._history_user = actor
         visit.save()
         if complaint:
-            title = _("Return visit for the complaint “%(subject)s”") % {
-                "subject": complaint.subject
-            }
+            title = Line("Return visit for the complaint “%(subject)s”", subject=complaint.subject)
         elif repair:
-            title = _("Return visit after the repair %(repair)s") % {"repair": repair}
+            title = Line("Return visit after the repair %(repair)s", repair=repair)
         else:
-            title = _("%(kind)s: %(purpose)s") % {
-                "kind": visit.get_kind_display(),
-                "purpose": visit.purpose,
-            }
+            title = Line("%(kind)s: %(purpose)s", kind=choice(visit, "kind"), purpose=visit.purpose)
         record_event(
             dossier=dossier,
             kind=Kind.VISIT,
             title=title,
             actor=actor,
             occurred_on=visit.visited_on,
-            detail=_("by %(visitor)s, met %(person)s")
-            % {
-                "visitor": visit.visitor.get_full_name() or visit.visitor.get_username(),
-                "person": visit.visited_person,
-            },
+            detail=Line(
+                "by %(visitor)s, met %(person)s",
+                visitor=visit.visitor.get_full_name() or visit.visitor.get_username(),
+                person=visit.visited_person,
+            ),
             record=visit,
         )
     return visit

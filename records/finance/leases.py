@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line, choice
 from core.templatetags.core_tags import yuan
 from customers.models import Dossier, Occupancy
 from records.common import DomainError, Kind, move, record_event
@@ -187,20 +188,23 @@ def lease_record(*, dossier, data, actor) -> Lease:
             data=data,
             deposit=deposit,
             actor=actor,
-            reason=_("Lease recorded"),
+            reason=Line("Lease recorded"),
         )
         record_event(
             dossier=dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(number)s of %(name)s recorded, %(start)s to %(end)s")
-            % {
-                "number": lease.contract_number,
-                "name": tenant.name,
-                "start": date_format(lease.starts_on),
-                "end": date_format(lease.ends_on),
-            },
-            detail=_("Rent %(rent)s a month, paid %(cycle)s")
-            % {"rent": yuan(lease.rent), "cycle": lease.get_payment_cycle_display()},
+            title=Line(
+                "Lease %(number)s of %(name)s recorded, %(start)s to %(end)s",
+                number=lease.contract_number,
+                name=tenant.name,
+                start=lease.starts_on,
+                end=lease.ends_on,
+            ),
+            detail=Line(
+                "Rent %(rent)s a month, paid %(cycle)s",
+                rent=yuan(lease.rent),
+                cycle=choice(lease, "payment_cycle"),
+            ),
             actor=actor,
             occurred_on=lease.signed_on,
             record=lease,
@@ -228,7 +232,7 @@ def lease_renew(*, lease, data, actor) -> Lease:
         if errors:
             raise ValidationError(errors)
         section = _tenant_section(old.dossier, old.tenant)
-        move(old, Lease.Status.RENEWED, actor=actor, reason=_("Renewed"), close=True)
+        move(old, Lease.Status.RENEWED, actor=actor, reason=Line("Renewed"), close=True)
         _refuse_overlap(old.dossier, old.tenant, data["starts_on"], data["ends_on"])
         deposit = _lease_deposit(
             dossier=old.dossier, data=data, tenant=old.tenant, section=section, actor=actor
@@ -241,19 +245,22 @@ def lease_renew(*, lease, data, actor) -> Lease:
             deposit=deposit,
             actor=actor,
             renewal_of=old,
-            reason=_("Renewal of lease %(number)s") % {"number": old.contract_number},
+            reason=Line("Renewal of lease %(number)s", number=old.contract_number),
         )
         record_event(
             dossier=old.dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(old)s renewed until %(end)s (%(new)s)")
-            % {
-                "old": old.contract_number,
-                "end": date_format(new.ends_on),
-                "new": new.contract_number,
-            },
-            detail=_("Rent %(rent)s a month, paid %(cycle)s")
-            % {"rent": yuan(new.rent), "cycle": new.get_payment_cycle_display()},
+            title=Line(
+                "Lease %(old)s renewed until %(end)s (%(new)s)",
+                old=old.contract_number,
+                end=new.ends_on,
+                new=new.contract_number,
+            ),
+            detail=Line(
+                "Rent %(rent)s a month, paid %(cycle)s",
+                rent=yuan(new.rent),
+                cycle=choice(new, "payment_cycle"),
+            ),
             actor=actor,
             occurred_on=new.signed_on,
             record=new,
@@ -281,7 +288,7 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
             lease,
             Lease.Status.TERMINATED,
             actor=actor,
-            reason=_("Terminated"),
+            reason=Line("Terminated"),
             close=True,
             terminated_on=terminated_on,
             termination_reason=reason,
@@ -289,8 +296,11 @@ def lease_terminate(*, lease, terminated_on, reason, actor) -> Lease:
         record_event(
             dossier=lease.dossier,
             kind=Kind.LEASE,
-            title=_("Lease %(number)s terminated on %(date)s")
-            % {"number": lease.contract_number, "date": date_format(terminated_on)},
+            title=Line(
+                "Lease %(number)s terminated on %(date)s",
+                number=lease.contract_number,
+                date=terminated_on,
+            ),
             detail=reason,
             actor=actor,
             occurred_on=terminated_on,

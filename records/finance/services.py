@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from core import permissions as gate
 from core import workflow
+from core.lines import Line, choice
 from core.services import notify
 from core.templatetags.core_tags import yuan
 from customers.permissions import who_is_told
@@ -118,16 +119,20 @@ def deposit_record(*, dossier, data, actor, section=None, field_prefix="") -> De
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(deposit, actor=actor, reason=_("Deposit received"))
+                workflow.save_with_history(deposit, actor=actor, reason=Line("Deposit received"))
         except IntegrityError:
             _unique_receipt(Deposit, number, field=f"{field_prefix}receipt_number")
             raise
         record_event(
             dossier=dossier,
             kind=Kind.DEPOSIT,
-            title=_("%(kind)s of %(amount)s received (receipt %(number)s)")
-            % {"kind": deposit.get_kind_display(), "amount": yuan(amount), "number": number},
-            detail=_("Paid by %(payer)s") % {"payer": deposit.payer},
+            title=Line(
+                "%(kind)s of %(amount)s received (receipt %(number)s)",
+                kind=choice(deposit, "kind"),
+                amount=yuan(amount),
+                number=number,
+            ),
+            detail=Line("Paid by %(payer)s", payer=deposit.payer),
             actor=actor,
             occurred_on=deposit.received_on,
             record=deposit,
@@ -167,21 +172,23 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
             deposit,
             target,
             actor=actor,
-            reason=_("Settlement requested"),
+            reason=Line("Settlement requested"),
             refund_amount=refund_amount,
             settlement_reason=reason,
             settlement_requested_by=actor,
         )
         if settlement == REFUND:
-            title = _("Refund of %(refund)s of deposit %(number)s requested") % {
-                "refund": yuan(refund_amount),
-                "number": deposit.receipt_number,
-            }
+            title = Line(
+                "Refund of %(refund)s of deposit %(number)s requested",
+                refund=yuan(refund_amount),
+                number=deposit.receipt_number,
+            )
         else:
-            title = _("Forfeit of deposit %(number)s (%(amount)s) requested") % {
-                "number": deposit.receipt_number,
-                "amount": yuan(deposit.amount),
-            }
+            title = Line(
+                "Forfeit of deposit %(number)s (%(amount)s) requested",
+                number=deposit.receipt_number,
+                amount=yuan(deposit.amount),
+            )
         record_event(
             dossier=deposit.dossier,
             kind=Kind.DEPOSIT,
@@ -192,8 +199,11 @@ def deposit_request_settlement(*, deposit, settlement, reason, actor, refund_amo
         )
         notify(
             who_is_told(deposit.dossier, exclude=actor, perm="records.approve_deposit"),
-            _("%(dossier)s: %(what)s; your approval is needed.")
-            % {"dossier": deposit.dossier.archive_number, "what": title},
+            Line(
+                "%(dossier)s: %(what)s; your approval is needed.",
+                dossier=deposit.dossier.archive_number,
+                what=title,
+            ),
             reverse("records:deposit_detail", args=[deposit.pk]),
             about=deposit.dossier,
         )
@@ -239,7 +249,7 @@ def deposit_decide(
                 deposit,
                 target,
                 actor=actor,
-                reason=_("Settlement approved"),
+                reason=Line("Settlement approved"),
                 close=True,
                 approved_by=actor,
                 approved_at=timezone.now(),
@@ -249,16 +259,18 @@ def deposit_decide(
                 else "",
             )
             if target == Deposit.Status.REFUNDED:
-                title = _("Deposit %(number)s refunded: %(refund)s paid back, %(kept)s kept") % {
-                    "number": deposit.receipt_number,
-                    "refund": yuan(deposit.refund_amount),
-                    "kept": yuan(deposit.amount - deposit.refund_amount),
-                }
+                title = Line(
+                    "Deposit %(number)s refunded: %(refund)s paid back, %(kept)s kept",
+                    number=deposit.receipt_number,
+                    refund=yuan(deposit.refund_amount),
+                    kept=yuan(deposit.amount - deposit.refund_amount),
+                )
             else:
-                title = _("Deposit %(number)s forfeited (%(amount)s)") % {
-                    "number": deposit.receipt_number,
-                    "amount": yuan(deposit.amount),
-                }
+                title = Line(
+                    "Deposit %(number)s forfeited (%(amount)s)",
+                    number=deposit.receipt_number,
+                    amount=yuan(deposit.amount),
+                )
             detail = deposit.settlement_reason
             occurred_on = settled_on
         else:
@@ -268,14 +280,15 @@ def deposit_decide(
                 deposit,
                 Deposit.Status.HELD,
                 actor=actor,
-                reason=_("Settlement rejected"),
+                reason=Line("Settlement rejected"),
                 refund_amount=None,
                 settlement_reason="",
                 settlement_requested_by=None,
             )
-            title = _("Settlement of deposit %(number)s rejected; the deposit is held") % {
-                "number": deposit.receipt_number
-            }
+            title = Line(
+                "Settlement of deposit %(number)s rejected; the deposit is held",
+                number=deposit.receipt_number,
+            )
             detail = note
             occurred_on = None
         record_event(
@@ -289,7 +302,7 @@ def deposit_decide(
         )
         notify(
             [requester],
-            _("%(dossier)s: %(what)s") % {"dossier": deposit.dossier.archive_number, "what": title},
+            Line("%(dossier)s: %(what)s", dossier=deposit.dossier.archive_number, what=title),
             reverse("records:deposit_detail", args=[deposit.pk]),
             about=deposit.dossier,
         )
@@ -326,19 +339,19 @@ def charge_add(*, dossier, data, actor) -> Charge:
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(charge, actor=actor, reason=_("Charge recorded"))
+                workflow.save_with_history(charge, actor=actor, reason=Line("Charge recorded"))
         except IntegrityError:
             raise duplicate from None
         record_event(
             dossier=dossier,
             kind=Kind.PAYMENT,
-            title=_("%(item)s for %(period)s charged: %(amount)s, due %(date)s")
-            % {
-                "item": item.label,
-                "period": period,
-                "amount": yuan(amount),
-                "date": date_format(charge.due_on),
-            },
+            title=Line(
+                "%(item)s for %(period)s charged: %(amount)s, due %(date)s",
+                item=item.label,
+                period=period,
+                amount=yuan(amount),
+                date=charge.due_on,
+            ),
             actor=actor,
             record=charge,
         )
@@ -392,22 +405,25 @@ def payment_record(*, charge, data, actor) -> Payment:
         )
         try:
             with transaction.atomic():
-                workflow.save_with_history(payment, actor=actor, reason=_("Payment received"))
+                workflow.save_with_history(payment, actor=actor, reason=Line("Payment received"))
         except IntegrityError:
             _unique_receipt(Payment, number)
             raise
         record_event(
             dossier=charge.dossier,
             kind=Kind.PAYMENT,
-            title=_("%(amount)s paid for %(period)s %(item)s (receipt %(number)s)")
-            % {
-                "amount": yuan(amount),
-                "period": charge.period,
-                "item": charge.get_item_display(),
-                "number": number,
-            },
-            detail=_("%(method)s; outstanding now %(left)s")
-            % {"method": payment.get_method_display(), "left": yuan(charge.outstanding)},
+            title=Line(
+                "%(amount)s paid for %(period)s %(item)s (receipt %(number)s)",
+                amount=yuan(amount),
+                period=charge.period,
+                item=choice(charge, "item"),
+                number=number,
+            ),
+            detail=Line(
+                "%(method)s; outstanding now %(left)s",
+                method=choice(payment, "method"),
+                left=yuan(charge.outstanding),
+            ),
             actor=actor,
             occurred_on=payment.paid_on,
             record=payment,

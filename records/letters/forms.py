@@ -3,6 +3,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -21,7 +22,7 @@ DIRECTIONS = [
 class LetterChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, letter):
         direction = dict(DIRECTIONS)[letter.direction]
-        text = f"{letter.dated:%Y-%m-%d} {direction} · {letter.subject}"
+        text = f"{date_format(letter.dated)} {direction} · {letter.subject}"
         if letter.reference:
             text += f"（{letter.reference}）"
         return text

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line, Parts
 from records.common import DomainError, Kind, current_section, record_event
 from records.models import Correspondence
 from records.permissions import require_record
@@ -37,22 +38,30 @@ def letter_record(*, dossier, data, actor) -> Correspondence:
             summary=(data.get("summary") or "").strip(),
             in_reply_to=answered,
         )
-        workflow.stamp(letter, actor, _("Letter recorded"))
+        workflow.stamp(letter, actor, Line("Letter recorded"))
         letter.save()
         if letter.direction == Correspondence.Direction.INCOMING:
-            title = _("Letter received from %(who)s: %(subject)s")
+            title = Line(
+                "Letter received from %(who)s: %(subject)s",
+                who=letter.counterpart,
+                subject=letter.subject,
+            )
         else:
-            title = _("Letter sent to %(who)s: %(subject)s")
+            title = Line(
+                "Letter sent to %(who)s: %(subject)s",
+                who=letter.counterpart,
+                subject=letter.subject,
+            )
         detail = []
         if letter.reference:
-            detail.append(_("Letter number %(number)s") % {"number": letter.reference})
+            detail.append(Line("Letter number %(number)s", number=letter.reference))
         if answered is not None:
-            detail.append(_("in reply to “%(subject)s”") % {"subject": answered.subject})
+            detail.append(Line("in reply to “%(subject)s”", subject=answered.subject))
         record_event(
             dossier=dossier,
             kind=Kind.CORRESPONDENCE,
-            title=title % {"who": letter.counterpart, "subject": letter.subject},
-            detail="；".join(str(d) for d in detail),
+            title=title,
+            detail=Parts(detail) if detail else "",
             actor=actor,
             occurred_on=letter.dated,
             record=letter,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -267,7 +268,7 @@ class ViolationForm(forms.ModelForm):
         field.required = False
         field.empty_label = _("— not about a renovation —")
         field.label_from_instance = lambda r: (
-            f"{r.permit_number or r.get_status_display()} · {r.applied_on:%Y-%m-%d} · "
+            f"{r.permit_number or r.get_status_display()} · {date_format(r.applied_on)} · "
             f"{r.contractor}"
         )
         if not field.queryset.exists():

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import workflow
+from core.lines import Line, Parts, choice
 from core.services import notify
 from core.workflow import DomainError
 from customers.permissions import who_is_told
@@ -144,7 +145,7 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                     status=Deposit.Status.HELD,
                     note=_("Paid with the renovation application"),
                 )
-                workflow.stamp(deposit, actor, _("Renovation deposit received"))
+                workflow.stamp(deposit, actor, Line("Renovation deposit received"))
                 deposit.save()
             renovation = Renovation(
                 dossier=dossier,
@@ -161,19 +162,21 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                 planned_end=data["planned_end"],
                 deposit=deposit,
             )
-            workflow.stamp(renovation, actor, _("Application recorded"))
+            workflow.stamp(renovation, actor, Line("Application recorded"))
             renovation.save()
             record_event(
                 dossier=dossier,
                 kind=Kind.RENOVATION,
-                title=_("Secondary renovation applied for by %(applicant)s")
-                % {"applicant": renovation.applicant},
-                detail=_("Contractor %(contractor)s; planned %(start)s – %(end)s")
-                % {
-                    "contractor": renovation.contractor,
-                    "start": f"{renovation.planned_start:%Y-%m-%d}",
-                    "end": f"{renovation.planned_end:%Y-%m-%d}",
-                },
+                title=Line(
+                    "Secondary renovation applied for by %(applicant)s",
+                    applicant=renovation.applicant,
+                ),
+                detail=Line(
+                    "Contractor %(contractor)s; planned %(start)s – %(end)s",
+                    contractor=renovation.contractor,
+                    start=renovation.planned_start,
+                    end=renovation.planned_end,
+                ),
                 actor=actor,
                 occurred_on=renovation.applied_on,
                 record=renovation,
@@ -182,16 +185,21 @@ def renovation_apply(*, dossier, data, actor) -> Renovation:
                 record_event(
                     dossier=dossier,
                     kind=Kind.DEPOSIT,
-                    title=_("Renovation deposit of ¥%(amount)s received (receipt %(number)s)")
-                    % {"amount": f"{deposit.amount:,.2f}", "number": deposit.receipt_number},
+                    title=Line(
+                        "Renovation deposit of ¥%(amount)s received (receipt %(number)s)",
+                        amount=f"{deposit.amount:,.2f}",
+                        number=deposit.receipt_number,
+                    ),
                     actor=actor,
                     occurred_on=deposit.received_on,
                     record=deposit,
                 )
             notify(
                 who_is_told(renovation.dossier, exclude=actor, perm="records.approve_renovation"),
-                _("A secondary renovation of %(number)s awaits your decision.")
-                % {"number": dossier.archive_number},
+                Line(
+                    "A secondary renovation of %(number)s awaits your decision.",
+                    number=dossier.archive_number,
+                ),
                 renovation.get_absolute_url(),
                 about=renovation.dossier,
             )
@@ -237,18 +245,29 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
             fields["permit_number"] = permit_number
         if approve:
             workflow.transition(
-                renovation, target, actor=actor, reason=_("Approved"), already_locked=True, **fields
+                renovation,
+                target,
+                actor=actor,
+                reason=Line("Approved"),
+                already_locked=True,
+                **fields,
             )
         else:  # a rejected application is closed (R9)
-            move(renovation, target, actor=actor, reason=_("Rejected"), **fields, close=True)
+            move(renovation, target, actor=actor, reason=Line("Rejected"), **fields, close=True)
         if approve:
-            title = _("Secondary renovation approved, permit %(number)s") % {
-                "number": permit_number
-            }
-            message = _("The secondary renovation of %(number)s is approved: permit %(permit)s.")
+            title = Line("Secondary renovation approved, permit %(number)s", number=permit_number)
+            message = Line(
+                "The secondary renovation of %(number)s is approved: permit %(permit)s.",
+                number=renovation.dossier.archive_number,
+                permit=permit_number,
+            )
         else:
-            title = _("Secondary renovation application rejected")
-            message = _("The secondary renovation of %(number)s is rejected: %(reason)s")
+            title = Line("Secondary renovation application rejected")
+            message = Line(
+                "The secondary renovation of %(number)s is rejected: %(reason)s",
+                number=renovation.dossier.archive_number,
+                reason=note,
+            )
         record_event(
             dossier=renovation.dossier,
             kind=Kind.RENOVATION,
@@ -260,12 +279,7 @@ def _decide(pk, *, approve, note, typed, actor) -> Renovation:
         )
         notify(
             [renovation.recorded_by] if renovation.recorded_by_id != actor.pk else [],
-            message
-            % {
-                "number": renovation.dossier.archive_number,
-                "permit": permit_number,
-                "reason": note,
-            },
+            message,
             renovation.get_absolute_url(),
             about=renovation.dossier,
         )
@@ -285,15 +299,16 @@ def renovation_start(*, renovation, started_on, actor) -> Renovation:
             renovation,
             Status.IN_PROGRESS,
             actor=actor,
-            reason=_("Works started"),
+            reason=Line("Works started"),
             already_locked=True,
             started_on=started_on,
         )
         record_event(
             dossier=renovation.dossier,
             kind=Kind.RENOVATION,
-            title=_("Renovation works started (permit %(number)s)")
-            % {"number": renovation.permit_number},
+            title=Line(
+                "Renovation works started (permit %(number)s)", number=renovation.permit_number
+            ),
             actor=actor,
             occurred_on=started_on,
             record=renovation,
@@ -326,13 +341,16 @@ def inspection_record(*, renovation, data, actor, violation=None):
             result=data["result"],
             findings=data.get("findings", ""),
         )
-        workflow.stamp(inspection, actor, _("Inspection recorded"))
+        workflow.stamp(inspection, actor, Line("Inspection recorded"))
         inspection.save()
         record_event(
             dossier=renovation.dossier,
             kind=Kind.RENOVATION,
-            title=_("Renovation inspected by %(inspector)s: %(result)s")
-            % {"inspector": inspection.inspector, "result": inspection.get_result_display()},
+            title=Line(
+                "Renovation inspected by %(inspector)s: %(result)s",
+                inspector=inspection.inspector,
+                result=choice(inspection, "result"),
+            ),
             detail=inspection.findings,
             actor=actor,
             occurred_on=inspection.inspected_on,
@@ -365,7 +383,7 @@ def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
             renovation,
             Status.ACCEPTED,
             actor=actor,
-            reason=_("Works accepted"),
+            reason=Line("Works accepted"),
             accepted_on=accepted_on,
             accepted_by=actor,
             close=True,
@@ -373,8 +391,9 @@ def renovation_accept(*, renovation, accepted_on, note="", actor) -> Renovation:
         record_event(
             dossier=renovation.dossier,
             kind=Kind.RENOVATION,
-            title=_("Renovation works accepted (permit %(number)s)")
-            % {"number": renovation.permit_number},
+            title=Line(
+                "Renovation works accepted (permit %(number)s)", number=renovation.permit_number
+            ),
             detail=(note or "").strip(),
             actor=actor,
             occurred_on=accepted_on,
@@ -398,19 +417,18 @@ def _violation_create(*, dossier, data, actor, renovation=None) -> Violation:
         notice_number=(data.get("notice_number") or "").strip(),
         rectify_by=data.get("rectify_by"),
     )
-    workflow.stamp(violation, actor, _("Violation recorded"))
+    workflow.stamp(violation, actor, Line("Violation recorded"))
     violation.save()
     detail = []
     if violation.notice_number:
-        detail.append(_("Notice %(number)s") % {"number": violation.notice_number})
+        detail.append(Line("Notice %(number)s", number=violation.notice_number))
     if violation.rectify_by:
-        detail.append(_("rectify by %(date)s") % {"date": f"{violation.rectify_by:%Y-%m-%d}"})
+        detail.append(Line("rectify by %(date)s", date=violation.rectify_by))
     record_event(
         dossier=dossier,
         kind=Kind.VIOLATION,
-        title=_("Violation recorded: %(category)s")
-        % {"category": violation.get_category_display()},
-        detail="；".join(str(d) for d in detail),
+        title=Line("Violation recorded: %(category)s", category=choice(violation, "category")),
+        detail=Parts(detail) if detail else "",
         actor=actor,
         occurred_on=violation.occurred_on,
         record=violation,
@@ -454,7 +472,7 @@ def violation_rectify(*, violation, rectified_on, rectification, actor) -> Viola
             violation,
             Violation.Status.RECTIFIED,
             actor=actor,
-            reason=_("Rectified"),
+            reason=Line("Rectified"),
             rectified_on=rectified_on,
             rectification=rectification,
             close=True,
@@ -462,8 +480,7 @@ def violation_rectify(*, violation, rectified_on, rectification, actor) -> Viola
         record_event(
             dossier=violation.dossier,
             kind=Kind.VIOLATION,
-            title=_("Violation rectified: %(category)s")
-            % {"category": violation.get_category_display()},
+            title=Line("Violation rectified: %(category)s", category=choice(violation, "category")),
             detail=rectification,
             actor=actor,
             occurred_on=rectified_on,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
+from core.lines import Line, choice
 from core.workflow import DomainError
 from records.common import Kind, current_section, drawing_again, move, record_event
 from records.models import Repair
@@ -75,13 +76,16 @@ def repair_report(*, dossier, data, actor) -> Repair:
             location=data["location"].strip(),
             description=description,
         )
-        workflow.stamp(repair, actor, _("Repair reported"))
+        workflow.stamp(repair, actor, Line("Repair reported"))
         repair.save()
         record_event(
             dossier=dossier,
             kind=Kind.REPAIR,
-            title=_("Repair reported by %(name)s: %(location)s")
-            % {"name": repair.reported_by_name, "location": repair.location},
+            title=Line(
+                "Repair reported by %(name)s: %(location)s",
+                name=repair.reported_by_name,
+                location=repair.location,
+            ),
             detail=description,
             actor=actor,
             occurred_on=_day(repair.reported_at),
@@ -105,7 +109,7 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
             repair,
             Status.ORDERED,
             actor=actor,
-            reason=_("Work order issued"),
+            reason=Line("Work order issued"),
             already_locked=True,
             work_order_number=number,
             assigned_to=assigned_to,
@@ -114,8 +118,7 @@ def _order_once(repair_pk, *, number, typed, assigned_to, actor):
         record_event(
             dossier=repair.dossier,
             kind=Kind.REPAIR,
-            title=_("Work order %(number)s issued to %(name)s")
-            % {"number": number, "name": assigned_to},
+            title=Line("Work order %(number)s issued to %(name)s", number=number, name=assigned_to),
             detail=repair.location,
             actor=actor,
             record=repair,
@@ -158,7 +161,7 @@ def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Rep
             repair,
             Status.COMPLETED,
             actor=actor,
-            reason=_("Repair completed"),
+            reason=Line("Repair completed"),
             already_locked=True,
             completed_at=completed_at,
             work_done=work_done,
@@ -166,12 +169,11 @@ def repair_complete(*, repair, completed_at, work_done, cost=None, actor) -> Rep
         )
         detail = work_done
         if cost:
-            detail = _("%(work)s (charged ¥%(cost)s)") % {"work": work_done, "cost": f"{cost:,.2f}"}
+            detail = Line("%(work)s (charged ¥%(cost)s)", work=work_done, cost=f"{cost:,.2f}")
         record_event(
             dossier=repair.dossier,
             kind=Kind.REPAIR,
-            title=_("Repair completed (work order %(number)s)")
-            % {"number": repair.work_order_number},
+            title=Line("Repair completed (work order %(number)s)", number=repair.work_order_number),
             detail=detail,
             actor=actor,
             occurred_on=_day(completed_at),
@@ -192,7 +194,7 @@ def repair_feedback(*, repair, satisfaction, feedback="", actor) -> Repair:
             repair,
             Status.CLOSED,
             actor=actor,
-            reason=_("Closed with the customer's feedback"),
+            reason=Line("Closed with the customer's feedback"),
             satisfaction=satisfaction,
             feedback=feedback,
             close=True,
@@ -200,11 +202,11 @@ def repair_feedback(*, repair, satisfaction, feedback="", actor) -> Repair:
         record_event(
             dossier=repair.dossier,
             kind=Kind.REPAIR,
-            title=_("Repair %(number)s closed: %(satisfaction)s")
-            % {
-                "number": repair.work_order_number,
-                "satisfaction": repair.get_satisfaction_display(),
-            },
+            title=Line(
+                "Repair %(number)s closed: %(satisfaction)s",
+                number=repair.work_order_number,
+                satisfaction=choice(repair, "satisfaction"),
+            ),
             detail=feedback,
             actor=actor,
             record=repair,

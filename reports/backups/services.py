@@ -32,9 +32,11 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import safeguards
+from core.lines import Line
 from core.permissions import holders_of, require
 from core.tasks import enqueue_on_commit
 
@@ -209,8 +211,11 @@ def backup_make(*, reason, requested_by=None, drill=True) -> Backup:
         )
         backup.refresh_from_db()
         tell_admins(
-            _("Backup #%(pk)s failed: %(error)s. The last good backup is kept.")
-            % {"pk": backup.pk, "error": str(exc)[:300]}
+            Line(
+                "Backup #%(pk)s failed: %(error)s. The last good backup is kept.",
+                pk=backup.pk,
+                error=str(exc)[:300],
+            )
         )
         return backup
     shutil.rmtree(work, ignore_errors=True)
@@ -275,12 +280,15 @@ def backup_drill(*, backup: Backup, identity_file=None, beat=None) -> Backup:
     )
     backup.refresh_from_db()
     if not passed:
-        what = result.get("error") or _("%(n)s differences with the manifest") % {
-            "n": len(result["differences"])
-        }
+        what = result.get("error") or Line(
+            "%(n)s differences with the manifest", n=len(result["differences"])
+        )
         tell_admins(
-            _("The restore drill of backup #%(pk)s failed: %(what)s")
-            % {"pk": backup.pk, "what": what[:300]}
+            Line(
+                "The restore drill of backup #%(pk)s failed: %(what)s",
+                pk=backup.pk,
+                what=what[:300] if isinstance(what, str) else what,
+            )
         )
     return backup
 
@@ -368,5 +376,5 @@ def backup_for_operation(operation, *, actor, wait) -> str:
             )
     return _("backup #%(pk)s of %(at)s") % {
         "pk": backup.pk,
-        "at": timezone.localtime(backup.finished_at).strftime("%Y-%m-%d %H:%M"),
+        "at": date_format(timezone.localtime(backup.finished_at), "DATETIME_FORMAT"),
     }

@@ -4,6 +4,7 @@ statistics: the figures as they were when computed, never rewritten."""
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from reports.statistics.models import Snapshot
@@ -35,5 +36,5 @@ class ComplaintSummary(Snapshot):
     def __str__(self):
         return _("Complaint summary %(month)s computed at %(at)s") % {
             "month": f"{self.month:%Y-%m}",
-            "at": f"{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}",
+            "at": date_format(timezone.localtime(self.computed_at), "DATETIME_FORMAT"),
         }

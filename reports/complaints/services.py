@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core.lines import Line
 from core.services import notify
 from core.tasks import enqueue_on_commit
 from core.workflow import DomainError
@@ -77,15 +78,14 @@ def summary_compile(*, month, actor=None, task_id="") -> ComplaintSummary:
 
 def _tell(summary, actor):
     total = summary.figures["total"]
-    message = _(
+    message = Line(
         "The complaint summary of %(month)s is ready (complaints: %(complaints)s, major: "
-        "%(major)s; still waiting for a return visit: %(waiting)s)."
-    ) % {
-        "month": summary.figures["month"],
-        "complaints": total["complaints"],
-        "major": total["major"],
-        "waiting": total["without_return_visit"],
-    }
+        "%(major)s; still waiting for a return visit: %(waiting)s).",
+        month=summary.figures["month"],
+        complaints=total["complaints"],
+        major=total["major"],
+        waiting=total["without_return_visit"],
+    )
     recipients = list(gate.holders_of(RECEIVE_COMPLAINTS))
     if actor is not None:
         recipients.append(actor)

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.lines import Line
+
 from .models import JobRun
 
 logger = logging.getLogger(__name__)
@@ -105,7 +107,7 @@ def run_failed(*, celery_task_id, task_name, exception) -> None:
 
         label = scheduled_tasks().get(task_name, task_name)
         tell_admins(
-            _("The scheduled job %(job)s failed: %(error)s") % {"job": label, "error": error[:300]}
+            Line("The scheduled job %(job)s failed: %(error)s", job=label, error=error[:300])
         )
 
 
@@ -151,8 +153,13 @@ def watchdog(*, now=None) -> dict:
         )
         if changed:
             tell_admins(
-                _("The scheduled job %(job)s failed: %(error)s")
-                % {"job": run.job_label or run.task_name, "error": stopped % {"at": since}}
+                Line(
+                    "The scheduled job %(job)s failed: %(error)s",
+                    job=run.job_label or run.task_name,
+                    error=Line(
+                        "the worker stopped (no sign of life since %(at)s)", at=run.heartbeat_at
+                    ),
+                )
             )
     backups = list(Backup.objects.filter(status=Backup.Status.RUNNING, heartbeat_at__lt=limit))
     for backup in backups:
@@ -164,7 +171,13 @@ def watchdog(*, now=None) -> dict:
             for work in backup_root().glob(f"{WORK_PREFIX}{backup.pk}-*"):
                 shutil.rmtree(work, ignore_errors=True)
             tell_admins(
-                _("Backup #%(pk)s failed: %(error)s. The last good backup is kept.")
-                % {"pk": backup.pk, "error": stopped % {"at": since}}
+                Line(
+                    "Backup #%(pk)s failed: %(error)s. The last good backup is kept.",
+                    pk=backup.pk,
+                    error=Line(
+                        "the worker stopped (no sign of life since %(at)s)",
+                        at=backup.heartbeat_at,
+                    ),
+                )
             )
     return {"runs": [r.pk for r in runs], "backups": [b.pk for b in backups]}

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.workflow import DomainError
@@ -81,5 +82,5 @@ class YearlyStatistics(Snapshot):
     def __str__(self):
         return _("Statistics %(year)s computed at %(at)s") % {
             "year": self.year,
-            "at": f"{timezone.localtime(self.computed_at):%Y-%m-%d %H:%M}",
+            "at": date_format(timezone.localtime(self.computed_at), "DATETIME_FORMAT"),
         }

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import permissions as gate
+from core.lines import Line
 from core.services import notify
 from core.tasks import enqueue_on_commit
 from core.workflow import DomainError
@@ -103,11 +104,12 @@ def keep_snapshot(model, *, count, tell, computed_by=None, task_id="", **fields)
 
 def _tell(snapshot, actor):
     counts = snapshot.figures["total"]["counts"]
-    message = _(
+    message = Line(
         "The archive statistics of %(year)s are ready (dossiers moved out: %(moved_out)s; "
         "documents received: %(received)s, filed: %(filed)s, destroyed: %(destroyed)s; "
-        "loans: %(loans)s)."
-    ) % {"year": snapshot.year, **counts}
+        "loans: %(loans)s).",
+        **{"year": snapshot.year, **counts},
+    )
     recipients = heads()
     if actor is not None:
         recipients.append(actor)

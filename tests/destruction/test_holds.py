@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.test import TestCase
 
-from core.models import Notification
 from core.roles import Role
 from core.workflow import DomainError
 from destruction.execution import services as execution
@@ -16,7 +15,7 @@ from destruction.models import Batch, BatchItem, Hold
 from documents.models import Document, Handover, HandoverItem
 from lending.models import CopyRecord
 
-from ..factories import user_with_role
+from ..factories import notified, said, told, user_with_role
 from ..lending.factories import loan_in
 from . import factories as f
 
@@ -84,13 +83,11 @@ def test_a_document_held_elsewhere_after_approval_leaves_at_execution_with_its_r
     left = BatchItem.objects.get(batch=batch, document=docs[0])
     assert left.state == BatchItem.State.BLOCKED and not left.open
     assert reason in left.blocked_reason
-    assert reason in BatchItem.history.filter(id=left.pk).first().history_change_reason
+    assert reason in said(BatchItem.history.filter(id=left.pk).first().history_change_reason)
     assert default_storage.exists(names[0]) and not default_storage.exists(names[1])
     assert Document.objects.get(pk=docs[0].pk).status != Document.Status.DESTROYED
     assert Batch.objects.get(pk=batch.pk).status == Batch.Status.COMPLETED
-    assert Notification.objects.filter(
-        recipient=by, message__contains="items left destruction batch"
-    ).exists()
+    assert notified("items left destruction batch", recipient=by)
 
 
 def test_a_hold_placed_after_approval_is_refused_at_approval_too__R33():
@@ -110,12 +107,7 @@ def test_a_hold_tells_the_opener_of_the_batch_holding_the_item():
     head = f.head()
     f.approved(docs, by=by)
     _hold(docs[0].dossier, docs[0])
-    told = set(
-        Notification.objects.filter(message__contains="legal hold was placed").values_list(
-            "recipient", flat=True
-        )
-    )
-    assert {by.pk, head.pk} <= told
+    assert {by.pk, head.pk} <= told("legal hold was placed")
 
 
 def test_lifting_a_hold_destroys_nothing__R33():

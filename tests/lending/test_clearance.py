@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from core import clearance
 from core.models import AccessLog
@@ -63,7 +64,7 @@ def test_the_holdings_name_each_loan_out_and_each_copy_held__R28(holder):
     lines = clearance.holdings_of(holder)
     assert len(lines) == 2
     assert out.number in lines[0] and out.dossier.archive_number in lines[0]
-    assert "3" in lines[0] and "2026-03-09" in lines[0]
+    assert "3" in lines[0] and date_format(datetime.date(2026, 3, 9)) in lines[0]
     assert returned.number in lines[1] and "2" in lines[1]
     # no document title: administrators read these lines, and may not see the dossier (R17)
     assert not any("资料" in line for line in lines)
@@ -202,7 +203,9 @@ def test_one_sees_what_one_holds(client, holder):
     assert [c.loan_id for c in response.context["copies"]] == [copies.pk]
     html = response.content.decode()
     assert (
-        loan.number in html and "2026-03-08" in html and 'data-testid="clearance-holding"' in html
+        loan.number in html
+        and "2026年3月8日" in html  # the page's language's one date format
+        and 'data-testid="clearance-holding"' in html
     )
 
 

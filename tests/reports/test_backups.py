@@ -14,10 +14,10 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from core.models import Notification
 from reports.backups import archive, services
 from reports.backups.models import Backup
 
+from ..factories import notified
 from .factories import admin_user, seeded
 from .support import (
     PG,
@@ -114,9 +114,7 @@ def test_a_backup_broken_midway_is_failed_leaves_no_archive_and_keeps_the_last_g
     assert archives(settings.BACKUP_ROOT) == [good.file_name]  # nothing half-written left
     good.refresh_from_db()
     assert good.status == Backup.Status.GOOD and _path(good).is_file()
-    assert Notification.objects.filter(
-        recipient=admin, message__contains=f"Backup #{broken.pk} failed"
-    ).exists()
+    assert notified(f"Backup #{broken.pk} failed", recipient=admin)
 
 
 @pytest.mark.parametrize("_pg", [pytest.param(None, marks=needs_postgres)])
@@ -131,7 +129,7 @@ def test_a_pg_dump_that_writes_half_and_fails_leaves_no_archive__R44(_pg, settin
     assert "No space left on device" in broken.error
     assert archives(settings.BACKUP_ROOT) == [good.file_name]
     assert Backup.objects.get(pk=good.pk).status == Backup.Status.GOOD
-    assert Notification.objects.filter(recipient=admin, message__contains="failed").exists()
+    assert notified("failed", recipient=admin)
 
 
 def test_an_encrypted_backup_opens_with_the_key_only__R45(settings, tmp_path):
@@ -170,9 +168,7 @@ def test_the_drill_catches_a_damaged_archive_and_tells_the_administrators__R45()
 
     assert drilled.drill_status == Backup.Drill.FAILED
     assert [d["kind"] for d in drilled.differences] == ["archive"]
-    assert Notification.objects.filter(
-        recipient=admin, message__contains=f"restore drill of backup #{backup.pk} failed"
-    ).exists()
+    assert notified(f"restore drill of backup #{backup.pk} failed", recipient=admin)
 
 
 def _retar(path, replace):
@@ -203,7 +199,7 @@ def test_the_drill_catches_a_stored_file_changed_inside_the_archive__R45():
     assert drilled.drill_status == Backup.Drill.FAILED
     assert [(d["kind"], d["name"]) for d in drilled.differences] == [("file", victim)]
     assert drilled.differences[0]["expected"] == backup.manifest["media"]["files"][victim]
-    assert Notification.objects.filter(recipient=admin, message__contains="1 differences").exists()
+    assert notified("1 differences", recipient=admin)
 
 
 def test_the_archive_hash_is_taken_by_its_first_drill_and_checked_by_the_next__R45():

@@ -122,7 +122,8 @@ def test_the_summary_is_kept_as_counted_and_the_managers_are_told__R41(may):
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {manager.username, other_manager.username}
     note = Notification.objects.get(recipient=other_manager)
-    assert "2026-05" in note.message and "still waiting for a return visit: 2" in note.message
+    shown = note.display_message  # the line, as its reader (in English here) reads it
+    assert "2026-05" in shown and "still waiting for a return visit: 2" in shown
     # later: the written complaint visited and closed, a complaint back-entered in May
     f.visited(may["written"], datetime.date(2026, 6, 3))
     Complaint.objects.filter(pk=may["written"].pk).update(

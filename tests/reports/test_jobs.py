@@ -173,7 +173,7 @@ def test_the_watchdog_fails_runs_and_backups_whose_worker_stopped__R44(frozen_cl
     backup.refresh_from_db()
     assert backup.status == Backup.Status.FAILED and "the worker stopped" in backup.error
     assert not work.exists()  # nothing half-written stays
-    messages = list(Notification.objects.filter(recipient=admin).values_list("message", flat=True))
+    messages = [n.display_message for n in Notification.objects.filter(recipient=admin)]
     assert len(messages) == 2 and all("the worker stopped" in m for m in messages)
     assert services.watchdog() == {"runs": [], "backups": []}  # told once
 

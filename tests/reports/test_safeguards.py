@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import safeguards
-from core.models import Notification
 from customers.models import Building, Estate, ServiceCentre, Unit
 from destruction.execution import services as execution
 from destruction.models import Batch, BatchItem
@@ -22,6 +21,7 @@ from reports.backups.models import Backup
 
 from ..customers.test_admin import GOOD_CSV, confirm, upload
 from ..destruction import factories as dx
+from ..factories import notified
 from .factories import admin_user
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +86,9 @@ def test_without_a_backup_the_destruction_does_not_start_and_resumes_later__R44(
     assert not BatchItem.objects.filter(batch=batch, state=BatchItem.State.DESTROYED).exists()
     assert all(default_storage.exists(n) for n in names)  # nothing destroyed
     assert Backup.objects.get().status == Backup.Status.FAILED
-    told = Notification.objects.get(recipient=head, message__contains="has not started")
-    assert batch.number in told.message and "no backup could be made" in told.message
-    assert Notification.objects.filter(recipient=admin, message__contains="failed").exists()
+    (told,) = notified("has not started", recipient=head)
+    assert batch.number in told.display_message and "R44" in told.display_message
+    assert notified("failed", recipient=admin)
 
     settings.BACKUP_ROOT = good_root  # the disk is fixed; the head resumes
     with TestCase.captureOnCommitCallbacks(execute=True):

@@ -217,8 +217,8 @@ def test_the_head_and_the_executives_are_told_and_only_the_archive_room_compiles
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {executive.username, head.username, archivist.username}
     note = Notification.objects.get(recipient=executive)
-    assert "2025" in note.message and f"/reports/statistics/{snapshot.pk}/" in note.link
-    assert "dossiers moved out: 2" in note.message
+    assert "2025" in note.display_message and f"/reports/statistics/{snapshot.pk}/" in note.link
+    assert "dossiers moved out: 2" in note.display_message
 
 
 def test_a_year_still_to_come_or_not_a_year_is_refused__R40():

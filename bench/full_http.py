@@ -368,7 +368,6 @@ def machine():
 def measure_all(args, units):
     """Everything for one database: returns what the report needs."""
     import records_bench
-
     from django.db import connection
 
     manager = records_bench.manager_user()
@@ -389,9 +388,7 @@ def measure_all(args, units):
         started = time.perf_counter()
         print(f"[{units}] throughput, {args.rounds} rounds...", flush=True)
         result = {"machine": machine()}
-        result["pages"] = measure_throughput(
-            args.port, targets, cookies, args.rounds, args.seconds
-        )
+        result["pages"] = measure_throughput(args.port, targets, cookies, args.rounds, args.seconds)
         print(f"[{units}] search...", flush=True)
         result["search"] = measure_search(args.port, users, cookies)
         print(f"[{units}] load, {args.load_users} users for {args.load_seconds:g} s...", flush=True)

@@ -80,9 +80,7 @@ def sizes_part(results):
 
 def pages_part(results):
     small, large = results[0], results[-1]
-    head = "| page | target | " + " | ".join(
-        f"{_n(r['units'])}: req/s | share" for r in results
-    )
+    head = "| page | target | " + " | ".join(f"{_n(r['units'])}: req/s | share" for r in results)
     growth = len(results) > 1
     head += " | cost × (growth) | met |" if growth else " | met |"
     lines = [head, "|---|---:|" + "---:|---:|" * len(results) + ("---:|---|" if growth else "---|")]

@@ -43,6 +43,17 @@ def _columns(cursor, table):
     return {row[0] for row in cursor.fetchall()}
 
 
+def _select(columns, kind, moment, where):
+    """The SELECT of one kind of history row (``+`` or ``~``) from the record's table."""
+    source, shared, mine, rest, values = columns
+    picked = [f'"{c}"' for c in shared]
+    for c, v in values.items():
+        if c in mine:
+            picked.append({"history_date": moment, "history_type": f"'{kind}'"}.get(c, v))
+    picked += ["NULL"] * len(rest)
+    return f'SELECT {", ".join(picked)} FROM "{source}"{where}'  # noqa: S608
+
+
 def fill_history():
     """One ``+`` row per record in every empty history table, and a ``~`` per locked record."""
     from django.apps import apps
@@ -81,21 +92,11 @@ def fill_history():
         names = [*shared, *[c for c in values if c in mine], *rest]
         quoted = ", ".join(f'"{c}"' for c in names)
 
-        def select(kind, moment, where, shared=shared, mine=mine, rest=rest, values=values):
-            picked = [f'"{c}"' for c in shared]
-            for c, v in values.items():
-                if c not in mine:
-                    continue
-                picked.append(
-                    {"history_date": moment, "history_type": f"'{kind}'"}.get(c, v) or "NULL"
-                )
-            picked += ["NULL"] * len(rest)
-            return f'SELECT {", ".join(picked)} FROM "{source}"{where}'  # noqa: S608
-
-        parts = [select("+", date, "")]
+        columns = (source, shared, mine, rest, values)
+        parts = [_select(columns, "+", date, "")]
         if "locked" in theirs and base._meta.model_name not in CREATED_LOCKED:
             later = f"{date} + interval '1 day'"
-            parts.append(select("~", later, ' WHERE "locked"'))
+            parts.append(_select(columns, "~", later, ' WHERE "locked"'))
         with transaction.atomic(), connection.cursor() as cursor:
             total = 0
             for part in parts:

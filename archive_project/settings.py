@@ -374,6 +374,9 @@ LOGGING = {
 ARCHIVE_COMPANY_NAME = env.str("ARCHIVE_COMPANY_NAME", default="示例物业服务有限公司")
 # Where people reach the app: used to make links in e-mails absolute.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# bench/run only: routes /bench/hello, the baseline the pages are measured against. Never set in
+# production, so no such URL exists there (nor in the security matrix).
+BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 # R2: one archive-number format company-wide, derived from the unit. Fields: {estate} (estate
 # code), {building}, {entrance}, {room}, {floor}. Empty parts and their separators are dropped.
 ARCHIVE_NUMBER_FORMAT = env.str(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -24,3 +25,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]
+if settings.BENCH_HELLO:  # bench/run's baseline (bench/README.md); off unless set
+    urlpatterns.insert(0, path("bench/hello", core_views.bench_hello, name="bench_hello"))

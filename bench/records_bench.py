@@ -178,6 +178,7 @@ def seed_charges(dossiers, today, user):
                         amount=amount,
                         due_on=due_on,
                         paid_amount=paid or Decimal("0.00"),
+                        last_paid_on=paid_on,
                     )
                 )
                 plans.append((paid, paid_on, rng.choice(methods), rng))

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,13 @@ from .roles import roles_of
 from .validators import is_pk
 
 set_language = login_not_required(django_set_language)
+
+
+@require_GET
+def bench_hello(request):
+    """The baseline of bench/run: a page that does nothing, behind the same middleware as every
+    other (session, user, timeout, CSP). Routed only when BENCH_HELLO is set."""
+    return HttpResponse("hello", content_type="text/plain")
 
 
 @login_not_required

@@ -188,6 +188,9 @@ class Charge(DossierRecord):
     amount = models.DecimalField(_("amount due (yuan)"), **MONEY)
     due_on = models.DateField(_("due on"))
     paid_amount = models.DecimalField(_("amount paid (yuan)"), default=0, **MONEY)
+    # the latest day of its payments, kept by payment_record with paid_amount: the arrears of
+    # an earlier day need only the charges paid since then (selectors._owed_charges)
+    last_paid_on = models.DateField(_("last paid on"), null=True, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -203,7 +206,10 @@ class Charge(DossierRecord):
                 condition=Q(paid_amount__gte=0), name="charge_paid_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=["due_on"], name="charge_due_idx")]
+        indexes = [
+            models.Index(fields=["due_on"], name="charge_due_idx"),
+            models.Index(fields=["last_paid_on", "due_on"], name="charge_paid_since_idx"),
+        ]
 
     def __str__(self):
         return f"{self.period} {self.get_item_display()}"

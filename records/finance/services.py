@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import DateField, F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -380,8 +381,10 @@ def payment_record(*, charge, data, actor) -> Payment:
             )
         _unique_receipt(Payment, number)
         # compare-and-set: never pay more than is owed, even without row locks (SQLite)
+        paid_on = Value(data["paid_on"], output_field=DateField())
         raised = Charge.objects.filter(pk=charge.pk, paid_amount__lte=F("amount") - amount).update(
-            paid_amount=F("paid_amount") + amount
+            paid_amount=F("paid_amount") + amount,
+            last_paid_on=Greatest(Coalesce("last_paid_on", paid_on), paid_on),
         )
         if raised != 1:
             raise DomainError(_("Someone else has just recorded a payment; reload the page."))

@@ -201,3 +201,30 @@ def test_postgres_connections_run_without_jit():
     with connections["default"].cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_bench_hello_url_exists_only_when_bench_hello_is_set():
+    """bench/run's baseline (bench/README.md): no such URL in production."""
+    code = (
+        "from django.urls import resolve, Resolver404\n"
+        "try:\n    print(resolve('/bench/hello').url_name)\n"
+        "except Resolver404:\n    print('none')"
+    )
+    production = run_manage("shell", "--no-imports", "-c", code, env_overrides=PRODUCTION_ENV)
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.split() == ["none"]
+    bench = run_manage(
+        "shell", "--no-imports", "-c", code, env_overrides={**PRODUCTION_ENV, "BENCH_HELLO": "1"}
+    )
+    assert bench.returncode == 0, bench.stderr
+    assert bench.stdout.split() == ["bench_hello"]
+
+
+def test_the_bench_hello_view_answers_hello(rf, django_user_model):
+    from core.views import bench_hello
+
+    request = rf.get("/bench/hello")
+    request.user = django_user_model(username="bench")
+    response = bench_hello(request)
+    assert response.status_code == 200
+    assert response.content == b"hello"

@@ -699,3 +699,15 @@ def test_arrears_only_of_visible_dossiers_and_of_the_chosen_estate(front_desk):
     estate = shown.unit.building.estate
     rows = selectors.arrears(user=front_desk, on=TODAY, estate=estate)
     assert [r["dossier_id"] for r in rows] == [shown.pk]
+
+
+def test_a_charge_keeps_the_latest_day_it_was_paid(dossier, front_desk):
+    charge = finance.charge_add(dossier=dossier, data=charge_data(), actor=front_desk)
+    assert charge.last_paid_on is None
+    pay(charge, front_desk, "100", "SK-1", paid_on=datetime.date(2026, 11, 10))
+    pay(charge, front_desk, "100", "SK-2", paid_on=datetime.date(2026, 11, 3))  # entered late
+    charge.refresh_from_db()
+    assert charge.last_paid_on == datetime.date(2026, 11, 10)
+    # paid since 5 November: what it owed then counts only the payment made by then
+    then = selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
+    assert [r["total"] for r in then] == [Decimal("220")]

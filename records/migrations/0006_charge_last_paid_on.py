@@ -33,7 +33,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("customers", "0008_dossier_sort_key"),
-        ("records", "0004_canonical_contractor_phone"),
+        ("records", "0005_labels_without_rule_numbers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -160,3 +160,15 @@ def test_a_handover_costs_the_same_queries_at_2_and_20_dossiers__R30(
     url = reverse(page, args=[handover.pk])
     assert_constant_queries(client, url, grow, sizes=(2, 20))
     assert handover.items.count() == 40
+
+
+def test_a_dossier_cover_costs_the_same_queries_at_10_and_100_documents__R12(client, archivist):
+    dossier = moved_in().dossier
+
+    def grow(n):
+        for i in range(n):
+            document_for(dossier, title=f"目录{i}")
+
+    url = reverse("documents:dossier_cover_pdf", args=[dossier.pk])
+    few, many = assert_constant_queries(client, url, grow)
+    assert "共 100 件" in pdf_text(many.content)

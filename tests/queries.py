@@ -3,6 +3,7 @@ rows and with many, and no template loads a related object lazily (docs/PERFORMA
 "Query counts")."""
 
 import re
+from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection
@@ -57,11 +58,11 @@ def assert_constant_queries(client, url, grow, *, sizes=(10, 100), params=None):
     url = address()
     client.get(url, params or {})
     many, large = page_queries(client, url, params)
-    shapes = [_shape(sql) for sql in few]
-    extra = [sql for sql in many if _shape(sql) not in shapes]
+    grown = Counter(map(_shape, many)) - Counter(map(_shape, few))
+    extra = [f"{n} more: {shape[:300]}" for shape, n in grown.items()]
     assert len(many) == len(few), (
         f"{url}: {len(few)} queries at {few_rows} rows, {len(many)} at {many_rows}; "
-        f"new ones: {extra[:5]}"
+        f"grown: {extra[:5]}"
     )
     return small, large
 

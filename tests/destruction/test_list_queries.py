@@ -66,7 +66,7 @@ def test_the_approval_queue_costs_the_same_queries_at_10_and_100_batches(client)
 
 def test_the_witness_queue_costs_the_same_queries_at_2_and_20_batches(client):
     # 2 and 20: each batch is opened, decided, submitted, approved and planned with its
-    # witnesses through the services (and the head's permission re-read), some 150 queries.
+    # witnesses through the services, each step a transaction of its own.
     head, witness, other = f.head(), f.witness(), f.witness()
     client.force_login(witness)
 

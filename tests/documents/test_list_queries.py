@@ -145,7 +145,7 @@ def test_a_handover_costs_the_same_queries_at_2_and_20_dossiers__R30(
     page,
 ):
     # 2 and 20: each dossier of a handover is opened, moved into, verified and given its two
-    # documents through the services, some 60 queries a dossier.
+    # documents through the services.
     handover = handovers.handover_create(
         service_centre=centre, period="2026H1", actor=people["front"]
     )

@@ -141,3 +141,17 @@ def test_the_copies_cost_the_same_queries_at_10_and_100(client):
 
     few, many = assert_constant_queries(client, reverse("lending:copy_list"), _many(copy_made))
     assert many.context["page_obj"].paginator.count == 100
+
+
+def test_a_loan_costs_the_same_queries_at_10_and_100_documents(client):
+    front = user_with_role(Role.FRONT_DESK)
+    client.force_login(user_with_role(Role.ARCHIVIST))
+    made = []
+
+    def grow(n):  # a loan's documents are fixed when it is asked for: the second one is bigger
+        size = n + sum(loan.items.count() for loan in made[-1:])
+        made.append(loan_in(S.OUT, borrower=front, documents=documents_in(n=size)))
+
+    url = lambda: reverse("lending:loan_detail", args=[made[-1].pk])  # noqa: E731
+    assert_constant_queries(client, url, grow)
+    assert made[-1].items.count() == 100

@@ -73,3 +73,18 @@ def test_the_arrears_cost_the_same_queries_at_10_and_100_dossiers(client, params
         assert len(many.content.decode("utf-8-sig").strip().splitlines()) == 101
     else:
         assert many.context["summary"]["dossiers"] == 100
+
+
+@pytest.mark.frozen_at(COMPLAINTS_NOW)
+def test_a_complaint_costs_the_same_queries_at_10_and_100_return_visits__R43(client):
+    desk = front_desk()
+    client.force_login(desk)
+    dossier, neighbour = occupied_dossier()[0], occupied_dossier()[0]
+    complaint = record_complaint(dossier, desk, other_dossiers=[neighbour])
+
+    def grow(n):
+        for i in range(n):
+            return_visit(complaint, desk, visited_person=f"业主{i}")
+
+    few, many = assert_constant_queries(client, complaint.get_absolute_url(), grow)
+    assert len(many.context["return_visits"]) == 100

@@ -3,20 +3,28 @@ a related object lazily (docs/PERFORMANCE.md, "Query counts"). The approvals inb
 test_service_views.py."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
+from core.roles import Role
+
+from ..factories import user_with_role
 from ..queries import assert_constant_queries
 from .factories import (
     COMPLAINTS_NOW,
     COMPLAINTS_TODAY,
+    FOUND,
     front_desk,
+    in_progress,
+    inspection,
     manager,
     occupied_dossier,
     record_complaint,
     return_visit,
 )
+from .test_asof import _busy_dossier
 from .test_finance_views import owing_dossiers
 from .test_visits import visit
 
@@ -88,3 +96,33 @@ def test_a_complaint_costs_the_same_queries_at_10_and_100_return_visits__R43(cli
 
     few, many = assert_constant_queries(client, complaint.get_absolute_url(), grow)
     assert len(many.context["return_visits"]) == 100
+
+
+@pytest.mark.frozen_at(datetime.datetime(2026, 5, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+def test_a_renovation_costs_the_same_queries_at_10_and_100_inspections(client):
+    renovation = in_progress()
+    client.force_login(front_desk())
+
+    def grow(n):
+        for i in range(n):
+            if i % 2:
+                inspection(renovation, result="issues", violation=FOUND)
+            else:
+                inspection(renovation)
+
+    few, many = assert_constant_queries(client, renovation.get_absolute_url(), grow)
+    assert len(many.context["inspections"]) == 100
+
+
+def test_the_dossier_as_of_a_day_costs_the_same_queries_at_2_and_20_sections(client):
+    # 2 and 20: each section is moved into with its contact, household member, deposit and
+    # lease, every one of them with its history rows.
+    client.force_login(user_with_role(Role.MANAGER))
+    made = []
+
+    def grow(n):  # the second dossier is the bigger one
+        made.append(_busy_dossier(n + sum(d.occupancies.count() for d in made[-1:])))
+
+    url = lambda: reverse("records:dossier_as_of", args=[made[-1].pk])  # noqa: E731
+    few, many = assert_constant_queries(client, url, grow, sizes=(2, 20))
+    assert made[-1].occupancies.count() == 20

@@ -57,10 +57,10 @@ def hold_visible_to(user, queryset=None):
     )
 
 
-def access_hold_or_404(user, pk, *, perm=None, request=None):
+def access_hold_or_404(user, pk, *, perm=None, request=None, queryset=None):
     if perm:
         gate.require(user, perm, request=request)
-    return gate.get_or_404(user, hold_visible_to(user), request=request, pk=pk)
+    return gate.get_or_404(user, hold_visible_to(user, queryset), request=request, pk=pk)
 
 
 def _confidential(item) -> bool:

@@ -16,6 +16,7 @@ from core.workflow import DomainError
 from customers.permissions import access_dossier_or_404
 from documents.permissions import log_documents_shown
 
+from ..models import Hold
 from ..permissions import PLACE_HOLD, VIEW_HOLD, access_hold_or_404
 from . import selectors, services
 from .forms import HoldFilterForm, HoldLiftForm, HoldPlaceForm
@@ -83,7 +84,14 @@ def hold_place(request, dossier_pk):
 
 
 def hold_lift(request, pk):
-    hold = access_hold_or_404(request.user, pk, perm=PLACE_HOLD, request=request)
+    hold = access_hold_or_404(
+        request.user,
+        pk,
+        perm=PLACE_HOLD,
+        request=request,
+        # the page shows who placed (or lifted) the hold, on which dossier and document
+        queryset=Hold.objects.select_related("dossier", "document", "placed_by", "lifted_by"),
+    )
     _log_holds_shown(request, [hold])
     form = HoldLiftForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -14,6 +14,7 @@ from core import permissions as gate
 from core import workflow
 from core.validators import is_pk
 from core.workflow import DomainError
+from customers.models import Dossier
 from customers.permissions import access_dossier_or_404, dossier_visible_to
 from records.complaints import selectors
 from records.complaints import services as complaints
@@ -54,8 +55,18 @@ def complaint_list(request):
     )
 
 
+def _dossier_with_unit(request, pk):
+    """The dossier of a form whose header names its unit, building and estate: one join."""
+    return access_dossier_or_404(
+        request.user,
+        pk,
+        request=request,
+        queryset=Dossier.objects.select_related("unit__building__estate"),
+    )
+
+
 def complaint_add(request, dossier_pk):
-    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
+    dossier = _dossier_with_unit(request, dossier_pk)
     gate.require(request.user, "records.add_complaint", request=request)
     form = ComplaintForm(request.POST or None, dossier=dossier, user=request.user)
 
@@ -209,7 +220,7 @@ def complaint_close(request, pk):
 
 # --- Visits --------------------------------------------------------------------------------
 def visit_add(request, dossier_pk):
-    dossier = access_dossier_or_404(request.user, dossier_pk, request=request)
+    dossier = _dossier_with_unit(request, dossier_pk)
     gate.require(request.user, "records.add_visit", request=request)
     initial = {}
     if request.GET.get("kind") in Visit.Kind.values:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 
 from archive_project.celery import app as celery_app
 from core.roles import Role
@@ -32,6 +33,18 @@ def _tasks_in_process(request):
     # sending their e-mails) can put back the other's "inside", and every later .get() in
     # this process would refuse. Each test leaves the flag as it found it.
     _set_task_join_will_block(joins)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a test client's request leaves the language
+    it answered in active in the thread (LocaleMiddleware), which would leak into the next
+    test's ``gettext`` and choice labels."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import pytest
 
 from core.roles import Role
 
-from ..customers.factories import moved_in
+from ..customers.factories import dossier_for, moved_in
 from ..factories import user_with_role
 from .support import log_in
 
@@ -49,9 +49,11 @@ def test_a_scan_makes_the_document_electronic_and_a_copy__R13__R14(page, live_se
 
 
 def test_the_sidebar_runs_the_height_of_a_long_page(page, live_server):
+    for _n in range(25):  # a full first page of the dossier list
+        dossier_for()
     page.set_viewport_size({"width": 1366, "height": 600})
     log_in(page, user_with_role(Role.MANAGER).username)
-    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/dossiers/")
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height > 900  # a page longer than the window
     column = page.locator("aside.sidebar-col").bounding_box()

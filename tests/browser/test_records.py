@@ -397,6 +397,7 @@ def test_letter_reply_attachment_and_application_decided_by_a_manager(
     page.fill("#id_title", "车位租赁复函扫描件")
     page.select_option("#id_carrier", "electronic")
     page.set_input_files("#id_upload", str(scan))
+    page.check("#id_is_original")  # a file is taken for a copy until said otherwise
     screenshot(page, "records-attach-form")
     _submit(page, "main form button[type=submit]")
     page.wait_for_url("**" + reverse("records:letter_detail", args=[reply.pk]))

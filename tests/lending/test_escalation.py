@@ -16,7 +16,7 @@ from lending.loans.services import renewal_request
 from lending.models import BorrowerKind, Loan, Mode, Notice
 from lending.timeline import Kind
 
-from ..factories import user_with_role
+from ..factories import said, user_with_role
 from . import escalation_support as support
 from .escalation_support import SH, L, S, day, ledger, lent, mailed, secret_documents, told
 from .factories import loan_in
@@ -77,7 +77,7 @@ def test_a_loan_is_reminded_on_the_due_day_overdue_after_and_escalated_after_15_
     assert loan.escalated and loan.status == S.OUT
     history = loan.history.order_by("-history_id").first()
     assert history.escalated and history.history_user is None
-    assert history.history_change_reason == gettext(
+    assert said(history.history_change_reason) == gettext(
         "Escalated: out more than 15 days without renewal"
     )
     event = DossierEvent.objects.get(dossier=loan.dossier, kind=Kind.LOAN_ESCALATED)

@@ -58,7 +58,11 @@ def _text(response):
 
         try:  # our registers and labels; an uploaded file is read as it is
             reader = PdfReader(io.BytesIO(content))
-            text += "\n".join(page.extract_text() or "" for page in reader.pages)
+            # laid out as printed: the figures of neighbouring cells are not run together into
+            # something that looks like a mobile number
+            text += "\n".join(
+                page.extract_text(extraction_mode="layout") or "" for page in reader.pages
+            )
         except (PdfReadError, PdfStreamError):
             pass
     return text

@@ -23,6 +23,9 @@ class User(AbstractUser):
         verbose_name=_("reports to"),
         help_text=_("Their manager: told of escalations of their loans."),
     )
+    # The language the person last chose in the menu (empty: never chose): their e-mails are
+    # written in it, as the pages they read are.
+    language = models.CharField(_("language"), max_length=10, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -104,9 +104,10 @@ def notifications_unsent(*, limit: int = UNSENT_EMAIL_BATCH) -> list[int]:
 
 
 def recipient_language(user) -> str:
-    """The language a person's e-mails are written in: the product keeps no language per
-    person (the switch is a cookie of one browser), so the default one."""
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+    """The language a person's e-mails are written in: the one they last chose in the menu
+    (``User.language``, kept by ``core.views.set_language``), else the default one."""
+    chosen = getattr(user, "language", "")
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _email_subject_and_body(note) -> tuple[str, str]:

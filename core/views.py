@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -15,7 +17,17 @@ from .models import AccessLog, Notification
 from .roles import roles_of
 from .validators import is_pk
 
-set_language = login_not_required(django_set_language)
+
+@login_not_required
+def set_language(request):
+    """Django's language switch (the cookie), and for a person logged in their choice kept
+    with them: their e-mails are then written in it too."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if user.is_authenticated and code in dict(settings.LANGUAGES) and user.language != code:
+        get_user_model().objects.filter(pk=user.pk).update(language=code)
+    return response
 
 
 @require_GET

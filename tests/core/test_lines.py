@@ -221,9 +221,31 @@ def test_the_email_is_in_the_recipients_language_not_the_writers(
     with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
         notify([reader], Line("renewed until %(day)s", day=DAY), "/loans/1/")
     (sent,) = mail.outbox
-    # the product keeps no language per person: the default one, whoever wrote it
+    # a person who never chose a language: the default one, whoever wrote it
     assert "已续借至2026年12月2日" in sent.subject
     assert sent.body.startswith("已续借至2026年12月2日")
+
+
+@pytest.mark.django_db
+def test_the_email_is_in_the_language_the_reader_chose_in_the_menu(
+    client, django_capture_on_commit_callbacks
+):
+    reader = user_with_role(Role.MANAGER, email="reader@example.com")
+    other = user_with_role(Role.MANAGER, email="other@example.com")
+    client.force_login(reader)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    reader.refresh_from_db()
+    assert reader.language == "en"
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})  # not offered
+    reader.refresh_from_db()
+    assert reader.language == "en"
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("zh-hans"):
+        notify([reader, other], Line("renewed until %(day)s", day=DAY), "/loans/1/")
+
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["reader@example.com"].body.startswith("renewed until 2 Dec 2026")
+    assert by_address["other@example.com"].body.startswith("已续借至2026年12月2日")
 
 
 @pytest.mark.django_db

@@ -3,6 +3,7 @@ the archivist and found again by the front desk (R15, R31); a handover started f
 of the centre's dossiers and signed by both sides with their passwords (R30)."""
 
 import pytest
+from django.utils.translation import ngettext
 
 from core.roles import Role
 from documents.models import Box, Document, Handover, Room, Shelf
@@ -45,7 +46,9 @@ def test_uploaded_filed_and_found_from_the_front_desk__R15__R31(
     page.fill("#id_pages", "3")
     page.click("main form button[type=submit]")
     page.wait_for_selector("[data-testid=next-step]")
-    assert "the archivists are told" in page.inner_text("[data-testid=next-step]")
+    assert "已通知档案管理员" in page.inner_text(
+        "[data-testid=next-step]"
+    )  # the archivists are told
     screenshot(page, "upload-next-step")
     document = Document.objects.get(title="入伙登记表")
 
@@ -104,7 +107,9 @@ def test_a_handover_started_from_the_list_and_signed_by_both_sides__R30(
     page.select_option("#id_centre", str(centre.pk))
     page.wait_for_selector(f"[data-testid=start-row-{ready.archive_number}]")
     refusal = page.inner_text(f"[data-testid=start-row-{on_loan.archive_number}]")
-    assert "2 documents are on loan" in refusal
+    assert ngettext("%(n)d document is on loan", "%(n)d documents are on loan", 2) % {"n": 2} in (
+        refusal
+    )
     assert page.locator(f"#pick-{on_loan.pk}").count() == 0  # nothing to pick
     papers = page.inner_text(f"[data-testid=papers-{ready.archive_number}]")
     assert "身份证明复印件" in papers and "入住资料（入伙表）" in papers  # both ticked

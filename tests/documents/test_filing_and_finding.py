@@ -20,6 +20,17 @@ from .factories import box, category, document_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The reasons and next steps are asserted in the interface's own words, English (their
+    zh-Hans translations are the catalogue's): the pages answer in it, the selectors say it."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def front():
     return user_with_role(Role.FRONT_DESK)

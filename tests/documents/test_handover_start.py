@@ -16,6 +16,18 @@ from .test_handover import centre, complete_dossier, dossier_with, people  # noq
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The reasons and next steps are asserted in the interface's own words, English (their
+    zh-Hans translations are the catalogue's): the pages answer in it, the selectors say it."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 Status = Document.Status
 
 

@@ -10,6 +10,7 @@ memory, and each kind of related object named in a change is read in one query.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ class Change:
 def _field(model, name):
     try:
         return model._meta.get_field(name)
-    except Exception:  # a field dropped since the row was written
+    except FieldDoesNotExist:  # a field dropped since the row was written
         return None
 
 

@@ -34,8 +34,8 @@ def items_for(user, current_path: str = ""):
     for item in _registry:
         if item.roles and not has_role(user, *item.roles):
             continue
-        perms = (item.perm,) if isinstance(item.perm, str) else item.perm
-        if perms and perms != ("",) and not any(can(user, perm) for perm in perms):
+        perms = [p for p in ((item.perm,) if isinstance(item.perm, str) else item.perm) if p]
+        if perms and not any(can(user, perm) for perm in perms):
             continue
         try:
             url = reverse(item.url_name)

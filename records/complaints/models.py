@@ -122,11 +122,14 @@ class Complaint(DossierRecord):
     def __str__(self):
         return self.subject
 
+    @staticmethod
+    def overdue_since(now=None):
+        """R42: a complaint received before this moment and still open is overdue."""
+        return (now or timezone.now()) - datetime.timedelta(days=settings.COMPLAINT_HANDLE_DAYS)
+
     @property
     def is_overdue(self) -> bool:
-        """R42: still open ``COMPLAINT_HANDLE_DAYS`` after it was received."""
-        limit = datetime.timedelta(days=settings.COMPLAINT_HANDLE_DAYS)
-        return self.status == self.Status.OPEN and self.received_at < timezone.now() - limit
+        return self.status == self.Status.OPEN and self.received_at < self.overdue_since()
 
 
 class ComplaintStep(models.Model):

@@ -6,9 +6,7 @@ the visits due (R43): ``manager_visits_due``, ``staff_visits_by_building``,
 """
 
 import datetime
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
@@ -85,11 +83,6 @@ def _month_range(month):
     )
 
 
-def overdue_since(now=None):
-    """R42: complaints received before this moment and still open are overdue."""
-    return (now or timezone.now()) - timedelta(days=settings.COMPLAINT_HANDLE_DAYS)
-
-
 def complaint_list(
     *, user, status="", major_only=False, channel="", month="", estate=None, overdue=False
 ):
@@ -98,7 +91,7 @@ def complaint_list(
     if status:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.filter(status=Complaint.Status.OPEN, received_at__lt=overdue_since())
+        qs = qs.filter(status=Complaint.Status.OPEN, received_at__lt=Complaint.overdue_since())
     if major_only:
         qs = qs.filter(is_major=True)
     if channel:

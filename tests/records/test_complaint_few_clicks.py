@@ -13,16 +13,9 @@ from records.models import Complaint, Visit
 
 from .factories import COMPLAINTS_NOW as NOW
 from .factories import COMPLAINTS_TODAY as TODAY
-from .factories import front_desk, occupied_dossier, record_complaint
+from .factories import occupied_dossier, record_complaint
 
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
-
-
-@pytest.fixture
-def desk(client):
-    user = front_desk()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture

@@ -34,13 +34,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(NOW)]
 
 
 @pytest.fixture
-def desk(client):
-    user = front_desk()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def dossier():
     return occupied_dossier()[0]
 

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import navigation, roles
+        from . import navigation, roles, speed
+
+        speed.install()  # get_FOO_display without translating every label (core.speed)
 
         navigation.register(
             navigation.NavItem(_("Home"), "core:home", icon="house", order=0),

@@ -10,7 +10,7 @@ def navigation(request):
         return {"company_name": settings.ARCHIVE_COMPANY_NAME}
     return {
         "company_name": settings.ARCHIVE_COMPANY_NAME,
-        "nav_items": nav.items_for(user, request.path),
+        "nav_html": nav.menu_html(user, request.path),
         "user_roles": roles_of(user),
         # one COUNT per page, for the bell in the header
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

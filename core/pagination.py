@@ -3,9 +3,10 @@
 ``Paginator.count`` is an exact ``COUNT(*)`` of everything the list matches: at 100,000 units
 the dossier list's count alone reads ~97,000 rows on every page view and grows with the
 archive (docs/PERFORMANCE.md). Nobody pages through thousands of dossiers; they narrow the
-search. So the list counts at most ``cap`` rows (``COUNT(*)`` over ``LIMIT cap + 1``, served
-by the same index as the page), says "more than 10,000" when there are, and pages through
-those. The cost is then bounded, whatever the size of the archive.
+search. So the list counts at most ``cap`` rows (``COUNT(*)`` over ``LIMIT cap + 1``, without
+the list's order, which a count does not need: PostgreSQL then reads the rows in whatever
+order is cheapest and stops at the cap), says "more than 10,000" when there are, and pages
+through those. The cost is then bounded, whatever the size of the archive.
 """
 
 from django.core.paginator import Paginator
@@ -15,13 +16,21 @@ COUNT_CAP = 10_000
 
 
 class CappedCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap=None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap=None, more=False, **kwargs):
+        """``more``: the rows given are known to be only the first of more (a search that
+        stopped at its own cap): the count is then "more than" whatever it finds."""
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
+        self.more = more
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):  # a queryset: its keys only, unordered
+            rows = rows.order_by()
+            if not rows.query.combinator:
+                rows = rows.values("pk")  # no select_related joins, no columns
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -30,4 +39,4 @@ class CappedCountPaginator(Paginator):
     @property
     def capped(self) -> bool:
         """More rows match than were counted: the page says "more than"."""
-        return self._bounded_count > self.cap
+        return self.more or self._bounded_count > self.cap

@@ -132,10 +132,28 @@ def roles_of(user) -> list[Role]:
         return list(Role)
     cached = getattr(user, "_archive_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        cached = [role for role in Role if role.value in names]
-        user._archive_roles = cached
+        _read_groups(user)
+        cached = user._archive_roles
     return cached
+
+
+def group_ids_of(user) -> list[int]:
+    """The ids of the user's groups, read once per copy of the user with its roles: the
+    object grants through a group are looked up by these ids, not by a join per query."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_archive_group_ids", None)
+    if cached is None:
+        _read_groups(user)
+        cached = user._archive_group_ids
+    return cached
+
+
+def _read_groups(user):
+    groups = list(user.groups.values_list("pk", "name"))
+    names = {name for _pk, name in groups}
+    user._archive_roles = [role for role in Role if role.value in names]
+    user._archive_group_ids = [pk for pk, _name in groups]
 
 
 def has_role(user, *roles) -> bool:

@@ -3,9 +3,11 @@
 import re
 
 from django.db import connection
-from django.db.models import Func, Prefetch, Q, TextField, Value
+from django.db.models import F, Func, Prefetch, Q, TextField, Value
 
 from core.history import changes_between
+from core.lookups import IdsIn
+from core.pagination import CappedCountPaginator
 from core.validators import normalize_credit_code, parse_landline, parse_mobile
 
 from . import permissions
@@ -26,7 +28,11 @@ def _contains(queryset, field, q, *also):
     which has no trigram for the indexes of migration 0002, is first narrowed by the bigram
     indexes of migration 0003: most Chinese names have only two or three characters."""
     condition = Q(**{f"{field}__icontains": q})
-    if len(q) == 2 and connection.vendor == "postgresql":
+    if len(q) == 1:
+        # one character: what it starts with (a surname, an estate's letter), which the
+        # trigram index finds from its padded first trigram; "contains" read every row
+        condition = Q(**{f"{field}__istartswith": q})
+    elif len(q) == 2 and connection.vendor == "postgresql":
         queryset = queryset.alias(**{f"{field}_bigrams": _Bigrams(field)})
         condition &= Q(**{f"{field}_bigrams__contains": _Bigrams(Value(q))})
     for extra in also:
@@ -109,11 +115,16 @@ def _matching_dossier_ids(q):
         branches.append(dossiers.filter(unit__room=q).values_list("pk", flat=True))
     if not branches:
         return Dossier.objects.none().values_list("pk", flat=True)
+    # Each branch stops at SEARCH_CAP + 1 distinct dossiers: a broad term ("王", "12") no
+    # longer gathers every match before the cap. A branch that stops has found more than
+    # the cap on its own, so the union has too, and the list says "more than".
+    if connection.features.supports_slicing_ordering_in_compound:  # not SQLite's
+        branches = [branch.distinct()[: SEARCH_CAP + 1] for branch in branches]
     return branches[0].union(*branches[1:])
 
 
-# Up to this many matches, the ids are fetched first and the list is filtered by them.
-_INLINE_IDS = 5000
+# A search lists at most this many dossiers; beyond it, the page asks to narrow the search.
+SEARCH_CAP = 5000
 
 
 def dossier_search(
@@ -136,17 +147,34 @@ def dossier_search(
     if secrecy:
         qs = qs.filter(secrecy_level=secrecy)
     q = (q or "").strip()
+    capped = False
     if q:
         # Two steps: the matching ids (one UNION query), then the page and its count by
         # primary key. As one statement (the conditions ORed in one WHERE, or the UNION as a
         # subquery) PostgreSQL joined or scanned every dossier, once for the page and again
         # for the count: 60-650 ms at 100,000 units, see bench/README.md.
-        matching = _matching_dossier_ids(q)
-        ids = list(matching[: _INLINE_IDS + 1])
-        qs = qs.filter(pk__in=ids if len(ids) <= _INLINE_IDS else matching)
+        ids = list(_matching_dossier_ids(q)[: SEARCH_CAP + 1])
+        qs = qs.filter(IdsIn(F("pk"), ids))
+        capped = len(ids) > SEARCH_CAP
     # R1: by estate, building, floor, entrance and room, read in order from the sort key's
     # index (ordered across the four tables, the first page sorted every visible dossier)
-    return qs.order_by("sort_key", "pk")
+    qs = qs.order_by("sort_key", "pk")
+    qs.search_capped = capped  # more matched than are listed (dossier_search_page)
+    return qs
+
+
+def dossier_search_page(*, user, number=1, per_page=25, **filters):
+    """A page of ``dossier_search``: a search's count stops at ``SEARCH_CAP`` (its matches
+    do), the plain list's at the paginator's own cap."""
+    qs = dossier_search(user=user, **filters)
+    capped = (filters.get("q") or "").strip() != ""
+    paginator = CappedCountPaginator(
+        qs,
+        per_page,
+        cap=SEARCH_CAP if capped else None,
+        more=getattr(qs, "search_capped", False),
+    )
+    return paginator.get_page(number)
 
 
 def dossier_detail(*, dossier):

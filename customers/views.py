@@ -16,7 +16,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core import permissions as gate
 from core import workflow
-from core.pagination import CappedCountPaginator
 
 from . import event_kinds, panels, permissions, reveal, selectors, services, timeline
 from .forms import DossierSearchForm, MoveOutForm, ReasonForm, SecrecyForm
@@ -30,9 +29,10 @@ def dossier_list(request):
     gate.require(request.user, "customers.view_dossier", request=request)
     form = DossierSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.dossier_search(user=request.user, **filters)
     # a broad search matches most of the archive: counted up to a cap (core.pagination)
-    page = CappedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.dossier_search_page(
+        user=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE, **filters
+    )
     template = (
         "customers/partials/dossier_rows.html" if request.htmx else "customers/dossier_list.html"
     )

@@ -29,7 +29,7 @@ def destruction_panel(*, dossier, user):
     holds = []
     if gate.can(user, VIEW_HOLD):
         holds = list(
-            hold_visible_to(user, Hold.objects.filter(dossier=dossier, lifted_at__isnull=True))
+            hold_visible_to(user, Hold.objects.filter(lifted_at__isnull=True), dossier=dossier)
             .select_related("document")
             .order_by("-placed_at", "-pk")
         )

@@ -40,8 +40,9 @@ def access_batch_or_404(user, pk, *, perm=None, request=None, queryset=None):
     return gate.get_or_404(user, batch_visible_to(user, queryset), request=request, pk=pk)
 
 
-def hold_visible_to(user, queryset=None):
-    """Holds are seen through their dossier and document (R17)."""
+def hold_visible_to(user, queryset=None, *, dossier=None):
+    """Holds are seen through their dossier and document (R17); with ``dossier``, that
+    dossier's alone."""
     queryset = Hold.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
@@ -49,12 +50,11 @@ def hold_visible_to(user, queryset=None):
         return queryset.none()
     from customers.permissions import with_visible_dossier
 
-    visible = with_visible_dossier(user, queryset)
+    visible = with_visible_dossier(user, queryset, within=dossier)
     from django.db.models import Q
 
-    return visible.filter(
-        Q(document__isnull=True) | Q(document__in=document_visible_to(user).values("pk"))
-    )
+    documents = document_visible_to(user, dossier=dossier).values("pk")
+    return visible.filter(Q(document__isnull=True) | Q(document__in=documents))
 
 
 def access_hold_or_404(user, pk, *, perm=None, request=None, queryset=None):

@@ -14,11 +14,12 @@ from customers.permissions import granted_dossiers, with_visible_dossier
 from .models import Box, Document, Handover, HandoverItem
 
 
-def document_visible_to(user, queryset=None):
+def document_visible_to(user, queryset=None, *, dossier=None):
+    """The documents ``user`` may see; with ``dossier``, of that dossier alone."""
     queryset = Document.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
-    visible = with_visible_dossier(user, queryset)
+    visible = with_visible_dossier(user, queryset, within=dossier)
     if user.is_superuser:
         return visible
     # a document above level C: to those granted on its dossier (who then also see it)

@@ -17,8 +17,7 @@ OFF_SHELF = (Document.Status.DESTROYED, Document.Status.LOST)
 def dossier_catalog(*, dossier, user):
     """R6: the dossier's documents that ``user`` may see, newest first, with their places."""
     return (
-        permissions.document_visible_to(user)
-        .filter(dossier=dossier)
+        permissions.document_visible_to(user, dossier=dossier)
         .select_related("category", "box__shelf__room", "section__customer", "recorded_by")
         .for_catalog()
     )

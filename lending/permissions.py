@@ -24,15 +24,18 @@ HANDLE_INCIDENT = "lending.handle_incident"
 LEAD = "lending.lead_archive_room"
 
 
-def loan_visible_to(user, queryset=None):
+def loan_visible_to(user, queryset=None, *, dossier=None):
+    """The loans ``user`` may see; with ``dossier``, of that dossier alone."""
     queryset = Loan.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
+    if dossier is not None:
+        queryset = queryset.filter(dossier=dossier)
     if user.is_superuser:
         return queryset
     if not user.has_perm(VIEW):
         return queryset.none()
-    visible = with_visible_dossier(user, queryset)
+    visible = with_visible_dossier(user, queryset, within=dossier)
     if user.has_perm(VIEW_ALL):
         return visible
     return visible.filter(Q(borrower=user) | Q(requested_by=user))

@@ -100,6 +100,14 @@ class Dossier(models.Model):
         return self.secrecy_level in CONFIDENTIAL_LEVELS
 
     @property
+    def status_badge(self):
+        """The badge colour of the status, on the list and the dossier page."""
+        return {
+            self.Status.OCCUPIED: "text-bg-success",
+            self.Status.PENDING: "text-bg-warning",
+        }.get(self.status, "text-bg-secondary")
+
+    @property
     def current(self):
         if hasattr(self, "current_occupancies"):
             return self.current_occupancies

@@ -266,8 +266,7 @@ def desk_rows(*, user, tab, today):
 def dossier_loans(*, user, dossier):
     """The dossier's loans that ``user`` may see, newest first (``loan_dossier_idx``)."""
     return (
-        loan_visible_to(user)
-        .filter(dossier=dossier)
+        loan_visible_to(user, dossier=dossier)
         .select_related("borrower")
         .order_by("-requested_at", "-pk")
     )

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from core.models import AccessLog
-from core.roles import Role
+from core.roles import Role, group_ids_of
 from customers import permissions
 
 from ..factories import UserFactory, user_with_role
@@ -123,6 +123,7 @@ def test_visibility_is_one_query_whatever_the_number_of_grants__R17(django_asser
         permissions.grant_dossier(user, dossier_for(secrecy="A"))
     user = type(user).objects.get(pk=user.pk)
     user.has_perm("customers.view_dossier")  # warm the permission cache
+    group_ids_of(user)  # and the groups, read once per request with the roles
     with django_assert_num_queries(1):
         assert len(list(permissions.dossier_visible_to(user))) == 5
 
@@ -142,3 +143,31 @@ def test_every_view_of_a_confidential_dossier_is_logged__R21(client):
     client.force_login(manager)
     page = client.get(reverse("core:access_log"), {"user": reader.pk, "action": "view"})
     assert secret.dossier.archive_number in page.content.decode()
+
+
+def test_a_panel_skips_the_sight_check_only_for_the_page_own_gated_copy__R17():
+    """``within=``: the page's copy of a dossier, read through the user's own gate, is not
+    asked again; any other copy, or one read through someone else's gate, still is."""
+    from customers.models import Dossier
+    from documents.permissions import document_visible_to
+    from lending.permissions import loan_visible_to
+
+    from ..lending.factories import documents_in
+
+    secret = dossier_for()
+    documents_in(secret, 2)
+    Dossier.objects.filter(pk=secret.pk).update(secrecy_level="B")
+    secret.refresh_from_db()
+    front = user_with_role(Role.FRONT_DESK)
+    manager = user_with_role(Role.MANAGER)
+    permissions.grant_dossier(manager, secret)
+    assert not permissions.can_view_dossier(front, secret)
+    assert not document_visible_to(front, dossier=secret).exists()
+    gated = permissions.access_dossier_or_404(manager, secret.pk)  # the manager's page
+    assert permissions.can_view_dossier(manager, gated)
+    assert document_visible_to(manager, dossier=gated).count() == 2
+    # the manager's copy does not open the dossier to the front desk
+    assert not permissions.can_view_dossier(front, gated)
+    assert not document_visible_to(front, dossier=gated).exists()
+    assert not loan_visible_to(front, dossier=gated).exists()
+    assert not permissions.with_visible_dossier(front, secret.events.all(), within=gated).exists()

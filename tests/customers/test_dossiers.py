@@ -217,6 +217,39 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_more__R1(client, monkeypat
     assert page.context["page_obj"].paginator.capped is False
 
 
+def test_a_search_stops_at_its_own_cap_and_says_more__R1(client, monkeypatch, settings):
+    """A broad term stops gathering matches at the search's cap: the page lists the first of
+    them in archive order and says there are more, and a narrower term is counted exactly."""
+    from customers import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_CAP", 5)
+    client.force_login(user_with_role(Role.MANAGER))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("customers:dossier_list")
+    wangs = [moved_in(customer=CustomerFactory(name=f"王{n}")).dossier for n in "一二三四五六七"]
+    page = client.get(url, {"q": "王"})
+    paginator = page.context["page_obj"].paginator
+    assert paginator.capped is True and paginator.count == 5
+    listed = list(page.context["page_obj"])
+    assert set(listed) <= set(wangs) and listed == sorted(listed, key=lambda d: d.sort_key)
+    assert "more than 5 in all: narrow the search" in page.content.decode()
+    page = client.get(url, {"q": "王三"})
+    assert list(page.context["page_obj"]) == [wangs[2]]
+    assert page.context["page_obj"].paginator.capped is False
+
+
+def test_one_character_finds_the_names_that_start_with_it__R1():
+    """A single character is a surname: 王 finds 王五, not 李王 (read from the name index's
+    first trigram instead of every row); two characters are found anywhere in the name."""
+    from customers.selectors import dossier_search
+
+    wang = moved_in(customer=CustomerFactory(name="王五")).dossier
+    li = moved_in(customer=CustomerFactory(name="李王")).dossier
+    manager = user_with_role(Role.MANAGER)
+    assert list(dossier_search(user=manager, q="王")) == [wang]
+    assert list(dossier_search(user=manager, q="李王")) == [li]
+
+
 def test_the_dossier_page_costs_the_same_queries_at_10_and_500_timeline_lines__R6(client):
     from customers.models import DossierEvent
 

@@ -11,7 +11,8 @@ from django.db.models import Lookup
 
 
 class IdsIn(Lookup):
-    lookup_name = "ids_in"
+    """Used as an expression (``filter(IdsIn(F("pk"), ids))``), not registered on a field."""
+
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):

@@ -130,11 +130,9 @@ def roles_of(user) -> list[Role]:
         return []
     if user.is_superuser:
         return list(Role)
-    cached = getattr(user, "_archive_roles", None)
-    if cached is None:
+    if getattr(user, "_archive_roles", None) is None:
         _read_groups(user)
-        cached = user._archive_roles
-    return cached
+    return user._archive_roles
 
 
 def group_ids_of(user) -> list[int]:
@@ -142,11 +140,9 @@ def group_ids_of(user) -> list[int]:
     object grants through a group are looked up by these ids, not by a join per query."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_archive_group_ids", None)
-    if cached is None:
+    if getattr(user, "_archive_group_ids", None) is None:
         _read_groups(user)
-        cached = user._archive_group_ids
-    return cached
+    return user._archive_group_ids
 
 
 def _read_groups(user):

@@ -1,8 +1,8 @@
-"""Two hot paths of Django made cheap for list pages (docs/PERFORMANCE.md, "Rendering").
+"""Choice labels made cheap for list pages (docs/PERFORMANCE.md, "Second pass").
 
 ``Model.get_FOO_display()`` builds ``dict(make_hashable(field.flatchoices))`` on every call,
 and hashing a lazily translated label translates it: 25 rows with three labels each cost
-about 8 ms of ``gettext`` per page. The replacement keeps, per field, one dict from each
+about 6 ms of ``gettext`` per page. The replacement keeps, per field, one dict from each
 choice's value to its label (the lazy label itself, translated once, when shown), built the
 first time the field is displayed. Fields with callable choices, and values that cannot be
 hashed, take Django's own way.

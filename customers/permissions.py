@@ -118,6 +118,7 @@ def dossier_visible_to(user, queryset=None):
 
 
 def can_view_dossier(user, dossier):
+    """Not asked again for the copy a page's gate has just read (``seen_through_gate``)."""
     if seen_through_gate(user, dossier) and user.is_active:
         return True
     return dossier_visible_to(user).filter(pk=dossier.pk).exists()
@@ -209,14 +210,7 @@ def on_dossier(user, obj, perm=None):
     that very dossier (R17). ``perm`` is the move's model permission, checked before. A
     page's copy of the dossier read through ``access_dossier_or_404`` is not asked again
     (the buttons of its sections, one query for the page)."""
-    return _sees(user, obj.dossier)
-
-
-def _sees(user, dossier):
-    """``can_view_dossier``, without asking again for the copy a page's gate has just read."""
-    if getattr(dossier, "_seen_by", None) == user.pk:
-        return True
-    return can_view_dossier(user, dossier)
+    return can_view_dossier(user, obj.dossier)
 
 
 def on_referral(user, referral, perm=None):
@@ -296,7 +290,7 @@ def change_request_visible_to(user, queryset=None):
 
 
 def can_edit_dossier(user, dossier):
-    return gate.can(user, "customers.change_customer") and _sees(user, dossier)
+    return gate.can(user, "customers.change_customer") and can_view_dossier(user, dossier)
 
 
 def can_record_move_in(user):
@@ -309,7 +303,9 @@ def can_verify_move_ins(user):
 
 
 def can_set_secrecy(user, dossier=None):
-    return gate.can(user, "customers.change_dossier") and (dossier is None or _sees(user, dossier))
+    return gate.can(user, "customers.change_dossier") and (
+        dossier is None or can_view_dossier(user, dossier)
+    )
 
 
 def can_import_units(user):

@@ -127,10 +127,27 @@ def _matching_dossier_ids(q):
 SEARCH_CAP = 5000
 
 
-def dossier_search(
+def dossier_search(*, user, **filters):
+    """The dossiers ``user`` may see that match the search box and filters, ready to list."""
+    return _dossier_search(user=user, **filters)[0]
+
+
+def dossier_search_page(*, user, number=1, per_page=25, **filters):
+    """A page of ``dossier_search``: a search's count stops at ``SEARCH_CAP`` (its matches
+    do) and says "more than" when the search stopped there; the plain list's count stops at
+    the paginator's own cap."""
+    qs, stopped = _dossier_search(user=user, **filters)
+    searched = bool((filters.get("q") or "").strip())
+    paginator = CappedCountPaginator(
+        qs, per_page, cap=SEARCH_CAP if searched else None, more=stopped
+    )
+    return paginator.get_page(number)
+
+
+def _dossier_search(
     *, user, q="", estate=None, building=None, floor=None, status=None, secrecy=None
 ):
-    """The dossiers ``user`` may see that match the search box and filters, ready to list."""
+    """``(the dossiers, whether the search stopped at SEARCH_CAP)``."""
     qs = (
         permissions.dossier_visible_to(user)
         .select_related("unit__building__estate")
@@ -147,7 +164,7 @@ def dossier_search(
     if secrecy:
         qs = qs.filter(secrecy_level=secrecy)
     q = (q or "").strip()
-    capped = False
+    stopped = False
     if q:
         # Two steps: the matching ids (one UNION query), then the page and its count by
         # primary key. As one statement (the conditions ORed in one WHERE, or the UNION as a
@@ -155,26 +172,10 @@ def dossier_search(
         # for the count: 60-650 ms at 100,000 units, see bench/README.md.
         ids = list(_matching_dossier_ids(q)[: SEARCH_CAP + 1])
         qs = qs.filter(IdsIn(F("pk"), ids))
-        capped = len(ids) > SEARCH_CAP
+        stopped = len(ids) > SEARCH_CAP
     # R1: by estate, building, floor, entrance and room, read in order from the sort key's
     # index (ordered across the four tables, the first page sorted every visible dossier)
-    qs = qs.order_by("sort_key", "pk")
-    qs.search_capped = capped  # more matched than are listed (dossier_search_page)
-    return qs
-
-
-def dossier_search_page(*, user, number=1, per_page=25, **filters):
-    """A page of ``dossier_search``: a search's count stops at ``SEARCH_CAP`` (its matches
-    do), the plain list's at the paginator's own cap."""
-    qs = dossier_search(user=user, **filters)
-    capped = (filters.get("q") or "").strip() != ""
-    paginator = CappedCountPaginator(
-        qs,
-        per_page,
-        cap=SEARCH_CAP if capped else None,
-        more=getattr(qs, "search_capped", False),
-    )
-    return paginator.get_page(number)
+    return qs.order_by("sort_key", "pk"), stopped
 
 
 def dossier_detail(*, dossier):

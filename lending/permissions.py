@@ -29,10 +29,8 @@ def loan_visible_to(user, queryset=None, *, dossier=None):
     queryset = Loan.objects.all() if queryset is None else queryset
     if not (user and user.is_authenticated and user.is_active):
         return queryset.none()
-    if dossier is not None:
-        queryset = queryset.filter(dossier=dossier)
     if user.is_superuser:
-        return queryset
+        return queryset if dossier is None else queryset.filter(dossier=dossier)
     if not user.has_perm(VIEW):
         return queryset.none()
     visible = with_visible_dossier(user, queryset, within=dossier)

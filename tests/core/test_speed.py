@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.db.models import F
+from django.urls import reverse
 from django.utils import translation
 
 from core import navigation
@@ -43,9 +44,14 @@ def test_the_menu_follows_a_changed_permission_at_once():
     )
     fresh = type(user).objects.get(pk=user.pk)  # the next request's copy of the user
     assert "Access log" in labels(fresh)
+    url = reverse("core:access_log")
     with translation.override("en"):
-        html = navigation.menu_html(fresh, "/access-log/")
-    assert "Access log" in html and html.count('aria-current="page"') <= 1
+        html = str(navigation.menu_html(fresh, url))
+    assert html.count('aria-current="page"') == 1
+    assert f'<a class="nav-link active" href="{url}" aria-current="page">' in html
+    assert "Access log" in html.split(f'href="{url}"')[1].split("</a>")[0]
+    with translation.override("zh-hans"):  # the same rights in the other language
+        assert "Access log" not in str(navigation.menu_html(fresh, url))
 
 
 def test_ids_in_finds_exactly_the_ids_given():

@@ -22,9 +22,11 @@ run: install assets
 	DEBUG=1 $(BIN)/python manage.py seed_demo_reports --if-empty
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## test: install what the tests need and run the whole suite
+## test: install what the tests need and run the whole suite, one process per CPU (at most 8;
+## TEST_WORKERS=0 runs it in this process, PYTEST_ARGS adds options, e.g. a path or -k)
+TEST_WORKERS ?= auto
 test: install assets
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=8 $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

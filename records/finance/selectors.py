@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from core import workflow
-from customers.models import Customer, Occupancy
+from customers.models import Customer, Dossier, Occupancy
 from records.models import Charge, Deposit, Payment
 from records.permissions import record_visible_to
 
@@ -125,18 +125,15 @@ def _owed_charges(*, user, on, estate=None):
 
 def arrears(*, user, on, estate=None):
     """One row per visible dossier owing money on ``on``: charges due before that day, less
-    the payments received by then. Rows are dicts, the largest debt first; one query."""
+    the payments received by then. Rows are dicts, the largest debt first; one query.
+
+    The rows are grouped by the dossier alone: joining the unit, building and estate to every
+    owing charge to label each group cost most of the query at 100,000 units
+    (docs/PERFORMANCE.md). ``attach_occupants`` labels the rows that are shown."""
     return (
         _owed_charges(user=user, on=on, estate=estate)
         .order_by()
-        .values(
-            "dossier_id",
-            archive_number=F("dossier__archive_number"),
-            estate=F("dossier__unit__building__estate__name"),
-            building=F("dossier__unit__building__number"),
-            entrance=F("dossier__unit__entrance"),
-            room=F("dossier__unit__room"),
-        )
+        .values("dossier_id", archive_number=F("dossier__archive_number"))
         .annotate(
             total=Sum("owed", output_field=MONEY),
             periods=Count("period", distinct=True),
@@ -156,24 +153,41 @@ def arrears_summary(*, user, on, estate=None):
 
 
 def attach_occupants(rows):
-    """Give each arrears row its unit label and current occupants' names: one query."""
+    """Give each arrears row its unit label and current occupants' names: two queries for
+    every 500 rows."""
     rows = list(rows)
-    names = {}
+    names, units = {}, {}
     ids = [row["dossier_id"] for row in rows]
     for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
         sections = (
             Occupancy.objects.current()
-            .filter(dossier_id__in=ids[start : start + 500])
+            .filter(dossier_id__in=chunk)
             .select_related("customer")
+            .only("dossier_id", "customer__name")
             .order_by("dossier_id", "section_number")
         )
         for section in sections:
             names.setdefault(section.dossier_id, []).append(section.customer.name)
+        units.update(
+            (row["pk"], row)
+            for row in Dossier.objects.filter(pk__in=chunk).values(
+                "pk",
+                estate=F("unit__building__estate__name"),
+                building=F("unit__building__number"),
+                entrance=F("unit__entrance"),
+                room=F("unit__room"),
+            )
+        )
     for row in rows:
         row["occupants"] = names.get(row["dossier_id"], [])
-        parts = [row["estate"], _("Building %(n)s") % {"n": row["building"]}]
-        if row["entrance"]:
-            parts.append(_("Entrance %(n)s") % {"n": row["entrance"]})
-        parts.append(row["room"])
+        unit = units.get(row["dossier_id"])
+        if unit is None:  # the dossier went between the two reads
+            row["unit"] = ""
+            continue
+        parts = [unit["estate"], _("Building %(n)s") % {"n": unit["building"]}]
+        if unit["entrance"]:
+            parts.append(_("Entrance %(n)s") % {"n": unit["entrance"]})
+        parts.append(unit["room"])
         row["unit"] = " ".join(str(p) for p in parts)
     return rows

@@ -1,10 +1,12 @@
 """The dossier page's records panel (registered in RecordsConfig.ready): what is held and
 owed, what is open, and the buttons that record something new."""
 
-from django.db.models import DecimalField, F, Sum, Value
+from django.db.models import DecimalField, F, Func, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from customers.models import Dossier
 
 from .models import Application, Charge, Complaint, Deposit, Renovation, Repair, Violation
 from .permissions import addable, sees_records_panel
@@ -26,22 +28,36 @@ RECORD_KINDS = [
 ]
 
 
+def _scalar(queryset, function, expression="pk"):
+    """``queryset`` reduced to one value (``COUNT``, ``SUM``) as a subquery with no GROUP BY."""
+    return Subquery(
+        queryset.order_by().annotate(value=Func(expression, function=function)).values("value")
+    )
+
+
+def _held(dossier):
+    return Deposit.objects.filter(dossier=dossier, status__in=Deposit.HELD_STATUSES)
+
+
+def _owing(dossier, on):
+    return Charge.objects.filter(dossier=dossier, due_on__lt=on, paid_amount__lt=F("amount"))
+
+
 def dossier_balances(dossier, *, on=None):
     """The deposits held and the arrears owed by the dossier: two aggregate queries."""
     on = on or timezone.localdate()
-    held = Deposit.objects.filter(dossier=dossier, status__in=Deposit.HELD_STATUSES).aggregate(
-        total=Coalesce(Sum("amount"), ZERO)
+    held = _held(dossier).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    arrears = _owing(dossier, on).aggregate(
+        total=Coalesce(Sum(F("amount") - F("paid_amount")), ZERO)
     )["total"]
-    arrears = Charge.objects.filter(
-        dossier=dossier, due_on__lt=on, paid_amount__lt=F("amount")
-    ).aggregate(total=Coalesce(Sum(F("amount") - F("paid_amount")), ZERO))["total"]
     return held, arrears
 
 
-def records_panel(*, dossier, user):
-    if not sees_records_panel(user):
-        return None
-    held, arrears = dossier_balances(dossier)
+def panel_figures(dossier, *, on=None):
+    """What the records panel shows of the dossier, in one query of scalar subqueries: the
+    deposits held, the arrears owed and the open complaints, repairs, violations and
+    applications waiting for a manager (one query rather than seven on every dossier page)."""
+    on = on or timezone.localdate()
     # the dossier's own complaints and the collective ones naming it, each found by its index
     # (an OR across the join read every open complaint of every dossier)
     concerning = (
@@ -53,26 +69,63 @@ def records_panel(*, dossier, user):
             all=True,
         )
     )
-    open_counts = {
-        "complaints": Complaint.objects.filter(pk__in=concerning)
-        .exclude(status=Complaint.Status.CLOSED)
-        .count(),
-        "repairs": Repair.objects.filter(dossier=dossier)
-        .exclude(status=Repair.Status.CLOSED)
-        .count(),
-        "violations": Violation.objects.filter(
-            dossier=dossier, status=Violation.Status.OPEN
-        ).count(),
-        "pending": Application.objects.filter(
-            dossier=dossier, status=Application.Status.SUBMITTED
-        ).count()
-        + Renovation.objects.filter(dossier=dossier, status=Renovation.Status.APPLIED).count(),
-    }
+    money = DecimalField(max_digits=12, decimal_places=2)
+    return (
+        Dossier.objects.filter(pk=dossier.pk)
+        .annotate(
+            held=Coalesce(_scalar(_held(dossier), "SUM", "amount"), ZERO, output_field=money),
+            arrears=Coalesce(
+                _scalar(_owing(dossier, on), "SUM", F("amount") - F("paid_amount")),
+                ZERO,
+                output_field=money,
+            ),
+            complaints=_scalar(
+                Complaint.objects.filter(pk__in=concerning).exclude(status=Complaint.Status.CLOSED),
+                "COUNT",
+            ),
+            repairs=_scalar(
+                Repair.objects.filter(dossier=dossier).exclude(status=Repair.Status.CLOSED),
+                "COUNT",
+            ),
+            violations=_scalar(
+                Violation.objects.filter(dossier=dossier, status=Violation.Status.OPEN), "COUNT"
+            ),
+            applications=_scalar(
+                Application.objects.filter(dossier=dossier, status=Application.Status.SUBMITTED),
+                "COUNT",
+            ),
+            renovations=_scalar(
+                Renovation.objects.filter(dossier=dossier, status=Renovation.Status.APPLIED),
+                "COUNT",
+            ),
+        )
+        .values(
+            "held",
+            "arrears",
+            "complaints",
+            "repairs",
+            "violations",
+            "applications",
+            "renovations",
+        )
+        .get()
+    )
+
+
+def records_panel(*, dossier, user):
+    if not sees_records_panel(user):
+        return None
+    figures = panel_figures(dossier)
     return {
         "template": "records/partials/dossier_panel.html",
         "dossier": dossier,
-        "deposits_held": held,
-        "arrears": arrears,
-        "open_counts": open_counts,
+        "deposits_held": figures["held"],
+        "arrears": figures["arrears"],
+        "open_counts": {
+            "complaints": figures["complaints"],
+            "repairs": figures["repairs"],
+            "violations": figures["violations"],
+            "pending": figures["applications"] + figures["renovations"],
+        },
         "add_links": addable(user, RECORD_KINDS),
     }

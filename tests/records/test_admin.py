@@ -139,3 +139,35 @@ def test_records_panel_counts_own_and_collective_open_complaints(client):
     page = client.get(reverse("customers:dossier_detail", args=[neighbour.pk]))
     panel = next(p for p in page.context["panels"] if "deposits_held" in p)
     assert panel["open_counts"]["complaints"] == 1
+
+
+@time_machine.travel(datetime.datetime(2026, 5, 20, 2, 0, tzinfo=datetime.UTC), tick=False)
+def test_records_panel_counts_what_is_open_in_one_query(django_assert_num_queries):
+    from records.panels import panel_figures
+    from tests.records.factories import (
+        closed,
+        completed,
+        ordered,
+        reported,
+        submitted,
+        waiting_renovation,
+    )
+
+    dossier = dossier_for()
+    moved_in(dossier)
+    other = dossier_for()
+    moved_in(other)
+    reported(dossier)
+    reported(dossier, location="卫生间")
+    closed(completed(ordered(reported(dossier))))  # closed: not counted
+    reported(other)  # another dossier's: not counted
+    submitted(dossier)
+    waiting_renovation(dossier)
+    waiting_renovation(dossier, status=models.Renovation.Status.APPROVED)  # decided already
+    with django_assert_num_queries(1):
+        figures = panel_figures(dossier)
+    assert figures["repairs"] == 2
+    assert figures["applications"] == 1
+    assert figures["renovations"] == 1
+    assert figures["violations"] == 0 and figures["complaints"] == 0
+    assert figures["held"] == Decimal("0") and figures["arrears"] == Decimal("0")

@@ -12,7 +12,7 @@ and deposits, renovations and applications, some awaiting a manager. Then it tim
 manager, what the pages run: the arrears list (``records.finance.selectors.arrears``,
 paginated, with ``attach_occupants`` and ``arrears_summary``), the dossier's timeline
 (``customers.timeline.dossier_timeline``, paginated), the approvals inbox
-(``records.approvals.selectors.approvals_waiting``), the complaint list
+(``records.approvals.selectors.approvals_waiting``, a page of each section), the complaint list
 (``records.complaints.selectors.complaint_list``, paginated) and the dossier's records panel
 (``records.panels.records_panel``). Prints the median of ``--runs`` runs of each and its ratio
 to a primary-key lookup; exits 1 if a median is over ``--limit`` ms (default 50).
@@ -593,22 +593,30 @@ def timeline_page(dossier, kind="", page=1):
 
 
 def approvals(user):
-    """``records.approvals.views.approval_list``: the three lists."""
+    """``records.approvals.views.approval_list``: the first page of each of its three sections
+    and their counts."""
+    from django.core.paginator import Paginator
+
     from records.approvals.selectors import approvals_waiting
+    from records.approvals.views import PAGE_SIZE, SECTIONS
 
     waiting = approvals_waiting(user=user)
-    return sum(len(list(waiting[name])) for name in ("deposits", "renovations", "applications"))
+    total = 0
+    for name in SECTIONS:
+        page = Paginator(waiting[name], PAGE_SIZE).get_page(1)
+        list(page.object_list)
+        total += page.paginator.count
+    return total
 
 
 def complaint_page(user, status="", page=1):
-    """``records.complaints.views.complaint_list``: one page and its count."""
-    from django.core.paginator import Paginator
-
+    """``records.complaints.views.complaint_list``: one page (cut by keys) and its count."""
+    from core.pagination import KeysFirstPaginator
     from records.complaints import selectors
     from records.complaints.views import PAGE_SIZE
 
     rows = selectors.complaint_list(user=user, status=status)
-    current = Paginator(rows, PAGE_SIZE).get_page(page)
+    current = KeysFirstPaginator(rows, PAGE_SIZE).get_page(page)
     list(current)
     return current.paginator.count
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import permissions as gate
 from core import workflow
+from core.pagination import KeysFirstPaginator
 from core.validators import is_pk
 from core.workflow import DomainError
 from customers.models import Dossier
@@ -47,7 +48,7 @@ def complaint_list(request):
         month=filters.get("month", ""),
         overdue=filters.get("overdue", False),
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = KeysFirstPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "records/complaints/complaint_list.html",

@@ -327,3 +327,27 @@ def test_return_visit_shows_on_the_complaint_page__R43(client, desk, dossier):
     response = client.get(complaint.get_absolute_url())
     assert [v.visited_person for v in response.context["return_visits"]] == ["王太太"]
     assert len(response.context["blockers"]) == 2
+
+
+def test_a_later_page_is_the_next_rows_of_the_list_cut_by_keys__R17(client, desk, dossier):
+    from records.complaints.views import PAGE_SIZE
+
+    hidden = occupied_dossier(secrecy="B")[0]
+    granted = front_desk()
+    customer_permissions.grant_dossier(granted, hidden)
+    made = []
+    for i in range(PAGE_SIZE + 4):
+        made.append(record_complaint(dossier, desk, subject=f"第{i}件"))
+        if i % 7 == 0:
+            record_complaint(hidden, granted, subject=f"保密{i}")
+    visited = made[1]  # the second oldest: on the second page
+    return_visit(visited, desk)
+    url = reverse("records:complaint_list")
+    first = client.get(url).context["page_obj"]
+    second = client.get(url, {"page": 2}).context["page_obj"]
+    newest_first = [c.pk for c in sorted(made, key=lambda c: (c.received_at, c.pk), reverse=True)]
+    assert [c.pk for c in first] == newest_first[:PAGE_SIZE]
+    assert [c.pk for c in second] == newest_first[PAGE_SIZE:]
+    assert second.paginator.count == len(made)
+    flags = {c.pk: c.has_return_visit for c in second}
+    assert flags[visited.pk] is True and sum(flags.values()) == 1

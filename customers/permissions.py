@@ -10,9 +10,12 @@
   permission ``reveal_dossier`` for level C, an object grant for confidential dossiers.
 """
 
+from functools import lru_cache
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 from core import permissions as gate
 from core import workflow
 from core.choices import SecrecyLevel
+from core.lookups import CompiledSubquery
 from core.models import AccessLog
 from core.roles import Role, group_ids_of
 from core.services import log_access
@@ -73,6 +77,21 @@ def hidden_dossiers(user):
     )
 
 
+def _hidden_dossiers_compiled(user):
+    """``hidden_dossiers(user)`` as SQL compiled once per process for each user and set of
+    groups: the text depends on nothing else (the grants themselves are read by the database
+    when each query runs, so a new or withdrawn grant counts at once)."""
+    return _compiled_hidden(connection.alias, user.pk, tuple(group_ids_of(user)))
+
+
+@lru_cache(maxsize=2048)
+def _compiled_hidden(alias, user_pk, group_ids):
+    user = get_user_model()(pk=user_pk)
+    user._archive_group_ids = list(group_ids)  # the groups asked about, not read again
+    sql, params = hidden_dossiers(user).query.get_compiler(alias).as_sql()
+    return CompiledSubquery(sql, params)
+
+
 def visible_dossier_condition(user, field="dossier"):
     """The condition "``field`` is a dossier ``user`` may see", on any model with a key to a
     dossier (``field="pk"`` on the dossier itself); ``None`` when every dossier is visible.
@@ -87,7 +106,7 @@ def visible_dossier_condition(user, field="dossier"):
     if user.is_superuser:
         return None
     if user.has_perm(VIEW):
-        return ~Q(**{f"{field}__in": hidden_dossiers(user)})
+        return ~Q(**{f"{field}__in": _hidden_dossiers_compiled(user)})
     return granted_dossiers(user, "view_dossier", field)  # by grants alone: their few ids
 
 

@@ -128,6 +128,45 @@ def test_visibility_is_one_query_whatever_the_number_of_grants__R17(django_asser
         assert len(list(permissions.dossier_visible_to(user))) == 5
 
 
+def test_a_grant_counts_at_once_though_the_sight_is_compiled_once__R17():
+    """The dossiers hidden from a user are compiled to SQL once per user and set of groups;
+    the grants are still read by each query, so giving, withdrawing and a group's grant show
+    on the next query, through a fresh copy of the user or the same one."""
+    user = user_with_role(Role.MANAGER)
+    secret, other = dossier_for(secrecy="B"), dossier_for(secrecy="A")
+    open_one = dossier_for()
+
+    def seen():
+        return set(permissions.dossier_visible_to(user).values_list("pk", flat=True))
+
+    assert seen() == {open_one.pk}  # compiled here
+    permissions.grant_dossier(user, secret)
+    assert seen() == {open_one.pk, secret.pk}
+    permissions.revoke_dossier(user, secret)
+    assert seen() == {open_one.pk}
+    group = Group.objects.get(name=Role.MANAGER)
+    permissions.grant_dossier(group, other)
+    user = type(user).objects.get(pk=user.pk)
+    assert seen() == {open_one.pk, other.pk}
+    # another user with the same groups compiles their own: the grant is the group's
+    colleague = user_with_role(Role.MANAGER)
+    assert set(permissions.dossier_visible_to(colleague).values_list("pk", flat=True)) == {
+        open_one.pk,
+        other.pk,
+    }
+    permissions.grant_dossier(user, secret)
+    assert secret.pk not in set(
+        permissions.dossier_visible_to(colleague).values_list("pk", flat=True)
+    )
+    # joining a group that holds a grant: a new set of groups, compiled anew
+    readers = Group.objects.create(name="专项审计组")
+    third = dossier_for(secrecy="A")
+    permissions.grant_dossier(readers, third)
+    user.groups.add(readers)
+    user = type(user).objects.get(pk=user.pk)
+    assert seen() == {open_one.pk, other.pk, secret.pk, third.pk}
+
+
 def test_every_view_of_a_confidential_dossier_is_logged__R21(client):
     secret = moved_in(dossier_for(secrecy="A"))
     reader = user_with_role(Role.ARCHIVIST)

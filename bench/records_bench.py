@@ -563,18 +563,13 @@ def counts():
 
 # --- What the pages run -------------------------------------------------------------------------
 def arrears_page(user, on, estate=None, page=1):
-    """``records.finance_views.arrears_list``: the sum and count, the page, its occupants."""
-    from django.core.paginator import Paginator
-
+    """``records.finance_views.arrears_list``: a page with its count and sum, its occupants."""
     from records.finance import selectors as finance
     from records.finance.views import PAGE_SIZE
 
-    rows = finance.arrears(user=user, on=on, estate=estate)
-    summary = finance.arrears_summary(user=user, on=on, estate=estate)
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = summary["dossiers"]  # as the view does
-    current = paginator.get_page(page)
-    current.object_list = finance.attach_occupants(current.object_list)
+    _page, summary = finance.arrears_page(
+        user=user, on=on, estate=estate, number=page, per_page=PAGE_SIZE
+    )
     return summary["dossiers"], summary["total"]
 
 

@@ -3,7 +3,20 @@ list and count, without side effects (the writes are in ``services`` and ``lease
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Subquery, Sum, Value
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -21,6 +34,7 @@ __all__ = [
     "deposits_awaiting_decision",
     "arrears",
     "arrears_summary",
+    "arrears_page",
     "attach_occupants",
 ]
 
@@ -150,6 +164,54 @@ def arrears_summary(*, user, on, estate=None):
         dossiers=Count("dossier", distinct=True),
         total=Coalesce(Sum("owed", output_field=MONEY), ZERO),
     )
+
+
+class _OverAll(Func):
+    """``FUNCTION(expression) OVER ()`` on grouped rows: the whole result's count or sum on
+    each row. Not a grouping column itself."""
+
+    template = "%(function)s(%(expressions)s) OVER ()"
+    window_compatible = True
+    contains_aggregate = True
+    contains_over_clause = True
+
+    def get_group_by_cols(self):
+        return []
+
+
+def arrears_page(*, user, on, estate=None, number=1, per_page=25):
+    """``(a page of arrears rows labelled by attach_occupants, the summary)`` in one query:
+    every row carries the count and sum of all the rows (window functions over the groups),
+    so the owing charges are read and grouped once, not again by ``arrears_summary`` (at
+    100,000 units each pass is most of the page, docs/PERFORMANCE.md). A page past the end
+    (or not a number) answers the last page (or the first), as ``Paginator.get_page`` does;
+    only then is the summary asked on its own."""
+    rows = arrears(user=user, on=on, estate=estate).annotate(
+        all_dossiers=_OverAll(Value(1), function="COUNT", output_field=IntegerField()),
+        all_total=_OverAll(F("total"), function="SUM", output_field=MONEY),
+    )
+    paginator = Paginator(rows, per_page)
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    shown = list(rows[(number - 1) * per_page : number * per_page])
+    if shown:
+        summary = {"dossiers": shown[0]["all_dossiers"], "total": shown[0]["all_total"]}
+    elif number > 1:
+        summary = arrears_summary(user=user, on=on, estate=estate)
+    else:
+        summary = {"dossiers": 0, "total": ZERO.value}
+    paginator.count = summary["dossiers"]  # one row per dossier: counted already
+    if not shown and number > 1:
+        try:
+            number = paginator.validate_number(number)
+        except InvalidPage:
+            number = paginator.num_pages
+        shown = list(rows[(number - 1) * per_page : number * per_page])
+    for row in shown:
+        del row["all_dossiers"], row["all_total"]
+    return paginator._get_page(attach_occupants(shown), number, paginator), summary
 
 
 def attach_occupants(rows):

@@ -9,7 +9,6 @@ flags made from them, and never decide permissions.
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -391,14 +390,12 @@ def arrears_list(request):
     if form.is_valid():
         estate = form.cleaned_data["estate"]
         on = form.cleaned_data["on"] or on
-    rows = selectors.arrears(user=request.user, on=on, estate=estate)
     if request.GET.get("format") == "csv":
+        rows = selectors.arrears(user=request.user, on=on, estate=estate)
         return _arrears_csv(request, rows, on=on, estate=estate)
-    summary = selectors.arrears_summary(user=request.user, on=on, estate=estate)
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = summary["dossiers"]  # the rows are one per dossier: counted already
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.attach_occupants(page.object_list)
+    page, summary = selectors.arrears_page(
+        user=request.user, on=on, estate=estate, number=request.GET.get("page"), per_page=PAGE_SIZE
+    )
     context = {
         "form": form,
         "page_obj": page,

@@ -419,6 +419,28 @@ def test_arrears_list_pages_count_the_dossiers(client, front_desk):
     assert last.context["summary"]["dossiers"] == 27
 
 
+def test_an_arrears_page_reads_its_rows_and_totals_in_one_query__R5(client, front_desk):
+    owing_dossiers(27, front_desk)
+    client.force_login(front_desk)
+    url = reverse("records:arrears_list")
+    client.get(url)  # warm the caches (content types, permissions)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url, {"page": 2})
+    owed = [q["sql"] for q in queries if "SUM(" in q["sql"]]
+    assert len(owed) == 1 and "OVER ()" in owed[0]  # no separate count or sum of the charges
+    assert second.context["summary"] == {"dossiers": 27, "total": Decimal(27 * 100 + 351)}
+    assert [r["total"] for r in second.context["page_obj"]] == [Decimal("101"), Decimal("100")]
+    # past the end: the last page, with the totals of them all; not a number: the first
+    beyond = client.get(url, {"page": 9})
+    assert beyond.context["page_obj"].number == 2 and len(beyond.context["page_obj"]) == 2
+    assert beyond.context["summary"]["dossiers"] == 27
+    first = client.get(url, {"page": "x"})
+    assert first.context["page_obj"].number == 1 and len(first.context["page_obj"]) == 25
+    none = client.get(url, {"on": "2026-10-31", "page": 3})
+    assert none.context["summary"] == {"dossiers": 0, "total": 0}
+    assert none.context["page_obj"].number == 1 and not list(none.context["page_obj"])
+
+
 def test_arrears_csv_export_is_logged(client, front_desk):
     owing_dossiers(2, front_desk)
     client.force_login(front_desk)

@@ -5,17 +5,21 @@ from decimal import Decimal
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
     Min,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -97,62 +101,75 @@ def _owed_charges(*, user, on, estate=None):
     """The visible charges due before ``on`` and not paid by then, each with what it owed.
 
     A charge's ``paid_amount`` is the sum of its payments (``payment_record`` keeps it so, and
-    the dossier's records panel counts its arrears from it). When no payment is dated after
-    ``on`` (always, for today: payments are never dated ahead), what a charge owed then is
-    what it owes now, and the unpaid charges are found by an index (migration 0003). For an
-    earlier day, the charges paid since then are added to them and only those have their
-    payments up to that day added up, not every charge ever due. The charges paid since then
-    are found by their ``last_paid_on`` and due date in one index (migration 0005), not by
-    joining every later payment to its charge (1.5 s at 100,000 units, docs/PERFORMANCE.md).
+    the dossier's records panel counts its arrears from it), and its ``last_paid_on`` the day
+    of the latest. What a charge owed on ``on`` is what it owes now plus what was paid after
+    that day, which only a charge with ``last_paid_on`` after the day has. So for today (no
+    payment is dated ahead) the owing charges are found by one index (migration 0003); for an
+    earlier day, by that one or the index of the charges paid since (migration 0005), and only
+    the charges paid since have their later payments added up: not every payment of every
+    charge due before the day (1.5 s at 100,000 units, docs/PERFORMANCE.md).
     """
     charges = record_visible_to(user, Charge).filter(due_on__lt=on)
     if estate is not None:
         charges = charges.filter(dossier__unit__building__estate=estate)
     outstanding = F("amount") - F("paid_amount")
-    paid_later = Charge.objects.filter(last_paid_on__gt=on).order_by()
-    if not paid_later.exists():
+    if not Charge.objects.filter(last_paid_on__gt=on).order_by().exists():
         return (
             charges.alias(outstanding=outstanding)
             .filter(outstanding__gt=0)
             .annotate(owed=outstanding)
         )
-    paid_by_then = (
-        Payment.objects.filter(charge=OuterRef("pk"), paid_on__lte=on)
+    paid_after = (
+        Payment.objects.filter(charge=OuterRef("pk"), paid_on__gt=on)
         .order_by()
         .values("charge")
         .annotate(total=Sum("amount"))
         .values("total")
     )
-    may_owe = (
-        Charge.objects.alias(outstanding=outstanding)
-        .filter(outstanding__gt=0, due_on__lt=on)
-        .order_by()
-        .values("pk")
-        .union(paid_later.filter(due_on__lt=on).values("pk"), all=True)
+    later = Case(
+        When(last_paid_on__gt=on, then=Coalesce(Subquery(paid_after, output_field=MONEY), ZERO)),
+        default=ZERO,
+        output_field=MONEY,
     )
     return (
-        charges.filter(pk__in=may_owe)
-        .annotate(owed=F("amount") - Coalesce(Subquery(paid_by_then, output_field=MONEY), ZERO))
+        charges.alias(outstanding=outstanding)
+        .filter(Q(outstanding__gt=0) | Q(last_paid_on__gt=on))
+        .annotate(owed=ExpressionWrapper(outstanding + later, output_field=MONEY))
         .filter(owed__gt=0)
     )
+
+
+class _PerGroup(Subquery):
+    """A subquery of the grouped columns, read once for each group: not itself grouped by
+    (which would read it for every row before the grouping)."""
+
+    contains_aggregate = True
+
+    def get_group_by_cols(self):
+        return []
 
 
 def arrears(*, user, on, estate=None):
     """One row per visible dossier owing money on ``on``: charges due before that day, less
     the payments received by then. Rows are dicts, the largest debt first; one query.
 
-    The rows are grouped by the dossier alone: joining the unit, building and estate to every
-    owing charge to label each group cost most of the query at 100,000 units
-    (docs/PERFORMANCE.md). ``attach_occupants`` labels the rows that are shown."""
+    The rows are grouped by the dossier's id alone and read its archive number once per group:
+    joining the dossier (let alone its unit, building and estate) to every owing charge hashed
+    all 100,000 dossiers at 100,000 units (docs/PERFORMANCE.md). ``attach_occupants`` labels
+    the rows that are shown."""
+    number = Dossier.objects.filter(pk=OuterRef("dossier_id")).order_by().values("archive_number")
     return (
         _owed_charges(user=user, on=on, estate=estate)
         .order_by()
-        .values("dossier_id", archive_number=F("dossier__archive_number"))
+        .values("dossier_id")
         .annotate(
             total=Sum("owed", output_field=MONEY),
             periods=Count("period", distinct=True),
             oldest_period=Min("period"),
             oldest_due=Min("due_on"),
+            # read for each dossier owing, after the grouping: joined to every owing charge
+            # before it, the dossiers were hashed whole (100,000 at 100,000 units)
+            archive_number=_PerGroup(number),
         )
         .order_by("-total", "archive_number")
     )

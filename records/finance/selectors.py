@@ -104,10 +104,10 @@ def _owed_charges(*, user, on, estate=None):
     the dossier's records panel counts its arrears from it), and its ``last_paid_on`` the day
     of the latest. What a charge owed on ``on`` is what it owes now plus what was paid after
     that day, which only a charge with ``last_paid_on`` after the day has. So for today (no
-    payment is dated ahead) the owing charges are found by one index (migration 0003); for an
-    earlier day, by that one or the index of the charges paid since (migration 0005), and only
-    the charges paid since have their later payments added up: not every payment of every
-    charge due before the day (1.5 s at 100,000 units, docs/PERFORMANCE.md).
+    payment is dated ahead) the owing charges are read from one index (migration 0007); for
+    an earlier day, from that one or the index of the charges paid since (migration 0006),
+    and only the charges paid since have their later payments added up: not every payment of
+    every charge due before the day (1.5 s at 100,000 units, docs/PERFORMANCE.md).
     """
     charges = record_visible_to(user, Charge).filter(due_on__lt=on)
     if estate is not None:

@@ -205,6 +205,11 @@ class Charge(DossierRecord):
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0), name="charge_paid_not_negative"
             ),
+            # payment_record never pays beyond what is owed; the arrears of an earlier day
+            # count on it (records.finance.selectors._owed_charges)
+            models.CheckConstraint(
+                condition=Q(paid_amount__lte=F("amount")), name="charge_paid_within_amount"
+            ),
         ]
         indexes = [
             models.Index(fields=["due_on"], name="charge_due_idx"),

@@ -131,11 +131,14 @@ def _owed_charges(*, user, on, estate=None):
         default=ZERO,
         output_field=MONEY,
     )
+    # Each of these owed something on the day: a charge is never paid beyond its amount
+    # (charge_paid_within_amount) and a payment is never removed, so one paid since the day
+    # had at least that payment outstanding then. ``owed > 0`` is not asked again: each time
+    # the expression is written PostgreSQL runs its subquery again, for every charge paid since.
     return (
         charges.alias(outstanding=outstanding)
         .filter(Q(outstanding__gt=0) | Q(last_paid_on__gt=on))
         .annotate(owed=ExpressionWrapper(outstanding + later, output_field=MONEY))
-        .filter(owed__gt=0)
     )
 
 

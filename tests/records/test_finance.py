@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from core.models import Notification
 from core.roles import Role
@@ -711,3 +712,17 @@ def test_a_charge_keeps_the_latest_day_it_was_paid(dossier, front_desk):
     # paid since 5 November: what it owed then counts only the payment made by then
     then = selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
     assert [r["total"] for r in then] == [Decimal("220")]
+
+
+def test_a_charge_is_never_paid_beyond_its_amount_even_by_sql__R5(dossier, front_desk):
+    charge = finance.charge_add(dossier=dossier, data=charge_data(), actor=front_desk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Charge.objects.filter(pk=charge.pk).update(paid_amount=charge.amount + 1)
+    charge.refresh_from_db()
+    assert charge.paid_amount == 0
+    # so a charge paid since a day owed at least that payment on the day: the arrears of that
+    # day count it without asking again what it owed
+    pay(charge, front_desk, str(charge.amount), paid_on=datetime.date(2026, 11, 10))
+    then = selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
+    assert [r["total"] for r in then] == [charge.amount]
+    assert not selectors.arrears(user=front_desk, on=TODAY).exists()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.models import AccessLog, Notification
 from core.roles import Role
+from customers.models import Dossier
 from customers.permissions import grant_dossier
 from documents import selectors
 from documents.models import Box, Document, Room, Shelf
@@ -180,3 +181,22 @@ def test_next_step_says_who_does_what_for_each_status__R15():
     assert "waits for an archivist to file it there" in selectors.next_step(document)
     document.status = Document.Status.ON_LOAN
     assert "On loan" in selectors.next_step(document)
+
+
+def test_the_filing_list_is_in_the_order_of_the_dossiers_archive_numbers__R15(client, archivist):
+    dossiers = [dossier_for() for _ in range(3)]
+    for dossier, number in zip(dossiers, ["ZX-1-1-101", "AB-1-1-101", "MN-1-1-101"], strict=True):
+        Dossier.objects.filter(pk=dossier.pk).update(archive_number=number)
+    for dossier in dossiers:
+        document_for(dossier, title=f"待归档 {dossier.pk}")
+    later = document_for(dossiers[1], title="待归档 later", document_date="2025-01-01")
+    client.force_login(archivist)
+    page = client.get(reverse("documents:filing")).context["page_obj"]
+    shown = [(d.dossier.archive_number, d.pk) for d in page]
+    assert [number for number, _pk in shown] == [
+        "AB-1-1-101",
+        "AB-1-1-101",
+        "MN-1-1-101",
+        "ZX-1-1-101",
+    ]
+    assert shown[1][1] == later.pk  # within a dossier, by the document's date

@@ -239,15 +239,25 @@ def test_a_search_stops_at_its_own_cap_and_says_more__R1(client, monkeypatch, se
 
 
 def test_one_character_finds_the_names_that_start_with_it__R1():
-    """A single character is a surname: 王 finds 王五, not 李王 (read from the name index's
-    first trigram instead of every row); two characters are found anywhere in the name."""
+    """A single character is a customer's surname: 王 finds 王五, not 李王 (read from the name
+    index's first trigram instead of every row), nor a dossier whose contact is a 王; two
+    characters are found anywhere in the name, a contact's too."""
+    from customers.models import Contact
     from customers.selectors import dossier_search
 
     wang = moved_in(customer=CustomerFactory(name="王五")).dossier
     li = moved_in(customer=CustomerFactory(name="李王")).dossier
+    zhang = moved_in(customer=CustomerFactory(name="张三"))
+    Contact.objects.create(
+        customer=zhang.customer,
+        kind=Contact.Kind.DAILY,
+        name="王六",
+        valid_from=datetime.date(2026, 1, 1),
+    )
     manager = user_with_role(Role.MANAGER)
     assert list(dossier_search(user=manager, q="王")) == [wang]
     assert list(dossier_search(user=manager, q="李王")) == [li]
+    assert list(dossier_search(user=manager, q="王六")) == [zhang.dossier]
 
 
 def test_the_dossier_page_costs_the_same_queries_at_10_and_500_timeline_lines__R6(client):

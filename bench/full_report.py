@@ -214,7 +214,8 @@ def render(results, command):
         "",
         f"Targets: the search ≤ {SEARCH_LIMIT:g} ms and its page ≤ {PAGE_LIMIT:g} ms at p95, "
         f"a manager's page within {ROLE_RATIO:g}× an administrator's; a single character or "
-        f"a broad term ≤ {BROAD_LIMIT:g} ms (counted up to 10,000: '10,000+').",
+        f"a broad term ≤ {BROAD_LIMIT:g} ms (it stops at `customers.selectors.SEARCH_CAP`, "
+        "5,000 dossiers, and says 'more than 5,000').",
         "",
         *search,
         "### 50 users",

@@ -212,7 +212,8 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
     )
     paginator = Paginator(rows, per_page)
     try:
-        number = max(int(number), 1)
+        # past the end either way; a larger one would be an OFFSET the database refuses
+        number = min(max(int(number), 1), 1_000_000)
     except (TypeError, ValueError):
         number = 1
     shown = list(rows[(number - 1) * per_page : number * per_page])

@@ -204,8 +204,8 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
     every row carries the count and sum of all the rows (window functions over the groups),
     so the owing charges are read and grouped once, not again by ``arrears_summary`` (at
     100,000 units each pass is most of the page, docs/PERFORMANCE.md). A page past the end
-    (or not a number) answers the last page (or the first), as ``Paginator.get_page`` does;
-    only then is the summary asked on its own."""
+    answers the last page, and only then is the summary asked on its own; one that is not a
+    number, or below 1, answers the first."""
     rows = arrears(user=user, on=on, estate=estate).annotate(
         all_dossiers=_OverAll(Value(1), function="COUNT", output_field=IntegerField()),
         all_total=_OverAll(F("total"), function="SUM", output_field=MONEY),

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, F, Value
+from django.db.models import DateField, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -380,15 +380,19 @@ def payment_record(*, charge, data, actor) -> Payment:
                 }
             )
         _unique_receipt(Payment, number)
-        # compare-and-set: never pay more than is owed, even without row locks (SQLite)
+        # compare-and-set on the paid amount just read, even without row locks (SQLite): the
+        # new sum is made here, in decimals, as SQLite would add the two in binary floating
+        # point (28.82 + 1.17 > 29.99) and break charge_paid_within_amount
+        paid = charge.paid_amount + amount
         paid_on = Value(data["paid_on"], output_field=DateField())
-        raised = Charge.objects.filter(pk=charge.pk, paid_amount__lte=F("amount") - amount).update(
-            paid_amount=F("paid_amount") + amount,
+        raised = Charge.objects.filter(pk=charge.pk, paid_amount=charge.paid_amount).update(
+            paid_amount=paid,
             last_paid_on=Greatest(Coalesce("last_paid_on", paid_on), paid_on),
         )
         if raised != 1:
             raise DomainError(_("Someone else has just recorded a payment; reload the page."))
-        Charge.objects.filter(pk=charge.pk, paid_amount__gte=F("amount")).update(locked=True)
+        if paid >= charge.amount:
+            Charge.objects.filter(pk=charge.pk).update(locked=True)
         charge.refresh_from_db(fields=["paid_amount", "locked"])
         Charge.history.bulk_history_create(
             [charge],

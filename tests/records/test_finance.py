@@ -726,3 +726,22 @@ def test_a_charge_is_never_paid_beyond_its_amount_even_by_sql__R5(dossier, front
     then = selectors.arrears(user=front_desk, on=datetime.date(2026, 11, 5))
     assert [r["total"] for r in then] == [charge.amount]
     assert not selectors.arrears(user=front_desk, on=TODAY).exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "parts"),
+    [("29.99", ["28.82", "1.17"]), ("0.30", ["0.10", "0.20"]), ("100.03", ["33.01"] * 3)],
+)
+def test_paying_a_charge_in_parts_settles_it_to_the_cent__R5(dossier, front_desk, amount, parts):
+    """The paid amount is added up in decimals, not by the database: SQLite would add two
+    amounts in binary floating point and pay 28.82 + 1.17 past 29.99."""
+    charge = finance.charge_add(
+        dossier=dossier, data=charge_data(amount=Decimal(amount)), actor=front_desk
+    )
+    for i, part in enumerate(parts):
+        pay(charge, front_desk, part, f"SK-{i}")
+    charge.refresh_from_db()
+    assert charge.paid_amount == sum(Decimal(p) for p in parts)
+    left = Decimal(amount) - charge.paid_amount
+    assert charge.locked == (left == 0) and charge.outstanding == left
+    assert not selectors.arrears(user=front_desk, on=TODAY).exists() or left > 0

@@ -3,7 +3,7 @@
 import re
 
 from django.db import connection
-from django.db.models import F, Func, Prefetch, Q, TextField, Value
+from django.db.models import F, Func, OuterRef, Prefetch, Q, TextField, Value
 
 from core.history import changes_between
 from core.lookups import IdsIn
@@ -179,6 +179,13 @@ def _dossier_search(
     # R1: by estate, building, floor, entrance and room, read in order from the sort key's
     # index (ordered across the four tables, the first page sorted every visible dossier)
     return qs.order_by("sort_key", "pk"), stopped
+
+
+def archive_number_of(outer="dossier_id"):
+    """The archive number of the outer row's dossier, as a subquery (``Subquery(…)``): read
+    once for each row that needs it, where a join for a sort or a grouping hashed every
+    dossier of the archive (docs/PERFORMANCE.md)."""
+    return Dossier.objects.filter(pk=OuterRef(outer)).order_by().values("archive_number")
 
 
 def dossier_detail(*, dossier):

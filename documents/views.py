@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,8 +18,9 @@ from core.pagination import KeysFirstPaginator
 from core.services import log_access
 from core.validators import is_pk
 from core.workflow import DomainError
-from customers.models import Dossier, Estate, Occupancy, ServiceCentre
+from customers.models import Estate, Occupancy, ServiceCentre
 from customers.permissions import access_dossier_or_404, dossier_visible_to
+from customers.selectors import archive_number_of
 
 from . import pdf, permissions, record_links, selectors, services
 from .forms import (
@@ -281,12 +282,11 @@ def filing(request):
     # by the dossier's archive number, read for each waiting document rather than joined:
     # the join hashed every dossier of the archive (100,000) to sort a few thousand documents;
     # the page is then cut by keys (KeysFirstPaginator) and only its rows join their dossier
-    number = Dossier.objects.filter(pk=OuterRef("dossier_id")).order_by().values("archive_number")
     waiting = (
         permissions.document_visible_to(request.user)
         .filter(status=Document.Status.RECEIVED)
         .select_related("dossier", "category")
-        .alias(dossier_number=Subquery(number))
+        .alias(dossier_number=Subquery(archive_number_of()))
         .order_by("dossier_number", "document_date", "pk")
     )
     if q:

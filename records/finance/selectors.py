@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core import workflow
 from customers.models import Customer, Dossier, Occupancy
+from customers.selectors import archive_number_of
 from records.models import Charge, Deposit, Payment
 from records.permissions import record_visible_to
 
@@ -142,14 +143,18 @@ def _owed_charges(*, user, on, estate=None):
     )
 
 
-class _PerGroup(Subquery):
-    """A subquery of the grouped columns, read once for each group: not itself grouped by
-    (which would read it for every row before the grouping)."""
+class _Ungrouped:
+    """An expression over the groups, not a grouping column: Django would otherwise add it to
+    the ``GROUP BY`` and compute it for every row before the grouping."""
 
     contains_aggregate = True
 
     def get_group_by_cols(self):
         return []
+
+
+class _PerGroup(_Ungrouped, Subquery):
+    """A subquery of the grouped columns, read once for each group."""
 
 
 def arrears(*, user, on, estate=None):
@@ -160,7 +165,6 @@ def arrears(*, user, on, estate=None):
     joining the dossier (let alone its unit, building and estate) to every owing charge hashed
     all 100,000 dossiers at 100,000 units (docs/PERFORMANCE.md). ``attach_occupants`` labels
     the rows that are shown."""
-    number = Dossier.objects.filter(pk=OuterRef("dossier_id")).order_by().values("archive_number")
     return (
         _owed_charges(user=user, on=on, estate=estate)
         .order_by()
@@ -172,7 +176,7 @@ def arrears(*, user, on, estate=None):
             oldest_due=Min("due_on"),
             # read for each dossier owing, after the grouping: joined to every owing charge
             # before it, the dossiers were hashed whole (100,000 at 100,000 units)
-            archive_number=_PerGroup(number),
+            archive_number=_PerGroup(archive_number_of()),
         )
         .order_by("-total", "archive_number")
     )
@@ -186,17 +190,13 @@ def arrears_summary(*, user, on, estate=None):
     )
 
 
-class _OverAll(Func):
+class _OverAll(_Ungrouped, Func):
     """``FUNCTION(expression) OVER ()`` on grouped rows: the whole result's count or sum on
-    each row. Not a grouping column itself."""
+    each row."""
 
     template = "%(function)s(%(expressions)s) OVER ()"
     window_compatible = True
-    contains_aggregate = True
     contains_over_clause = True
-
-    def get_group_by_cols(self):
-        return []
 
 
 def arrears_page(*, user, on, estate=None, number=1, per_page=25):
@@ -230,8 +230,6 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
         except InvalidPage:
             number = paginator.num_pages
         shown = list(rows[(number - 1) * per_page : number * per_page])
-    for row in shown:
-        del row["all_dossiers"], row["all_total"]
     return paginator._get_page(attach_occupants(shown), number, paginator), summary
 
 

@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lending.escalate_loans",
         "schedule": crontab(minute=30, hour=7),
     },
+    # the dossiers' balances a charge fell due for (the arrears page reads them)
+    "records-refresh-balances": {
+        "task": "records.refresh_balances",
+        "schedule": crontab(minute=5, hour=0),
+    },
     # R34, R39: what falls due for appraisal, recomputed every night
     "destruction-refresh-retention": {
         "task": "destruction.refresh_retention",

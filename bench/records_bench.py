@@ -136,14 +136,24 @@ def seed_charges(dossiers, today, user):
     """24 monthly management-fee charges per dossier that has none, with their payments:
     about 5% of the dossiers leave their last 1–8 months unpaid (a third of those partly paid);
     a few others paid late."""
+    from records.models import Charge
+
+    have = set(Charge.objects.values_list("dossier_id", flat=True).distinct())
+    missing = [d for d in dossiers if d[0] not in have]
+    if missing:
+        _add_charges(missing, today, user)
+    # bulk_create sends no signal: the arrears page's balances counted from the charges, on
+    # every run (a database seeded on an earlier day has stale ones)
+    from records.finance.balances import refresh_all
+
+    print(f"Balances of {refresh_all(today)} dossiers with a charge not paid in full.")
+
+
+def _add_charges(missing, today, user):
     from django.db import transaction
 
     from records.models import Charge, Payment
 
-    have = set(Charge.objects.values_list("dossier_id", flat=True).distinct())
-    missing = [d for d in dossiers if d[0] not in have]
-    if not missing:
-        return
     print(f"Adding {MONTHS} charges and their payments to {len(missing)} dossiers...")
     started = time.perf_counter()
     periods = _months_before(today, MONTHS)

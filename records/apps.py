@@ -39,6 +39,7 @@ class RecordsConfig(AppConfig):
 
         # each workflow's moves are declared by the module that owns its services
         from .complaints import services as _complaints  # noqa: F401
+        from .finance import balances as _balances  # noqa: F401  (a saved charge's balance)
         from .panels import records_panel
         from .renovations import services as _renovations  # noqa: F401
         from .repairs import services as _repairs  # noqa: F401

@@ -13,7 +13,7 @@ Every record carries a direct ``dossier`` key (and its section), a date, who rec
 from records.applications.models import Application
 from records.base import MONEY, DossierRecord
 from records.complaints.models import Complaint, ComplaintStep, Visit
-from records.finance.models import Charge, Deposit, Lease, Payment
+from records.finance.models import Charge, Deposit, DossierBalance, Lease, Payment
 from records.letters.models import Correspondence
 from records.renovations.models import Renovation, RenovationInspection, Violation
 from records.repairs.models import Repair
@@ -25,6 +25,7 @@ __all__ = [
     "Lease",
     "Charge",
     "Payment",
+    "DossierBalance",
     "Renovation",
     "RenovationInspection",
     "Violation",

@@ -252,3 +252,47 @@ class Payment(DossierRecord):
 
     def __str__(self):
         return f"{self.receipt_number} ¥{self.amount}"
+
+
+class DossierBalance(models.Model):
+    """What a dossier owes, kept beside it so that today's arrears page reads one row per
+    owing dossier instead of adding up every owing charge (docs/PERFORMANCE.md).
+
+    Written only by ``records.finance.balances`` (``charge_add``, ``payment_record``, a saved
+    or deleted charge, the nightly job). A row is right for the days from ``as_of`` up to
+    ``next_due``: on the day after it a charge falls due and the row is stale. Today's
+    arrears read these rows only when none is stale; otherwise the charges themselves."""
+
+    dossier = models.OneToOneField(
+        "customers.Dossier",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="balance",
+        verbose_name=_("dossier"),
+    )
+    # the dossier's archive number never changes once given: copied for the page's order
+    archive_number = models.CharField(_("archive number"), max_length=60)
+    as_of = models.DateField(_("as of"))
+    # the charges due before as_of and not paid in full
+    total = models.DecimalField(_("owed (yuan)"), **MONEY)
+    periods = models.PositiveIntegerField(_("billing periods"))
+    oldest_period = models.CharField(_("oldest period"), max_length=7, blank=True)
+    oldest_due = models.DateField(_("oldest due on"), null=True, blank=True)
+    # the first due day of a charge not yet due and not paid, if any
+    next_due = models.DateField(_("next due on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier balance")
+        verbose_name_plural = _("dossier balances")
+        indexes = [
+            models.Index(
+                F("total").desc(),
+                "archive_number",
+                name="balance_owed_idx",
+                condition=Q(total__gt=0),
+            ),
+            models.Index(fields=["next_due"], name="balance_next_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.archive_number} ¥{self.total}"

@@ -20,14 +20,18 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import workflow
 from customers.models import Customer, Dossier, Occupancy
+from customers.permissions import with_visible_dossier
 from customers.selectors import archive_number_of
-from records.models import Charge, Deposit, Payment
+from records.finance import balances
+from records.models import Charge, Deposit, DossierBalance, Payment
 from records.permissions import record_visible_to
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "arrears",
     "arrears_summary",
     "arrears_page",
+    "kept_arrears",
     "attach_occupants",
 ]
 
@@ -199,17 +204,39 @@ class _OverAll(_Ungrouped, Func):
     contains_over_clause = True
 
 
+def kept_arrears(*, user, on, estate=None):
+    """The rows of ``arrears`` read from the dossiers' kept balances (``records.finance.
+    balances``), or ``None`` when they are not right for ``on``: an earlier day, or a charge
+    fallen due since the nightly job. One row per owing dossier, not every owing charge."""
+    if on != timezone.localdate() or not balances.current(on):
+        return None
+    rows = with_visible_dossier(user, DossierBalance.objects.filter(total__gt=0))
+    if estate is not None:
+        rows = rows.filter(dossier__unit__building__estate=estate)
+    return rows.values(
+        "dossier_id", "total", "periods", "oldest_period", "oldest_due", "archive_number"
+    ).order_by("-total", "archive_number")
+
+
 def arrears_page(*, user, on, estate=None, number=1, per_page=25):
     """``(a page of arrears rows labelled by attach_occupants, the summary)`` in one query:
-    every row carries the count and sum of all the rows (window functions over the groups),
-    so the owing charges are read and grouped once, not again by ``arrears_summary`` (at
-    100,000 units each pass is most of the page, docs/PERFORMANCE.md). A page past the end
-    answers the last page, and only then is the summary asked on its own; one that is not a
-    number, or below 1, answers the first."""
-    rows = arrears(user=user, on=on, estate=estate).annotate(
-        all_dossiers=_OverAll(Value(1), function="COUNT", output_field=IntegerField()),
-        all_total=_OverAll(F("total"), function="SUM", output_field=MONEY),
-    )
+    every row carries the count and sum of all the rows (window functions), so the owing
+    dossiers are read once, not again by ``arrears_summary`` (at 100,000 units each pass was
+    most of the page, docs/PERFORMANCE.md). Today's come from the kept balances when they are
+    right (``kept_arrears``), any other day's from the charges. A page past the end answers
+    the last page, and only then is the summary asked on its own; one that is not a number,
+    or below 1, answers the first."""
+    kept = kept_arrears(user=user, on=on, estate=estate)
+    if kept is not None:
+        rows = kept.annotate(
+            all_dossiers=Window(Count("dossier_id"), output_field=IntegerField()),
+            all_total=Window(Sum("total"), output_field=MONEY),
+        )
+    else:
+        rows = arrears(user=user, on=on, estate=estate).annotate(
+            all_dossiers=_OverAll(Value(1), function="COUNT", output_field=IntegerField()),
+            all_total=_OverAll(F("total"), function="SUM", output_field=MONEY),
+        )
     paginator = Paginator(rows, per_page)
     try:
         # past the end either way; a larger one would be an OFFSET the database refuses
@@ -219,6 +246,10 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
     shown = list(rows[(number - 1) * per_page : number * per_page])
     if shown:
         summary = {"dossiers": shown[0]["all_dossiers"], "total": shown[0]["all_total"]}
+    elif number > 1 and kept is not None:
+        summary = kept.aggregate(
+            dossiers=Count("dossier_id"), total=Coalesce(Sum("total", output_field=MONEY), ZERO)
+        )
     elif number > 1:
         summary = arrears_summary(user=user, on=on, estate=estate)
     else:

@@ -33,6 +33,7 @@ from core.services import notify
 from core.templatetags.core_tags import yuan
 from customers.permissions import who_is_told
 from records.common import DomainError, Kind, current_section, move, record_event
+from records.finance import balances
 from records.models import Charge, Deposit, Payment
 from records.permissions import on_dossier, require_record
 
@@ -394,6 +395,7 @@ def payment_record(*, charge, data, actor) -> Payment:
         if paid >= charge.amount:
             Charge.objects.filter(pk=charge.pk).update(locked=True)
         charge.refresh_from_db(fields=["paid_amount", "locked"])
+        balances.refresh([charge.dossier_id])  # the UPDATE above sends no signal
         Charge.history.bulk_history_create(
             [charge],
             update=True,

@@ -47,6 +47,7 @@ WHAT_IT_DOES = {
         "Remind the service centres of the half-yearly handover"
     ),
     "lending.escalate_loans": gettext_lazy("Remind and escalate loans due and overdue"),
+    "records.refresh_balances": gettext_lazy("Recount the balances of charges fallen due"),
     "destruction.refresh_retention": gettext_lazy("Recompute what falls due for appraisal"),
     "destruction.resume_executions": gettext_lazy("Resume interrupted destructions"),
     BACKUP_TASK: gettext_lazy("Back up the database and the stored files"),

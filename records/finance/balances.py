@@ -47,7 +47,7 @@ def compute(on, dossier_ids=None, *, charges=None):
     due = Q(due_on__lt=on)
     rows = (
         owing.order_by()
-        .values("dossier_id", "dossier__archive_number")
+        .values("dossier_id")
         .annotate(
             total=Coalesce(
                 Sum(F("amount") - F("paid_amount"), filter=due, output_field=MONEY),
@@ -62,7 +62,6 @@ def compute(on, dossier_ids=None, *, charges=None):
     return [
         DossierBalance(
             dossier_id=row["dossier_id"],
-            archive_number=row["dossier__archive_number"],
             as_of=on,
             total=row["total"],
             periods=row["periods"],
@@ -126,7 +125,6 @@ def refresh_all(on=None, *, charges=None, balances=None):
 
 FIELDS = (
     "dossier_id",
-    "archive_number",
     "as_of",
     "total",
     "periods",

@@ -249,6 +249,13 @@ class Payment(DossierRecord):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]
+        indexes = [
+            # what was paid on a charge after a day, read from the index alone: the arrears of
+            # an earlier day add it up for every charge paid since (selectors._owed_charges)
+            models.Index(
+                fields=["charge", "paid_on"], include=["amount"], name="payment_charge_day_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.receipt_number} ¥{self.amount}"
@@ -270,8 +277,6 @@ class DossierBalance(models.Model):
         related_name="balance",
         verbose_name=_("dossier"),
     )
-    # the dossier's archive number never changes once given: copied for the page's order
-    archive_number = models.CharField(_("archive number"), max_length=60)
     as_of = models.DateField(_("as of"))
     # the charges due before as_of and not paid in full
     total = models.DecimalField(_("owed (yuan)"), **MONEY)
@@ -285,9 +290,11 @@ class DossierBalance(models.Model):
         verbose_name = _("dossier balance")
         verbose_name_plural = _("dossier balances")
         indexes = [
+            # the arrears' order (records.finance.selectors.ORDER)
             models.Index(
                 F("total").desc(),
-                "archive_number",
+                "oldest_due",
+                "dossier",
                 name="balance_owed_idx",
                 condition=Q(total__gt=0),
             ),
@@ -295,4 +302,4 @@ class DossierBalance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.archive_number} ¥{self.total}"
+        return f"{self.dossier_id} ¥{self.total}"

@@ -3,15 +3,17 @@ list and count, without side effects (the writes are in ``services`` and ``lease
 
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Paginator
+from django.db import connections
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -29,7 +31,6 @@ from django.utils.translation import gettext as _
 from core import workflow
 from customers.models import Customer, Dossier, Occupancy
 from customers.permissions import with_visible_dossier
-from customers.selectors import archive_number_of
 from records.finance import balances
 from records.models import Charge, Deposit, DossierBalance, Payment
 from records.permissions import record_visible_to
@@ -148,28 +149,15 @@ def _owed_charges(*, user, on, estate=None):
     )
 
 
-class _Ungrouped:
-    """An expression over the groups, not a grouping column: Django would otherwise add it to
-    the ``GROUP BY`` and compute it for every row before the grouping."""
-
-    contains_aggregate = True
-
-    def get_group_by_cols(self):
-        return []
-
-
-class _PerGroup(_Ungrouped, Subquery):
-    """A subquery of the grouped columns, read once for each group."""
-
-
 def arrears(*, user, on, estate=None):
     """One row per visible dossier owing money on ``on``: charges due before that day, less
-    the payments received by then. Rows are dicts, the largest debt first; one query.
+    the payments received by then. Rows are dicts, the largest debt first and, for the same
+    sum, the debt owed longest; one query.
 
-    The rows are grouped by the dossier's id alone and read its archive number once per group:
-    joining the dossier (let alone its unit, building and estate) to every owing charge hashed
-    all 100,000 dossiers at 100,000 units (docs/PERFORMANCE.md). ``attach_occupants`` labels
-    the rows that are shown."""
+    The rows are grouped by the dossier's id alone: joining the dossier (let alone its unit,
+    building and estate) to every owing charge hashed all 100,000 dossiers at 100,000 units,
+    and reading its archive number for each group cost 7,120 lookups for 90 days back
+    (docs/PERFORMANCE.md). ``attach_occupants`` labels the rows that are shown."""
     return (
         _owed_charges(user=user, on=on, estate=estate)
         .order_by()
@@ -179,12 +167,13 @@ def arrears(*, user, on, estate=None):
             periods=Count("period", distinct=True),
             oldest_period=Min("period"),
             oldest_due=Min("due_on"),
-            # read for each dossier owing, after the grouping: joined to every owing charge
-            # before it, the dossiers were hashed whole (100,000 at 100,000 units)
-            archive_number=_PerGroup(archive_number_of()),
         )
-        .order_by("-total", "archive_number")
+        .order_by(*ORDER)
     )
+
+
+# the arrears' order, whichever way they are read: the largest debt first, then the oldest
+ORDER = ("-total", "oldest_due", "dossier_id")
 
 
 def arrears_summary(*, user, on, estate=None):
@@ -195,13 +184,47 @@ def arrears_summary(*, user, on, estate=None):
     )
 
 
-class _OverAll(_Ungrouped, Func):
-    """``FUNCTION(expression) OVER ()`` on grouped rows: the whole result's count or sum on
-    each row."""
+class _Totalled:
+    """The rows of ``arrears``, each with the count and sum of all of them, a slice at a time.
 
-    template = "%(function)s(%(expressions)s) OVER ()"
-    window_compatible = True
-    contains_over_clause = True
+    The grouped query is wrapped in one whose window functions read its rows: written as
+    ``SUM(SUM(…)) OVER ()`` on the grouped query itself, the sum of what was paid after the
+    day ran its subquery twice for every charge paid since (4,179 at 100,000 units, 90 days
+    back; docs/PERFORMANCE.md)."""
+
+    OVER_ALL = "COUNT(*) OVER () AS all_dossiers, SUM(a.total) OVER () AS all_total"
+    ORDER = "a.total DESC, a.oldest_due ASC, a.dossier_id ASC"  # ORDER, in SQL
+
+    def __init__(self, grouped):
+        grouped = grouped.order_by()
+        self.db = grouped.db
+        try:
+            self.sql, self.params = grouped.query.get_compiler(using=self.db).as_sql()
+        except EmptyResultSet:  # nothing visible (an inactive user)
+            self.sql = None
+
+    def __getitem__(self, cut):
+        if self.sql is None:
+            return []
+        # the inner SQL is Django's own compilation of the queryset, its values parameters
+        sql = f"SELECT a.*, {self.OVER_ALL} FROM ({self.sql}) a ORDER BY {self.ORDER}"  # noqa: S608
+        sql += " LIMIT %s OFFSET %s"
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, (*self.params, cut.stop - cut.start, cut.start))
+            names = [column[0] for column in cursor.description]
+            return [self._typed(dict(zip(names, row, strict=True))) for row in cursor]
+
+    @staticmethod
+    def _typed(row):
+        """The values as the queryset gives them (SQLite hands back text and floats)."""
+        for key in ("total", "all_total"):
+            row[key] = Decimal(str(row[key])).quantize(CENT)
+        row["oldest_due"] = _DATE.to_python(row["oldest_due"])
+        return row
+
+
+CENT = Decimal("0.01")
+_DATE = DateField()
 
 
 def kept_arrears(*, user, on, estate=None):
@@ -213,9 +236,9 @@ def kept_arrears(*, user, on, estate=None):
     rows = with_visible_dossier(user, DossierBalance.objects.filter(total__gt=0))
     if estate is not None:
         rows = rows.filter(dossier__unit__building__estate=estate)
-    return rows.values(
-        "dossier_id", "total", "periods", "oldest_period", "oldest_due", "archive_number"
-    ).order_by("-total", "archive_number")
+    return rows.values("dossier_id", "total", "periods", "oldest_period", "oldest_due").order_by(
+        *ORDER
+    )
 
 
 def arrears_page(*, user, on, estate=None, number=1, per_page=25):
@@ -233,10 +256,7 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
             all_total=Window(Sum("total"), output_field=MONEY),
         )
     else:
-        rows = arrears(user=user, on=on, estate=estate).annotate(
-            all_dossiers=_OverAll(Value(1), function="COUNT", output_field=IntegerField()),
-            all_total=_OverAll(F("total"), function="SUM", output_field=MONEY),
-        )
+        rows = _Totalled(arrears(user=user, on=on, estate=estate))
     paginator = Paginator(rows, per_page)
     try:
         # past the end either way; a larger one would be an OFFSET the database refuses
@@ -265,8 +285,8 @@ def arrears_page(*, user, on, estate=None, number=1, per_page=25):
 
 
 def attach_occupants(rows):
-    """Give each arrears row its unit label and current occupants' names: two queries for
-    every 500 rows."""
+    """Give each arrears row its archive number, unit label and current occupants' names: two
+    queries for every 500 rows."""
     rows = list(rows)
     names, units = {}, {}
     ids = [row["dossier_id"] for row in rows]
@@ -285,6 +305,7 @@ def attach_occupants(rows):
             (row["pk"], row)
             for row in Dossier.objects.filter(pk__in=chunk).values(
                 "pk",
+                "archive_number",
                 estate=F("unit__building__estate__name"),
                 building=F("unit__building__number"),
                 entrance=F("unit__entrance"),
@@ -295,8 +316,9 @@ def attach_occupants(rows):
         row["occupants"] = names.get(row["dossier_id"], [])
         unit = units.get(row["dossier_id"])
         if unit is None:  # the dossier went between the two reads
-            row["unit"] = ""
+            row["unit"] = row["archive_number"] = ""
             continue
+        row["archive_number"] = unit["archive_number"]
         parts = [unit["estate"], _("Building %(n)s") % {"n": unit["building"]}]
         if unit["entrance"]:
             parts.append(_("Entrance %(n)s") % {"n": unit["entrance"]})

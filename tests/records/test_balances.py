@@ -25,7 +25,7 @@ from .factories import occupied_dossier
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen_at(datetime.datetime(2026, 11, 16, 2, 0))]
 
 TODAY = datetime.date(2026, 11, 16)
-KEYS = ("dossier_id", "total", "periods", "oldest_period", "oldest_due", "archive_number")
+KEYS = ("dossier_id", "total", "periods", "oldest_period", "oldest_due")
 
 
 def charge(dossier, actor, period, due_on, amount="320.00", item=Charge.Item.MANAGEMENT):
@@ -76,7 +76,6 @@ def test_a_dossier_balance_follows_its_charges_and_payments__R5(front_desk):
         "periods": 1,
         "oldest_period": "2026-09",
         "oldest_due": datetime.date(2026, 9, 30),
-        "archive_number": dossier.archive_number,
         "next_due": None,
     }
     charge(dossier, front_desk, "2026-10", datetime.date(2026, 10, 31), amount="100.50")
@@ -245,3 +244,21 @@ def test_two_payments_of_one_dossier_at_once_keep_its_balance_right__R5():
         )
         assert not any(isinstance(r, Exception) for r in results), results
     assert row(dossier)["total"] == Decimal("640.00") - 60
+
+
+def test_equal_debts_are_listed_the_one_owed_longest_first_both_ways__R5(front_desk):
+    """The same order from the kept balances (today) and from the charges (an earlier day):
+    the largest debt, then the oldest due, then the dossier opened first; each row labelled
+    with its archive number."""
+    newer, _a = occupied_dossier()
+    older, _b = occupied_dossier()
+    twin, _c = occupied_dossier()
+    charge(newer, front_desk, "2026-10", datetime.date(2026, 10, 28), "300.00")
+    charge(older, front_desk, "2026-08", datetime.date(2026, 8, 28), "300.00")
+    charge(twin, front_desk, "2026-08", datetime.date(2026, 8, 28), "300.00")
+    expected = [older.pk, twin.pk, newer.pk]
+    for on in (TODAY, datetime.date(2026, 11, 15)):
+        page, _summary = selectors.arrears_page(user=front_desk, on=on)
+        assert [r["dossier_id"] for r in page.object_list] == expected, on
+        numbers = {d.pk: d.archive_number for d in (newer, older, twin)}
+        assert [r["archive_number"] for r in page.object_list] == [numbers[i] for i in expected]

@@ -9,7 +9,8 @@ with the production settings and two sync workers, and measures through loopback
 same run and against the hello view of the same process (``BENCH_HELLO=1``,
 ``bench/full_http.py``): each page's requests per second as a share of hello's, the search's
 own time and its results page's for every kind of search term, and 50 users for 60 s over a
-mixed workload. Then it writes the figures into docs/PERFORMANCE.md between its markers.
+mixed workload (on the two workers, then on production's number of them). Then it writes the
+figures into docs/PERFORMANCE.md between its markers.
 """
 
 import argparse

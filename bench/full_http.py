@@ -15,6 +15,7 @@ the ratio holds however busy the shared machine is.
   the results page through gunicorn, one client, for a manager and for an administrator; p95.
 - **Load**: ``load_users`` threads for ``load_seconds``, each a user with a session of its
   own, waiting 1–2 s between requests over a mixed workload; every request's time and status.
+  On the two workers, then on the number gunicorn.conf.py starts in production.
 """
 
 import http.client
@@ -52,7 +53,20 @@ def p95(values):
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
-def start_gunicorn(port, secret_key):
+def production_workers():
+    """The number of workers ``gunicorn.conf.py`` starts without GUNICORN_WORKERS."""
+    import runpy
+
+    env = os.environ.pop("GUNICORN_WORKERS", None)
+    try:
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"]
+    finally:
+        if env is not None:
+            os.environ["GUNICORN_WORKERS"] = env
+
+
+def start_gunicorn(port, secret_key, workers=2):
+    """gunicorn with ``workers`` sync workers (``None``: gunicorn.conf.py's own number)."""
     env = {
         **os.environ,
         "DEBUG": "0",
@@ -60,7 +74,7 @@ def start_gunicorn(port, secret_key):
         "ALLOWED_HOSTS": "127.0.0.1",
         "BENCH_HELLO": "1",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
+        "GUNICORN_WORKERS": str(workers or production_workers()),
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
         "STATIC_ROOT": str(STATIC_ROOT),
@@ -390,16 +404,23 @@ def measure_all(args, units):
         result["pages"] = measure_throughput(args.port, targets, cookies, args.rounds, args.seconds)
         print(f"[{units}] search...", flush=True)
         result["search"] = measure_search(args.port, users, cookies)
-        print(f"[{units}] load, {args.load_users} users for {args.load_seconds:g} s...", flush=True)
-        result["load"] = measure_load(
-            args.port,
-            targets,
-            [t for _k, t in [*queries, *broad]],
-            typical,
-            load_cookies,
-            args.load_users,
-            args.load_seconds,
-        )
+        terms = [t for _k, t in [*queries, *broad]]
+        result["load"] = []
+        # the load with the pages' two workers, then with the workers production starts
+        for workers in (2, production_workers()):
+            if workers != 2:
+                server.terminate()
+                server.wait(timeout=60)
+                server = start_gunicorn(args.port, secret_key, workers)
+            print(
+                f"[{units}] load, {args.load_users} users for {args.load_seconds:g} s, "
+                f"{workers} workers...",
+                flush=True,
+            )
+            load = measure_load(
+                args.port, targets, terms, typical, load_cookies, args.load_users, args.load_seconds
+            )
+            result["load"].append({**load, "workers": workers})
         result["measured in s"] = round(time.perf_counter() - started)
         result["machine"]["load average after"] = [round(x, 1) for x in os.getloadavg()]
     finally:

@@ -46,7 +46,8 @@ def machine_part(results):
         "by ±30 % between runs; the shares of hello's throughput, taken in the same round, "
         "are what the targets are about.",
         f"- Python {first['python']}, Django {first['django']}, gunicorn {first['gunicorn']} "
-        "(`gunicorn.conf.py`, 2 sync workers, DEBUG off, `CONN_MAX_AGE` 60, "
+        "(`gunicorn.conf.py`, 2 sync workers, and for the load also production's number, DEBUG "
+        "off, `CONN_MAX_AGE` 60, "
         "`CONN_HEALTH_CHECKS`), PostgreSQL "
         f"{first['postgresql'].split(' ')[0]} with its default configuration "
         f"(`shared_buffers` {first['shared_buffers']}, `random_page_cost` "
@@ -151,28 +152,38 @@ def search_part(results):
 
 
 def load_part(results):
+    """The load with the pages' two workers, and with the workers gunicorn.conf.py starts in
+    production (2 x CPUs + 1): the target is the production one's."""
     lines = [
-        "| units | users | s | requests | req/s | errors | p50 ms | p95 ms | met |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| units | workers | users | s | requests | req/s | errors | p50 ms | p95 ms | met |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     misses = []
     for r in results:
-        load = r["load"]
-        good = load["errors"] == 0 and load["p95"] <= LOAD_P95
-        if not good:
-            misses.append(f"load at {_n(r['units'])}")
-        lines.append(
-            f"| {_n(r['units'])} | {load['users']} | {load['seconds']:g} | {_n(load['requests'])} "
-            f"| {load['rps']:.1f} | {load['errors']} | {_ms(load['p50'])} | {_ms(load['p95'])} "
-            f"| {_ok(good)} |"
-        )
-    last = results[-1]["load"]["pages"]
-    lines += [
-        "",
-        f"p95 per page at {_n(results[-1]['units'])} units: "
-        + ", ".join(f"{name} {_ms(v['p95'])} ms ({v['requests']})" for name, v in last.items())
-        + ".",
-    ]
+        runs = r["load"] if isinstance(r["load"], list) else [{**r["load"], "workers": 2}]
+        for index, load in enumerate(runs):
+            production = index == len(runs) - 1
+            good = load["errors"] == 0 and load["p95"] <= LOAD_P95
+            if production and not good:
+                misses.append(f"load at {_n(r['units'])} ({load['workers']} workers)")
+            lines.append(
+                f"| {_n(r['units'])} | {load['workers']}{'' if production else ' (as the pages)'} "
+                f"| {load['users']} | {load['seconds']:g} | {_n(load['requests'])} "
+                f"| {load['rps']:.1f} | {load['errors']} | {_ms(load['p50'])} | {_ms(load['p95'])} "
+                f"| {_ok(good) if production else ('yes' if good else 'no')} |"
+            )
+    last_runs = results[-1]["load"]
+    last_runs = last_runs if isinstance(last_runs, list) else [last_runs]
+    for load in last_runs:
+        workers = load.get("workers", 2)
+        lines += [
+            "",
+            f"p95 per page at {_n(results[-1]['units'])} units, {workers} workers: "
+            + ", ".join(
+                f"{name} {_ms(v['p95'])} ms ({v['requests']})" for name, v in load["pages"].items()
+            )
+            + ".",
+        ]
     return lines, misses
 
 
@@ -223,7 +234,8 @@ def render(results, command):
         "Each user a thread with a session of its own, 1–2 s between requests, over dossier "
         "pages and searches (4 each), the dossier list (2), the complaint list, arrears, the "
         f"approvals inbox and the document list (1 each). Target: no error, p95 ≤ {LOAD_P95:g} "
-        "ms.",
+        "ms, with the workers gunicorn.conf.py starts in production (2 × CPUs + 1); the same "
+        "load on the two workers of the page measurements is shown beside it.",
         "",
         *load,
         "",

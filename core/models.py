@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import lines
+from . import lines, permission_cache
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -40,6 +40,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    # the model permissions in one statement (core.permission_cache), then ModelBackend's way
+    def has_perm(self, perm, obj=None):
+        if obj is None:
+            permission_cache.fill(self)
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        permission_cache.fill(self)
+        return super().has_module_perms(app_label)
+
+    def get_all_permissions(self, obj=None):
+        if obj is None:
+            permission_cache.fill(self)
+        return super().get_all_permissions(obj)
 
 
 class NotificationQuerySet(models.QuerySet):

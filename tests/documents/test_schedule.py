@@ -12,6 +12,7 @@ def test_every_scheduled_task_exists__R30__R45():
         "documents.handover_tasks.remind_half_yearly_handover",
         "core.tasks.send_unsent_notification_emails",
         "lending.escalate_loans",
+        "records.refresh_balances",
         "destruction.refresh_retention",
         "destruction.resume_executions",
         "reports.compile_yearly_statistics",

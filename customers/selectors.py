@@ -25,8 +25,12 @@ def _digits(text):
 
 def _contains(queryset, field, q, *also):
     """``field`` icontains ``q``, or any of ``also``. On PostgreSQL a two-character fragment,
-    which has no trigram for the indexes of migration 0002, is first narrowed by the bigram
-    indexes of migration 0003: most Chinese names have only two or three characters."""
+    which has no trigram for the indexes of migration 0002, is found by the bigram indexes of
+    migration 0003 (most Chinese names have only two or three characters): a text contains
+    two characters exactly when its upper-cased pairs hold them upper-cased, so the bigrams
+    are the whole condition. With the ``LIKE`` beside them PostgreSQL could choose the
+    trigram index for it instead, which a two-character pattern does not narrow: at 100,000
+    units ``12`` rechecked all 100,000 archive numbers (100 ms, docs/PERFORMANCE.md)."""
     condition = Q(**{f"{field}__icontains": q})
     if len(q) == 1:
         # one character: what it starts with (a surname, an estate's letter), which the
@@ -34,7 +38,7 @@ def _contains(queryset, field, q, *also):
         condition = Q(**{f"{field}__istartswith": q})
     elif len(q) == 2 and connection.vendor == "postgresql":
         queryset = queryset.alias(**{f"{field}_bigrams": _Bigrams(field)})
-        condition &= Q(**{f"{field}_bigrams__contains": _Bigrams(Value(q))})
+        condition = Q(**{f"{field}_bigrams__contains": _Bigrams(Value(q))})
     for extra in also:
         condition |= extra
     return queryset.filter(condition)

@@ -260,6 +260,32 @@ def test_one_character_finds_the_names_that_start_with_it__R1():
     assert list(dossier_search(user=manager, q="王六")) == [zhang.dossier]
 
 
+def test_two_characters_find_what_contains_them_by_the_bigrams_alone__R1():
+    """Two characters anywhere in an archive number or a name, whatever their case; on
+    PostgreSQL by the bigram indexes with no LIKE beside them, which let the planner pick the
+    trigram index instead and recheck every dossier (100 ms for 12 at 100,000 units)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from customers.models import Customer
+    from customers.selectors import _contains
+
+    for name in ("王秀英", "李秀兰", "Smith Jx", "秀"):
+        CustomerFactory(name=name)
+    for q, found in (
+        ("秀英", {"王秀英"}),
+        ("秀兰", {"李秀兰"}),
+        ("jX", {"Smith Jx"}),
+        ("王李", set()),
+    ):
+        names = set(_contains(Customer.objects.all(), "name", q).values_list("name", flat=True))
+        assert names == found, q
+    with CaptureQueriesContext(connection) as queries:
+        list(_contains(Customer.objects.all(), "name", "秀英"))
+    if connection.vendor == "postgresql":
+        assert "archive_bigrams" in queries[0]["sql"] and "LIKE" not in queries[0]["sql"]
+
+
 def test_the_dossier_page_costs_the_same_queries_at_10_and_500_timeline_lines__R6(client):
     from customers.models import DossierEvent
 

@@ -9,11 +9,11 @@ dossier with a charge not paid in full, and are written here only:
   (``charge_add`` and a saved or deleted charge through the signal below, ``payment_record``,
   whose ``UPDATE`` no signal sees), the dossier's row locked so that two payments of one
   dossier recompute one after the other;
-- ``refresh_stale``, every night (``records.refresh_balances``): a row counts the charges due
-  before its ``as_of`` and names the next due day of one not yet due, ``next_due``; from the
-  day after that it is stale, and is recomputed;
-- ``refresh_all`` when charges were written in bulk (the data migration, the demo and bench
-  seeds: ``bulk_create`` and ``update`` send no signal).
+- ``refresh_all``, every night (``records.refresh_balances``) and after charges were written
+  in bulk (the benches' seeds: ``bulk_create`` and ``update`` send no signal): every balance
+  recounted, locked as above. A row counts the charges due before its ``as_of`` and names the
+  next due day of one not yet due, ``next_due``; from the day after that it is stale;
+- ``refresh_stale`` recounts only those.
 
 ``current(on)`` says whether every row is right for ``on``; the arrears page falls back to the
 charges themselves when one is not (the nightly job did not run, or ``on`` is not today).
@@ -37,11 +37,10 @@ MONEY = DecimalField(max_digits=12, decimal_places=2)
 CHUNK = 500
 
 
-def compute(on, dossier_ids=None, *, charges=None):
+def compute(on, dossier_ids=None):
     """The balances on ``on`` (unsaved rows) of the dossiers given, or of all: only those
-    with a charge not paid in full. ``charges``: the charge model (a migration's own)."""
-    charges = Charge if charges is None else charges
-    owing = charges.objects.filter(paid_amount__lt=F("amount"))
+    with a charge not paid in full."""
+    owing = Charge.objects.filter(paid_amount__lt=F("amount"))
     if dossier_ids is not None:
         owing = owing.filter(dossier_id__in=list(dossier_ids))
     due = Q(due_on__lt=on)
@@ -96,7 +95,9 @@ def refresh(dossier_ids, *, on=None):
 def stale(on):
     """The balances not right for ``on``: a charge has fallen due since (or, after a clock
     set back, they were counted for a later day)."""
-    return DossierBalance.objects.filter(Q(next_due__lt=on) | Q(as_of__gt=on))
+    return DossierBalance.objects.filter(next_due__lt=on) | DossierBalance.objects.filter(
+        as_of__gt=on
+    )
 
 
 def current(on) -> bool:
@@ -104,40 +105,28 @@ def current(on) -> bool:
 
 
 def refresh_stale(on=None):
-    """The nightly job: recompute every stale balance; how many."""
+    """Recount every stale balance; how many."""
     on = on or timezone.localdate()
     return refresh(stale(on).values_list("dossier_id", flat=True), on=on)
 
 
-def refresh_all(on=None, *, charges=None, balances=None):
-    """Every balance from the charges, at once (after a bulk write; the data migration passes
-    its own models)."""
+def refresh_all(on=None):
+    """Every balance recounted from the charges, a chunk of dossiers at a time with their rows
+    locked (as ``refresh``), so a payment meanwhile is neither lost nor refused: the nightly
+    job (``records.refresh_balances``), and whatever wrote charges in bulk (``bulk_create``
+    and ``update`` send no signal). A balance that went wrong anyhow (a write that skipped
+    ``refresh``, a deploy rolled back) is right again by the next morning."""
     on = on or timezone.localdate()
-    balances = DossierBalance if balances is None else balances
-    rows = compute(on, charges=charges)
-    if balances is not DossierBalance:
-        rows = [balances(**{f: getattr(r, f) for f in FIELDS}) for r in rows]
-    with transaction.atomic():
-        balances.objects.all().delete()
-        balances.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
-
-
-FIELDS = (
-    "dossier_id",
-    "as_of",
-    "total",
-    "periods",
-    "oldest_period",
-    "oldest_due",
-    "next_due",
-)
+    owing = Charge.objects.filter(paid_amount__lt=F("amount")).order_by()
+    ids = set(owing.values_list("dossier_id", flat=True).distinct())
+    ids |= set(DossierBalance.objects.values_list("dossier_id", flat=True))
+    return refresh(ids, on=on)
 
 
 # a charge saved or deleted anywhere (a service, the shell, a fixture): its dossier's balance
 @receiver(post_save, sender=Charge, dispatch_uid="records.balance.charge_saved")
 @receiver(post_delete, sender=Charge, dispatch_uid="records.balance.charge_deleted")
 def _charge_changed(sender, instance, raw=False, **kwargs):
-    if raw:  # loaddata: the fixture's own rows, refresh_all afterwards
+    if raw:  # loaddata: the fixture's own rows; the nightly refresh_all counts them
         return
     refresh([instance.dossier_id])

@@ -298,7 +298,9 @@ class DossierBalance(models.Model):
                 name="balance_owed_idx",
                 condition=Q(total__gt=0),
             ),
+            # the two ways a balance goes stale (records.finance.balances.stale)
             models.Index(fields=["next_due"], name="balance_next_due_idx"),
+            models.Index(fields=["as_of"], name="balance_as_of_idx"),
         ]
 
     def __str__(self):

@@ -6,13 +6,49 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    """Every owing dossier's balance from its charges, as of today (the nightly job and every
-    charge written from now on keep them)."""
-    from records.finance.balances import refresh_all
+    """Every owing dossier's balance from its charges, as of today; from then on every charge
+    and payment, and the nightly job, keep them (records.finance.balances). Written out here
+    rather than imported, so that the migration does what it did when it was written."""
+    from decimal import Decimal
 
-    refresh_all(
-        charges=apps.get_model("records", "Charge"),
-        balances=apps.get_model("records", "DossierBalance"),
+    from django.db.models import Count, DecimalField, F, Min, Q, Sum, Value
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    charge = apps.get_model("records", "Charge")
+    balance = apps.get_model("records", "DossierBalance")
+    today = timezone.localdate()
+    money = DecimalField(max_digits=12, decimal_places=2)
+    due = Q(due_on__lt=today)
+    rows = (
+        charge.objects.filter(paid_amount__lt=F("amount"))
+        .order_by()
+        .values("dossier_id")
+        .annotate(
+            total=Coalesce(
+                Sum(F("amount") - F("paid_amount"), filter=due, output_field=money),
+                Value(Decimal("0.00"), output_field=money),
+            ),
+            periods=Count("period", distinct=True, filter=due),
+            oldest_period=Min("period", filter=due),
+            oldest_due=Min("due_on", filter=due),
+            next_due=Min("due_on", filter=~due),
+        )
+    )
+    balance.objects.bulk_create(
+        (
+            balance(
+                dossier_id=row["dossier_id"],
+                as_of=today,
+                total=row["total"],
+                periods=row["periods"],
+                oldest_period=row["oldest_period"] or "",
+                oldest_due=row["oldest_due"],
+                next_due=row["next_due"],
+            )
+            for row in rows.iterator()
+        ),
+        batch_size=2000,
     )
 
 
@@ -80,6 +116,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="dossierbalance",
             index=models.Index(fields=["next_due"], name="balance_next_due_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="dossierbalance",
+            index=models.Index(fields=["as_of"], name="balance_as_of_idx"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

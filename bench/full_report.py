@@ -164,7 +164,7 @@ def load_part(results):
     ]
     misses = []
     for r in results:
-        runs = r["load"] if isinstance(r["load"], list) else [{**r["load"], "workers": 2}]
+        runs = r["load"]
         for index, load in enumerate(runs):
             production = index == len(runs) - 1
             good = load["errors"] == 0 and load["p95"] <= LOAD_P95
@@ -176,13 +176,10 @@ def load_part(results):
                 f"| {load['rps']:.1f} | {load['errors']} | {_ms(load['p50'])} | {_ms(load['p95'])} "
                 f"| {_ok(good) if production else ('yes' if good else 'no')} |"
             )
-    last_runs = results[-1]["load"]
-    last_runs = last_runs if isinstance(last_runs, list) else [last_runs]
-    for load in last_runs:
-        workers = load.get("workers", 2)
+    for load in results[-1]["load"]:
         lines += [
             "",
-            f"p95 per page at {_n(results[-1]['units'])} units, {workers} workers: "
+            f"p95 per page at {_n(results[-1]['units'])} units, {load['workers']} workers: "
             + ", ".join(
                 f"{name} {_ms(v['p95'])} ms ({v['requests']})" for name, v in load["pages"].items()
             )

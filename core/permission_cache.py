@@ -22,7 +22,6 @@ from django.db.models import Value
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
-CACHES = ("_user_perm_cache", "_group_perm_cache", "_perm_cache")
 _ANYONE = -1  # the user's id in the statement compiled once, replaced when it runs
 
 

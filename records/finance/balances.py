@@ -12,8 +12,7 @@ dossier with a charge not paid in full, and are written here only:
 - ``refresh_all``, every night (``records.refresh_balances``) and after charges were written
   in bulk (the benches' seeds: ``bulk_create`` and ``update`` send no signal): every balance
   recounted, locked as above. A row counts the charges due before its ``as_of`` and names the
-  next due day of one not yet due, ``next_due``; from the day after that it is stale;
-- ``refresh_stale`` recounts only those.
+  next due day of one not yet due, ``next_due``; from the day after that it is stale.
 
 ``current(on)`` says whether every row is right for ``on``; the arrears page falls back to the
 charges themselves when one is not (the nightly job did not run, or ``on`` is not today).
@@ -29,11 +28,12 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from customers.models import Dossier
+from records.base import MONEY as MONEY_DIGITS
 from records.finance.models import Charge, DossierBalance
 
-__all__ = ["compute", "refresh", "refresh_all", "refresh_stale", "stale", "current"]
+__all__ = ["compute", "refresh", "refresh_all", "stale", "current"]
 
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY = DecimalField(**MONEY_DIGITS)
 CHUNK = 500
 
 
@@ -102,12 +102,6 @@ def stale(on):
 
 def current(on) -> bool:
     return not stale(on).exists()
-
-
-def refresh_stale(on=None):
-    """Recount every stale balance; how many."""
-    on = on or timezone.localdate()
-    return refresh(stale(on).values_list("dossier_id", flat=True), on=on)
 
 
 def refresh_all(on=None):

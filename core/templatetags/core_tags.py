@@ -1,4 +1,9 @@
 from django import template
+from django.template.defaulttags import querystring
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from core.fast_html import text
 
 register = template.Library()
 
@@ -65,3 +70,40 @@ def said(text):
     from core.lines import from_text
 
     return from_text(text)
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context):
+    """``components/pagination.html``: the count and the previous and next links of
+    ``page_obj``, written in Python (core.fast_html says why)."""
+    page = context.get("page_obj")
+    if page is None:
+        return ""
+    paginator = page.paginator
+    capped = getattr(paginator, "capped", False)
+    if not (capped or paginator.num_pages > 1):
+        return ""
+    numbers = {"n": text(page.number), "total": text(paginator.num_pages)}
+    numbers["rows"] = text(paginator.count)
+    if capped:
+        summary = gettext("Page %(n)s of %(total)s, more than %(rows)s in all: narrow the search")
+    else:
+        summary = gettext("Page %(n)s of %(total)s, %(rows)s in all")
+
+    def link(has, number, label):
+        if not has:
+            return (
+                f'<li class="page-item disabled"><span class="page-link">{text(label)}</span></li>'
+            )
+        href = text(querystring(context, page=number()))
+        return f'<li class="page-item"><a class="page-link" href="{href}">{text(label)}</a></li>'
+
+    return mark_safe(  # noqa: S308 - every value went through text()
+        f'<nav aria-label="{text(gettext("Page navigation"))}" class="d-flex '
+        'justify-content-between align-items-center mt-3">\n'
+        f'  <span class="text-body-secondary small">{summary % numbers}</span>\n'
+        '  <ul class="pagination pagination-sm mb-0">\n'
+        f"    {link(page.has_previous(), page.previous_page_number, gettext('Previous'))}\n"
+        f"    {link(page.has_next(), page.next_page_number, gettext('Next'))}\n"
+        "  </ul>\n</nav>\n"
+    )

@@ -1,13 +1,15 @@
 """The one form renderer (``FORM_RENDERER``): every form of the site, the admin's and the list
 filters' included, goes through it."""
 
+from functools import cached_property
+
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import DjangoTemplates
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.template.defaultfilters import stringformat
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.fast_html import text
 
 # Django marks the empty choice of a select with a row of dashes (model fields'
 # BLANK_CHOICE_DASH, ModelChoiceField's and django-filter's empty_label); a reader is asked
@@ -66,23 +68,17 @@ _STOCK_SOURCES = {
     },
 }
 _OPTION = f"{_W}select_option.html"
-_CONTEXT = Context()  # autoescape on, localisation and time zone as the settings say
-
-
-def _out(value):
-    """``{{ value }}``: localised, a string, escaped unless safe."""
-    return render_value_in_context(value, _CONTEXT)
 
 
 def _formatted(value):
     """``{{ value|stringformat:'s' }}``: the filter keeps a safe value safe."""
-    text = stringformat(value, "s")
-    return _out(mark_safe(text) if isinstance(value, SafeData) else text)  # noqa: S308
+    shown = stringformat(value, "s")
+    return text(mark_safe(shown) if isinstance(value, SafeData) else shown)  # noqa: S308
 
 
 def _attrs(attrs):
     return "".join(
-        f" {_out(name)}" if value is True else f' {_out(name)}="{_formatted(value)}"'
+        f" {text(name)}" if value is True else f' {text(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -92,22 +88,22 @@ def _input(widget):
     value = widget["value"]
     shown = "" if value is None else f' value="{_formatted(value)}"'
     return (
-        f'<input type="{_out(widget["type"])}" name="{_out(widget["name"])}"{shown}'
+        f'<input type="{text(widget["type"])}" name="{text(widget["name"])}"{shown}'
         f"{_attrs(widget['attrs'])}>"
     )
 
 
 def _select(widget):
-    parts = [f'<select name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{text(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_out(group_name)}">')
+            parts.append(f'\n  <optgroup label="{text(group_name)}">')
         for option in options:
             if option["template_name"] != _OPTION:
                 return None
             parts.append(
                 f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{_out(option['label'])}</option>\n"
+                f"{text(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")
@@ -122,13 +118,13 @@ class ArchiveFormRenderer(DjangoTemplates):
             for option in options:
                 if option.get("label") == DASHES:
                     option["label"] = PLEASE_CHOOSE
-        if widget is not None and request is None:
-            html = self._written_out(template_name, widget)
+        if widget is not None:
+            html = self._writtentext(template_name, widget)
             if html is not None:
                 return html
         return super().render(template_name, context, request=request)
 
-    def _written_out(self, template_name, widget):
+    def _writtentext(self, template_name, widget):
         if not self._is_stock(template_name):
             return None
         if template_name == f"{_W}select.html":
@@ -139,14 +135,15 @@ class ArchiveFormRenderer(DjangoTemplates):
             return None
         return _input(widget)
 
+    @cached_property
+    def _stock(self):
+        return {}  # template name -> whether its source is Django's own, read once
+
     def _is_stock(self, template_name):
-        stock = getattr(self, "_stock", None)
-        if stock is None:
-            stock = self._stock = {}
-        if template_name not in stock:
+        if template_name not in self._stock:
             expected = _STOCK_SOURCES.get(template_name)
-            source = None
-            if expected is not None:
-                source = self.get_template(template_name).template.source
-            stock[template_name] = expected is not None and source == expected
-        return stock[template_name]
+            self._stock[template_name] = (
+                expected is not None
+                and self.get_template(template_name).template.source == expected
+            )
+        return self._stock[template_name]

@@ -1,6 +1,7 @@
 """A check that no template loads a related object lazily: inside ``forbid_lazy_loads()`` a
 foreign key or one-to-one read while a template renders, and not already fetched by the view
-(``select_related``), raises ``LazyLoad`` naming the model and field. Each one is a query per
+(``select_related``), raises ``LazyLoad`` naming the model and field; so does a column the view
+left out with ``only()``/``defer()``. Each one is a query per
 row of a list, the cost that grows with the data (docs/PERFORMANCE.md)."""
 
 import threading
@@ -10,6 +11,7 @@ from django.db.models.fields.related_descriptors import (
     ForwardManyToOneDescriptor,
     ReverseOneToOneDescriptor,
 )
+from django.db.models.query_utils import DeferredAttribute
 from django.template.base import Template
 
 
@@ -22,10 +24,11 @@ _rendering = threading.local()
 
 @contextmanager
 def forbid_lazy_loads():
-    render, forward, reverse = (
+    render, forward, reverse, deferred = (
         Template.render,
         ForwardManyToOneDescriptor.get_object,
         ReverseOneToOneDescriptor.__get__,
+        DeferredAttribute.__get__,
     )
 
     def rendering(self, context):
@@ -51,7 +54,19 @@ def forbid_lazy_loads():
             )
         return reverse(self, instance, cls)
 
+    def deferred_get(self, instance, cls=None):
+        if (
+            instance is not None
+            and getattr(_rendering, "depth", 0)
+            and self.field.attname not in instance.__dict__
+        ):
+            raise LazyLoad(
+                f"{type(instance).__name__}.{self.field.attname} deferred, read by a template"
+            )
+        return deferred(self, instance, cls)
+
     Template.render = rendering
+    DeferredAttribute.__get__ = deferred_get
     ForwardManyToOneDescriptor.get_object = forward_get
     ReverseOneToOneDescriptor.__get__ = reverse_get
     try:
@@ -60,3 +75,4 @@ def forbid_lazy_loads():
         Template.render = render
         ForwardManyToOneDescriptor.get_object = forward
         ReverseOneToOneDescriptor.__get__ = reverse
+        DeferredAttribute.__get__ = deferred

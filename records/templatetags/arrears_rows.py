@@ -2,10 +2,9 @@
 core.fast_html says why."""
 
 from django import template
-from django.template.defaultfilters import date
 from django.utils.translation import gettext
 
-from core.fast_html import table_rows, text, url_maker
+from core.fast_html import date_maker, table_rows, text, url_maker
 from core.templatetags.core_tags import yuan
 
 register = template.Library()
@@ -15,6 +14,7 @@ register = template.Library()
 def arrears_rows(rows):
     url = url_maker("customers:dossier_detail")
     due = text(gettext("due"))
+    short_date = date_maker("SHORT_DATE_FORMAT")
     out = []
     for row in rows:
         occupants = "、".join(text(name) for name in row["occupants"]) or "—"
@@ -25,7 +25,7 @@ def arrears_rows(rows):
             f"<td>{occupants}</td>"
             f'<td class="text-end">{text(row["periods"])}</td>'
             f'<td>{text(row["oldest_period"])} <span class="text-body-secondary small">'
-            f"({due} {text(date(row['oldest_due'], 'SHORT_DATE_FORMAT'))})</span></td>"
+            f"({due} {text(short_date(row['oldest_due']))})</span></td>"
             f'<td class="text-end fw-semibold text-danger">{text(yuan(row["total"]))}</td>'
             "</tr>\n"
         )

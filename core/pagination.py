@@ -10,6 +10,8 @@ through those. The cost is then bounded, whatever the size of the archive.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Field
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
@@ -42,15 +44,18 @@ class CappedCountPaginator(Paginator):
         return self.more or self._bounded_count > self.cap
 
 
-class KeysFirstPaginator(Paginator):
+class KeysFirstPaginator(CappedCountPaginator):
     """Cuts a page by the rows' keys alone, then reads the page's rows, in one query:
-    ``… WHERE pk IN (SELECT pk … ORDER BY … LIMIT 25 OFFSET n)``.
+    ``… WHERE pk IN (SELECT pk … ORDER BY … LIMIT 25 OFFSET n)``, and counts as
+    :class:`CappedCountPaginator` does.
 
     PostgreSQL computes the select list of every row an ``OFFSET`` skips: a list whose rows
     carry subqueries (a complaint's return visit and the other dossiers it names) ran them for
     the 24,975 rows before page 1,000 (604 ms at 100,000 units, docs/PERFORMANCE.md). Cut by
     keys, the skipped rows cost an index entry each and the subqueries run for the page's rows.
-    The queryset must be ordered, as every paginated list is."""
+    The outer query does not repeat the list's conditions where its rows cannot multiply
+    (:func:`_rows_of_keys`): the visibility condition, planned twice, took more of the page's
+    query to plan than to run. The queryset must be ordered, as every paginated list is."""
 
     def page(self, number):
         number = self.validate_number(number)
@@ -60,7 +65,26 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if hasattr(rows, "values") and rows.ordered:
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+            rows = _rows_of_keys(rows).filter(pk__in=rows.values("pk")[bottom:top])
         else:
             rows = rows[bottom:top]
         return self._get_page(rows, number, self)
+
+
+def _rows_of_keys(rows):
+    """``rows`` without its conditions, for an outer query that the keys' subquery filters:
+    only where every join is along a foreign key or one-to-one field from the row's side (one
+    row each, whatever the conditions were) and nothing is grouped, made distinct or combined.
+    Otherwise a join the conditions narrowed could give a row several times: ``rows`` as it
+    is."""
+    query = rows.query
+    if query.combinator or query.distinct or query.group_by is not None:
+        return rows
+    for join in query.alias_map.values():
+        if getattr(join, "join_field", None) is None:  # the base table
+            continue
+        if join.filtered_relation is not None or not isinstance(join.join_field, Field):
+            return rows
+    outer = rows.all()
+    outer.query.where = WhereNode()
+    return outer

@@ -117,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # for up to 0.8 s to save milliseconds whenever the planner overestimated a subplan
         # (bench/README.md). DATABASE_JIT=1 leaves the server's setting alone.
         DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# The busiest lists keep their SQL compiled per process (core.compiled). With this on, every
+# reuse is compiled again and compared, and a list whose key misses an input of its SQL
+# raises; the test suite turns it on (tests/conftest.py). Costs the saving; off in production.
+COMPILED_QUERIES_VERIFY = env.bool("COMPILED_QUERIES_VERIFY", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------

@@ -14,25 +14,37 @@ from django.db.models import Field
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
+from core.compiled import compiled
+
 COUNT_CAP = 10_000
 
 
 class CappedCountPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, cap=None, more=False, **kwargs):
+    """Counts at most ``cap`` rows (module docstring).
+
+    With ``key``, ``object_list`` is a function that builds the queryset, and the count and
+    each page are compiled once per process for that key (core.compiled says what the key
+    must hold); the queryset is built only when one of them is compiled."""
+
+    def __init__(self, object_list, per_page, *, cap=None, more=False, key=None, **kwargs):
         """``more``: the rows given are known to be only the first of more (a search that
         stopped at its own cap): the count is then "more than" whatever it finds."""
+        self.key = key
+        if key is not None:
+            self.build, object_list = object_list, ()
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
         self.more = more
 
     @cached_property
     def _bounded_count(self) -> int:
-        rows = self.object_list
-        if hasattr(rows, "order_by"):  # a queryset: its keys only, unordered
-            rows = rows.order_by()
-            if not rows.query.combinator:
-                rows = rows.values("pk")  # no select_related joins, no columns
-        return rows[: self.cap + 1].count()
+        if self.key is not None:
+            key = (type(self).__name__, "count", self.key, self.cap)
+            counted = compiled(key, lambda: _counted(self.build(), self.cap), count=True)
+            return counted.value()
+        if hasattr(self.object_list, "order_by"):  # a queryset
+            return _counted(self.object_list, self.cap).count()
+        return len(self.object_list[: self.cap + 1])
 
     @cached_property
     def count(self) -> int:
@@ -42,6 +54,30 @@ class CappedCountPaginator(Paginator):
     def capped(self) -> bool:
         """More rows match than were counted: the page says "more than"."""
         return self.more or self._bounded_count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if self.key is None:
+            rows = self._page_of(self.object_list, bottom, top)
+        else:
+            key = (type(self).__name__, "page", self.key, bottom, top)
+            rows = compiled(key, lambda: self._page_of(self.build(), bottom, top)).rows()
+        return self._get_page(rows, number, self)
+
+    def _page_of(self, rows, bottom, top):
+        return rows[bottom:top]
+
+
+def _counted(rows, cap):
+    """What a queryset's count reads: its keys only, unordered, at most ``cap + 1``."""
+    rows = rows.order_by()
+    if not rows.query.combinator:
+        rows = rows.values("pk")  # no select_related joins, no columns
+    return rows[: cap + 1]
 
 
 class KeysFirstPaginator(CappedCountPaginator):
@@ -57,18 +93,14 @@ class KeysFirstPaginator(CappedCountPaginator):
     (:func:`_rows_of_keys`): the visibility condition, planned twice, took more of the page's
     query to plan than to run. The queryset must be ordered, as every paginated list is."""
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        rows = self.object_list
-        if hasattr(rows, "values") and rows.ordered:
-            rows = _rows_of_keys(rows).filter(pk__in=rows.values("pk")[bottom:top])
-        else:
-            rows = rows[bottom:top]
-        return self._get_page(rows, number, self)
+    def _page_of(self, rows, bottom, top):
+        return _page_rows(rows, bottom, top)
+
+
+def _page_rows(rows, bottom, top):
+    if hasattr(rows, "values") and rows.ordered:
+        return _rows_of_keys(rows).filter(pk__in=rows.values("pk")[bottom:top])
+    return rows[bottom:top]
 
 
 def _rows_of_keys(rows):

@@ -110,6 +110,22 @@ def visible_dossier_condition(user, field="dossier"):
     return granted_dossiers(user, "view_dossier", field)  # by grants alone: their few ids
 
 
+def sight_key(user):
+    """Everything :func:`visible_dossier_condition` and :func:`with_visible_dossier` read of
+    ``user`` to write their SQL: a list compiled once for this key (core.compiled) sees what
+    the user sees now. A withdrawn role or group, a lost permission or a deactivation changes
+    it; the object grants need not be in it: the SQL reads them when it runs."""
+    if not (user and user.is_authenticated):
+        return ("anonymous",)
+    return (
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+        user.has_perm(VIEW),
+        tuple(group_ids_of(user)),
+    )
+
+
 def seen_through_gate(user, dossier) -> bool:
     """This request's copy of ``dossier`` was read through ``user``'s sight
     (``access_dossier_or_404``): asking again would repeat the same answer."""

@@ -143,11 +143,17 @@ def dossier_search_page(*, user, number=1, per_page=25, **filters):
     """A page of ``dossier_search``: a search's count stops at ``SEARCH_CAP`` (its matches
     do) and says "more than" when the search stopped there; the plain list's count stops at
     the paginator's own cap."""
-    qs, stopped = _dossier_search(user=user, **filters)
     searched = bool((filters.get("q") or "").strip())
-    paginator = CappedCountPaginator(
-        qs, per_page, cap=SEARCH_CAP if searched else None, more=stopped
-    )
+    if not searched:
+        # the list without a search: compiled once per sight and filters (core.compiled)
+        chosen = tuple((name, getattr(value, "pk", value)) for name, value in filters.items())
+        key = ("dossier list", permissions.sight_key(user), *sorted(chosen))
+        paginator = CappedCountPaginator(
+            lambda: _dossier_search(user=user, **filters)[0], per_page, key=key
+        )
+        return paginator.get_page(number)
+    qs, stopped = _dossier_search(user=user, **filters)
+    paginator = CappedCountPaginator(qs, per_page, cap=SEARCH_CAP, more=stopped)
     return paginator.get_page(number)
 
 

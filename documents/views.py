@@ -19,7 +19,7 @@ from core.services import log_access
 from core.validators import is_pk
 from core.workflow import DomainError
 from customers.models import Estate, Occupancy, ServiceCentre
-from customers.permissions import access_dossier_or_404, dossier_visible_to
+from customers.permissions import access_dossier_or_404, dossier_visible_to, sight_key
 from customers.selectors import archive_number_of
 
 from . import pdf, permissions, record_links, selectors, services
@@ -285,18 +285,21 @@ def filing(request):
     shelf = None
     if is_pk(value := request.GET.get("shelf", "")):
         shelf = shelves.filter(pk=value).first()
+
     # by the dossier's archive number, read for each waiting document rather than joined:
     # the join hashed every dossier of the archive (100,000) to sort a few thousand documents;
     # the page is then cut by keys (KeysFirstPaginator) and only its rows join their dossier
-    waiting = (
-        permissions.document_visible_to(request.user)
-        .filter(status=Document.Status.RECEIVED)
-        .select_related("dossier", "category")
-        .alias(dossier_number=Subquery(archive_number_of()))
-        .order_by("dossier_number", "document_date", "pk")
-    )
-    if q:
-        waiting = waiting.filter(dossier__archive_number__icontains=q)
+    def waiting_documents():
+        waiting = (
+            permissions.document_visible_to(request.user)
+            .filter(status=Document.Status.RECEIVED)
+            .select_related("dossier", "category")
+            .alias(dossier_number=Subquery(archive_number_of()))
+            .order_by("dossier_number", "document_date", "pk")
+        )
+        return waiting.filter(dossier__archive_number__icontains=q) if q else waiting
+
+    waiting = waiting_documents()
     dossier = dossier_visible_to(request.user).filter(archive_number=q).first() if q else None
     chosen = request.GET.get("box") if is_pk(request.GET.get("box", "")) else None
     offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=chosen)
@@ -356,8 +359,12 @@ def filing(request):
     form.fields["box"].queryset = offered
     # the page reads only what its rows show (documents/templatetags/filing_rows.py): a
     # document and its dossier are wide rows, and a hundred of them are built per page
-    shown = waiting.only(*FILING_ROW_FIELDS)
-    page = KeysFirstPaginator(shown, 100).get_page(request.GET.get("page"))
+    # compiled once per sight and search (core.compiled)
+    page = KeysFirstPaginator(
+        lambda: waiting_documents().only(*FILING_ROW_FIELDS),
+        100,
+        key=("filing", sight_key(request.user), q),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "documents/filing.html",

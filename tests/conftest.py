@@ -15,6 +15,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENS = ROOT / "var" / "screens"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _verify_compiled_queries():
+    """Every reuse of a compiled list (core.compiled) is compiled again and compared: a key
+    that misses an input of its SQL fails the test that changes that input."""
+    django_settings.COMPILED_QUERIES_VERIFY = True
+    yield
+    django_settings.COMPILED_QUERIES_VERIFY = False
+
+
 @pytest.fixture(autouse=True)
 def _tasks_in_process(request):
     """Tasks run in-process in unit tests; tests marked ``redis`` use the real broker."""

@@ -1,9 +1,10 @@
 """The approvals inbox page."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from core import permissions as gate
+from core.pagination import KeysFirstPaginator
+from customers.permissions import sight_key
 from records.approvals.selectors import approvals_waiting
 from records.permissions import can
 
@@ -11,11 +12,15 @@ PAGE_SIZE = 25
 SECTIONS = ("deposits", "renovations", "applications")
 
 
-def _section_page(request, name, queryset):
+def _section_page(request, name):
     """One section's page (``?<name>_page=``), with the links to its neighbours that keep the
-    other sections' pages."""
+    other sections' pages; its count and page compiled once per sight (core.compiled)."""
     param = f"{name}_page"
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    page = KeysFirstPaginator(
+        lambda: approvals_waiting(user=request.user)[name],
+        PAGE_SIZE,
+        key=("approvals", name, sight_key(request.user)),
+    ).get_page(request.GET.get(param))
 
     def url(number):
         query = request.GET.copy()
@@ -32,8 +37,7 @@ def approval_list(request):
     at a time: two queries a section (the page and its count), whatever waits."""
     gate.require(request.user, "records.view_deposit", request=request)
     user = request.user
-    waiting = approvals_waiting(user=user)
-    pages = {name: _section_page(request, name, waiting[name]) for name in SECTIONS}
+    pages = {name: _section_page(request, name) for name in SECTIONS}
     rows = {name: list(page.object_list) for name, page in pages.items()}
     # the user's own requests are decided by another manager: say so on the row
     for deposit in rows["deposits"]:

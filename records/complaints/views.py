@@ -16,7 +16,7 @@ from core.pagination import KeysFirstPaginator
 from core.validators import is_pk
 from core.workflow import DomainError
 from customers.models import Dossier
-from customers.permissions import access_dossier_or_404, dossier_visible_to
+from customers.permissions import access_dossier_or_404, dossier_visible_to, sight_key
 from records.complaints import selectors
 from records.complaints import services as complaints
 from records.complaints.forms import (
@@ -46,16 +46,25 @@ def complaint_list(request):
     gate.require(request.user, "records.view_complaint", request=request)
     form = ComplaintFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.complaint_list(
-        user=request.user,
-        status=filters.get("status", ""),
-        major_only=filters.get("major", False),
-        channel=filters.get("channel", ""),
-        month=filters.get("month", ""),
-        overdue=filters.get("overdue", False),
+    chosen = {
+        "status": filters.get("status", ""),
+        "major_only": filters.get("major", False),
+        "channel": filters.get("channel", ""),
+        "month": filters.get("month", ""),
+        "overdue": filters.get("overdue", False),
+    }
+
+    def rows():
+        return selectors.complaint_list(user=request.user, **chosen).only(*COMPLAINT_ROW_FIELDS)
+
+    # compiled once per sight and filters (core.compiled); "overdue" reads the clock
+    key = None
+    if not chosen["overdue"]:
+        zone = timezone.get_current_timezone_name()  # the month's bounds
+        key = ("complaint list", sight_key(request.user), *chosen.items(), zone)
+    page = KeysFirstPaginator(rows if key else rows(), PAGE_SIZE, key=key).get_page(
+        request.GET.get("page")
     )
-    shown = rows.only(*COMPLAINT_ROW_FIELDS)
-    page = KeysFirstPaginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "records/complaints/complaint_list.html",

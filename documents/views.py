@@ -299,7 +299,8 @@ def filing(request):
         )
         return waiting.filter(dossier__archive_number__icontains=q) if q else waiting
 
-    waiting = waiting_documents()
+    # what a posted form may file; a page that is only shown lists its rows from the page
+    waiting = waiting_documents() if request.method == "POST" else None
     dossier = dossier_visible_to(request.user).filter(archive_number=q).first() if q else None
     chosen = request.GET.get("box") if is_pk(request.GET.get("box", "")) else None
     offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=chosen)

@@ -43,8 +43,8 @@ def machine_part(results):
     lines = [
         f"- {first['cpus']} CPUs and {first['memory GiB']} GiB, **shared with other engineers' "
         "work**: the load average before and after each size is below. Absolute figures vary "
-        "by ±30 % between runs; the shares of hello's throughput, taken in the same round, "
-        "are what the targets are about.",
+        "by ±30 % between runs; the shares of hello's throughput, each taken against the hello "
+        "measured just before it, are what the targets are about.",
         f"- Python {first['python']}, Django {first['django']}, gunicorn {first['gunicorn']} "
         "(`gunicorn.conf.py`, 2 sync workers, and for the load also production's number, DEBUG "
         "off, `CONN_MAX_AGE` 60, "
@@ -215,7 +215,8 @@ def render(results, command):
         "### Pages against hello",
         "",
         "Requests per second through gunicorn on loopback from four client threads, the median "
-        "of the rounds, and the share of hello's in the same round (hello: `/bench/hello`, the "
+        "of the rounds, and the share of the hello measured just before it, for half as long, in "
+        "each round (hello: `/bench/hello`, the "
         "same middleware and session, no query of its own). *Cost ×* is how much more a page "
         "costs at the largest size than at the smallest, in hello's time: the smaller share "
         f"over the larger (target ≤ {GROWTH:g}). *In its own time ×* is the same without hello: "

@@ -225,7 +225,7 @@ def measure_throughput(port, targets, cookies, rounds, seconds):
                 continue
             # hello just before each page: the machine's pace drifts within a round (other
             # work, a worker recycled after max_requests), and the share compares like with like
-            hello, bad = throughput(port, targets["hello"], cookies["manager"], seconds / 2)
+            hello, bad = throughput(port, targets["hello"], cookies["manager"], seconds)
             rps["hello"].append(hello)
             errors["hello"] += bad
             value, bad = throughput(port, path, cookies[role_of(name)], seconds)

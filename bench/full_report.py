@@ -215,7 +215,7 @@ def render(results, command):
         "### Pages against hello",
         "",
         "Requests per second through gunicorn on loopback from four client threads, the median "
-        "of the rounds, and the share of the hello measured just before it, for half as long, in "
+        "of the rounds, and the share of the hello measured just before it, for as long, in "
         "each round (hello: `/bench/hello`, the "
         "same middleware and session, no query of its own). *Cost ×* is how much more a page "
         "costs at the largest size than at the smallest, in hello's time: the smaller share "

@@ -170,6 +170,29 @@ def test_web_runs_gunicorn_with_its_settings_file():
     assert settings["workers"] >= 2
     assert settings["bind"] == "0.0.0.0:8000"
     assert 0 < settings["max_requests_jitter"] < settings["max_requests"]
+    assert settings["preload_app"] is True
+
+
+def test_loading_the_app_opens_no_connection_a_forked_worker_would_share():
+    """gunicorn's master loads the app before it forks the workers (preload_app): a database
+    connection or a broker client opened at import would be shared by every worker."""
+    code = (
+        "import archive_project.wsgi\n"
+        "from django.db import connections\n"
+        "from django.urls import resolve\n"
+        "resolve('/')\n"
+        "print([alias for alias in connections if connections[alias].connection is not None])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "[]"
 
 
 def test_production_keeps_database_connections_and_checks_them():

@@ -600,15 +600,13 @@ def timeline_page(dossier, kind="", page=1):
 def approvals(user):
     """``records.approvals.views.approval_list``: the first page of each of its three sections
     and their counts."""
-    from django.core.paginator import Paginator
+    from core.pagination import CappedCountPaginator
+    from records.approvals.selectors import SECTIONS
+    from records.approvals.views import PAGE_SIZE
 
-    from records.approvals.selectors import approvals_waiting
-    from records.approvals.views import PAGE_SIZE, SECTIONS
-
-    waiting = approvals_waiting(user=user)
     total = 0
-    for name in SECTIONS:
-        page = Paginator(waiting[name], PAGE_SIZE).get_page(1)
+    for waiting in SECTIONS.values():
+        page = CappedCountPaginator(waiting(user=user), PAGE_SIZE).get_page(1)
         list(page.object_list)
         total += page.paginator.count
     return total

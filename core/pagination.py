@@ -22,16 +22,18 @@ COUNT_CAP = 10_000
 class CappedCountPaginator(Paginator):
     """Counts at most ``cap`` rows (module docstring).
 
-    With ``key``, ``object_list`` is a function that builds the queryset, and the count and
-    each page are compiled once per process for that key (core.compiled says what the key
-    must hold); the queryset is built only when one of them is compiled."""
+    ``object_list`` may be a function that builds the queryset. With ``key``, the count and
+    each page are then compiled once per process for that key (core.compiled says what the
+    key must hold) and the queryset is built only when one of them is compiled; without, it
+    is built at once."""
 
     def __init__(self, object_list, per_page, *, cap=None, more=False, key=None, **kwargs):
         """``more``: the rows given are known to be only the first of more (a search that
         stopped at its own cap): the count is then "more than" whatever it finds."""
         self.key = key
-        if key is not None:
-            self.build, object_list = object_list, ()
+        if callable(object_list):
+            self.build = object_list
+            object_list = () if key is not None else object_list()
         super().__init__(object_list, per_page, **kwargs)
         self.cap = COUNT_CAP if cap is None else cap
         self.more = more

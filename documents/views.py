@@ -359,7 +359,7 @@ def filing(request):
         offered = selectors.filing_boxes(user=request.user, q=q, shelf=shelf, also=posted)
     form.fields["box"].queryset = offered
     # the page reads only what its rows show (documents/templatetags/filing_rows.py): a
-    # document and its dossier are wide rows, and a hundred of them are built per page
+    # document and its dossier are wide rows, and a hundred of them are built per page;
     # compiled once per sight and search (core.compiled)
     page = KeysFirstPaginator(
         lambda: waiting_documents().only(*FILING_ROW_FIELDS),

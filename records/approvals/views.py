@@ -5,11 +5,10 @@ from django.shortcuts import render
 from core import permissions as gate
 from core.pagination import CappedCountPaginator
 from customers.permissions import sight_key
-from records.approvals.selectors import approvals_waiting
+from records.approvals.selectors import SECTIONS
 from records.permissions import can
 
 PAGE_SIZE = 25
-SECTIONS = ("deposits", "renovations", "applications")
 
 
 def _section_page(request, name):
@@ -20,7 +19,7 @@ def _section_page(request, name):
     units) where the slice walks the few waiting ones."""
     param = f"{name}_page"
     page = CappedCountPaginator(
-        lambda: approvals_waiting(user=request.user)[name],
+        lambda: SECTIONS[name](user=request.user),
         PAGE_SIZE,
         key=("approvals", name, sight_key(request.user)),
     ).get_page(request.GET.get(param))

@@ -62,9 +62,7 @@ def complaint_list(request):
     if not chosen["overdue"]:
         zone = timezone.get_current_timezone_name()  # the month's bounds
         key = ("complaint list", sight_key(request.user), *chosen.items(), zone)
-    page = KeysFirstPaginator(rows if key else rows(), PAGE_SIZE, key=key).get_page(
-        request.GET.get("page")
-    )
+    page = KeysFirstPaginator(rows, PAGE_SIZE, key=key).get_page(request.GET.get("page"))
     return render(
         request,
         "records/complaints/complaint_list.html",

@@ -41,6 +41,12 @@ def _own_badge(decides):
     )
 
 
+def _row(item, cells, requester, own):
+    """A row: the dossier, the section's ``cells``, who asked (with ``own`` if it was the
+    user, who does not decide it)."""
+    return f"<tr>{_dossier(item)}{cells}{_who(requester, own if item.own else '')}</tr>\n"
+
+
 def _rows(rows, empty):
     if not rows:
         rows = [f'<tr><td colspan="6" class="text-body-secondary">{text(empty)}</td></tr>']
@@ -53,22 +59,21 @@ def deposit_rows(deposits, decides):
     own = _own_badge(decides)
     rows = []
     for d in deposits:
-        if d.status == "refund_requested":
+        if d.status == Deposit.Status.REFUND_REQUESTED:
             asked = (
                 f'<span class="badge text-bg-info">{text(gettext("Refund"))}</span> '
                 f"{text(yuan(d.refund_amount))}"
             )
         else:
             asked = f'<span class="badge text-bg-danger">{text(gettext("Forfeit"))}</span>'
-        rows.append(
-            f"<tr>{_dossier(d)}"
+        cells = (
             f'<td><a href="{url(d.pk)}">{text(d.get_kind_display())}</a> '
             f'<span class="font-monospace small">{text(d.receipt_number)}</span></td>'
             f'<td class="text-end text-nowrap">{text(yuan(d.amount))}</td>'
             f"<td>{asked}</td>"
             f'<td class="small">{text(d.settlement_reason) if d.settlement_reason else "—"}</td>'
-            f"{_who(d.settlement_requested_by, own if d.own else '')}</tr>\n"
         )
+        rows.append(_row(d, cells, d.settlement_requested_by, own))
     return _rows(rows, gettext("No deposit awaits approval."))
 
 
@@ -79,15 +84,14 @@ def renovation_rows(renovations, decides):
     own = _own_badge(decides)
     rows = []
     for r in renovations:
-        rows.append(
-            f"<tr>{_dossier(r)}"
+        cells = (
             f'<td><a href="{url(r.pk)}">{text(r.applicant)}</a></td>'
             f'<td class="text-nowrap">{text(long_date(r.applied_on))}</td>'
             f"<td>{text(r.contractor)}</td>"
             f'<td class="text-nowrap small">{text(short_date(r.planned_start))} – '
             f"{text(short_date(r.planned_end))}</td>"
-            f"{_who(r.recorded_by, own if r.own else '')}</tr>\n"
         )
+        rows.append(_row(r, cells, r.recorded_by, own))
     return _rows(rows, gettext("No renovation application awaits a decision."))
 
 
@@ -104,12 +108,11 @@ def application_rows(applications, decides):
             valid = f"{text(start)} – {text(end)}"
         else:
             valid = "—"
-        rows.append(
-            f"<tr>{_dossier(a)}"
+        cells = (
             f'<td><a href="{url(a.pk)}">{text(a.get_kind_display())}</a></td>'
             f"<td>{text(a.applicant)}</td>"
             f'<td class="text-nowrap">{text(long_date(a.applied_on))}</td>'
             f'<td class="text-nowrap small">{valid}</td>'
-            f"{_who(a.recorded_by, own if a.own else '')}</tr>\n"
         )
+        rows.append(_row(a, cells, a.recorded_by, own))
     return _rows(rows, gettext("No application awaits a decision."))

@@ -37,7 +37,7 @@ def test_every_page_holds_the_rows_of_that_slice_of_the_list():
 
 
 def test_the_outer_query_does_not_repeat_the_conditions():
-    paginator = KeysFirstPaginator(users(12).select_related(None), 5)
+    paginator = KeysFirstPaginator(users(12), 5)
     paginator.count  # noqa: B018 - counted before, as a page view does
     rows, sql = page_sql(paginator, 2)
     assert rows == [f"u{i:03d}" for i in range(5, 10)]
@@ -63,3 +63,15 @@ def test_the_count_stops_at_the_cap_and_says_there_are_more():
     assert [u.username for u in paginator.page(2)][-1] == "u009"
     exact = KeysFirstPaginator(users(12, prefix="v"), 5)
     assert (exact.count, exact.capped) == (12, False)
+
+
+def test_a_function_that_builds_the_list_without_a_key_is_built_at_once():
+    built = []
+
+    def build():
+        built.append(1)
+        return users(7)
+
+    paginator = KeysFirstPaginator(build, 5)
+    assert built == [1] and paginator.count == 7
+    assert [u.username for u in paginator.page(2)] == ["u005", "u006"]
